@@ -1,0 +1,56 @@
+"""The Article item. Field names follow schema.org NewsArticle, in snake_case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+SCHEMA_VERSION = "1.0.0"
+
+
+@dataclass
+class Article:
+    """A news article, as exported (one JSON object per article, fields in this order).
+
+    All fields default to None: the loader builds ``Article()`` bare and fills what it found.
+    """
+
+    url: str | None = None
+    """Final URL of the page after redirects. Required."""
+    canonical_url: str | None = None
+    """``rel=canonical`` (or og:url), absolute, tracking parameters removed."""
+    headline: str | None = None
+    """The story's title as shown on the page, without the "| Site" suffix of ``<title>``. Required."""
+    description: str | None = None
+    """The site's teaser / lead, not the first body paragraph."""
+    article_body: str | None = None
+    """Plain text of the story only; paragraphs (and sub-headings) separated by one blank line. Required."""
+    authors: list[str] | None = None
+    """Names of the writers, in page order, without "By" and without the agency."""
+    date_published: str | None = None
+    """ISO 8601 with the UTC offset the page states, e.g. ``2014-06-18T14:32:00+04:00``; never naive."""
+    date_modified: str | None = None
+    """ISO 8601, as ``date_published``."""
+    section: str | None = None
+    """The section (schema.org articleSection), e.g. ``Azerbaijan``."""
+    tags: list[str] | None = None
+    """Keywords / topics of the story (schema.org keywords)."""
+    in_language: str | None = None
+    """BCP 47 language tag, e.g. ``en``, ``az``, ``pt-BR``."""
+    publisher: str | None = None
+    """The publishing organisation or agency named on the page, e.g. ``Trend``."""
+    dateline: str | None = None
+    """Place and date line that opens the story, e.g. ``Baku, Azerbaijan, June 18``."""
+    editor: str | None = None
+    """Editor named at the end of the story, e.g. ``CN`` from "Edited by CN"."""
+    main_image: str | None = None
+    """Absolute URL of the lead image."""
+    spider: str | None = None
+    """Name of the spider that produced the article (provenance)."""
+    fetched_at: str | None = None
+    """When the page was fetched, ISO 8601 in UTC (provenance)."""
+    extraction: dict[str, str] | None = None
+    """Where each field came from: field -> "site" | "jsonld" | "meta" | "generic" | ... (provenance)."""
+
+
+ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
+REQUIRED_FIELDS: tuple[str, ...] = ("url", "headline", "article_body")

@@ -1,0 +1,52 @@
+"""ArticleLoader: turns raw selector and metadata output into a clean Article."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+from itemloaders.processors import Identity, MapCompose, TakeFirst
+from scrapy.loader import ItemLoader
+
+from crawler import boilerplate
+from crawler import processors as p
+from crawler.items import Article
+
+
+class ArticleLoader(ItemLoader):
+    """Shared by all sites; a site subclasses it to change one field's processors.
+
+    Context keys: ``timezone`` (site zone for times without an offset), ``crawl_date`` (to infer a
+    missing year), ``boilerplate`` (a :class:`crawler.boilerplate.Rules`, the site's rule set).
+    """
+
+    default_item_class = Article
+    default_input_processor = MapCompose(p.clean_text)
+    default_output_processor = TakeFirst()
+
+    url_in = canonical_url_in = main_image_in = MapCompose(p.clean_text, p.absolute_url)
+    headline_in = MapCompose(p.clean_text)
+    date_published_in = date_modified_in = MapCompose(p.clean_text, p.to_iso8601)
+    authors_in = MapCompose(p.clean_text, p.split_names)
+    tags_in = MapCompose(p.clean_text, p.split_tags)
+    authors_out = tags_out = p.unique
+    in_language_in = MapCompose(p.language_tag)
+    article_body_in = MapCompose(p.html_to_text)
+    article_body_out = Identity()
+    extraction_in = extraction_out = TakeFirst()
+
+    def load_item(self) -> Any:
+        """Build the Article; the body's dateline, byline and editor lines go to their fields."""
+        item = super().load_item()
+        adapter = ItemAdapter(item)
+        paragraphs = adapter.get("article_body") or []
+        if isinstance(paragraphs, str):
+            paragraphs = [paragraphs]
+        rules = self.context.get("boilerplate") or boilerplate.DEFAULT_RULES
+        parts = p.split_body(paragraphs, headline=adapter.get("headline"), rules=rules)
+        adapter["article_body"] = p.join_paragraphs(parts.paragraphs)
+        for field in ("dateline", "authors", "publisher", "editor"):
+            value = getattr(parts, field)
+            if value and not adapter.get(field):
+                adapter[field] = value
+        return item

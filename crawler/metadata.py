@@ -1,0 +1,172 @@
+"""Structured metadata of a page: JSON-LD (NewsArticle & co.), OpenGraph, ``article:*``, Dublin Core.
+
+:func:`page_metadata` returns raw values per Article field, each tagged with where it came from;
+the loader's input processors clean them like any selector output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from parsel import Selector
+
+ARTICLE_TYPES = frozenset(
+    {
+        "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+        "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "LiveBlogPosting",
+        "Report", "ScholarlyArticle", "SocialMediaPosting", "TechArticle", "WebPage", "AskPublicNewsArticle",
+    }
+)  # fmt: skip
+NEWS_TYPES = ARTICLE_TYPES - {"WebPage"}
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    t = node.get("@type")
+    if isinstance(t, str):
+        return {t.rsplit("/", 1)[-1]}
+    if isinstance(t, list):
+        return {str(x).rsplit("/", 1)[-1] for x in t}
+    return set()
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, list):
+        for x in node:
+            yield from _walk(x)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart"):
+            if key in node:
+                yield from _walk(node[key])
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip().removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
+    try:
+        return json.loads(text)
+    except ValueError:
+        # Some sites put raw newlines/tabs inside JSON strings.
+        try:
+            return json.loads(re.sub(r"[\x00-\x1f]+", " ", text))
+        except ValueError:
+            return None
+
+
+def json_ld_objects(selector: Selector) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, ``@graph`` and lists flattened, in page order."""
+    out: list[dict[str, Any]] = []
+    for raw in selector.xpath('//script[@type="application/ld+json"]/text()').getall():
+        data = _load_json(raw)
+        if data is not None:
+            out.extend(_walk(data))
+    return out
+
+
+def json_ld_article(selector: Selector) -> dict[str, Any] | None:
+    """The page's article object in JSON-LD (NewsArticle first, then other Article types)."""
+    objs = json_ld_objects(selector)
+    for wanted in (
+        {"NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle"},
+        NEWS_TYPES,
+        {"WebPage"},
+    ):
+        for obj in objs:
+            if _types(obj) & wanted and (obj.get("headline") or obj.get("articleBody") or obj.get("datePublished")):
+                return obj
+    return None
+
+
+def _names(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str):
+            return [name]
+        if isinstance(name, list):
+            return [str(n) for n in name]
+    return []
+
+
+def _url(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value:
+        return _url(value[0])
+    if isinstance(value, dict):
+        return _url(value.get("url") or value.get("contentUrl") or value.get("@id"))
+    return None
+
+
+def _meta(selector: Selector, *names: str) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        out += selector.xpath(
+            f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content'
+        ).getall()
+    return [v for v in out if v.strip()]
+
+
+def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
+    """Article fields read from metadata: ``field -> (source, raw value)``; first source wins.
+
+    Sources, in order: ``jsonld``, ``meta`` (OpenGraph, ``article:*``, Dublin Core, ``<time>``...).
+    """
+    out: dict[str, tuple[str, Any]] = {}
+
+    def put(field: str, source: str, value: Any) -> None:
+        if field in out or value in (None, "", [], {}):
+            return
+        out[field] = (source, value)
+
+    ld = json_ld_article(selector)
+    if ld:
+        put("headline", "jsonld", ld.get("headline") or ld.get("name"))
+        put("description", "jsonld", ld.get("description"))
+        put("date_published", "jsonld", ld.get("datePublished") or ld.get("dateCreated"))
+        put("date_modified", "jsonld", ld.get("dateModified"))
+        put("authors", "jsonld", _names(ld.get("author") or ld.get("creator")))
+        section = ld.get("articleSection")
+        put("section", "jsonld", section[0] if isinstance(section, list) and section else section)
+        keywords = ld.get("keywords")
+        put("tags", "jsonld", keywords if isinstance(keywords, list) else keywords)
+        put("in_language", "jsonld", ld.get("inLanguage"))
+        put("publisher", "jsonld", (_names(ld.get("publisher")) or [None])[0])
+        put("main_image", "jsonld", _url(ld.get("image") or ld.get("thumbnailUrl")))
+        put("canonical_url", "jsonld", _url(ld.get("mainEntityOfPage")) if isinstance(ld.get("mainEntityOfPage"), (dict, str)) else None)
+        put("article_body", "jsonld", ld.get("articleBody"))
+
+    meta = "meta"
+    put("headline", meta, (_meta(selector, "og:title", "twitter:title", "dc.title", "DC.title") or [None])[0])
+    put("description", meta, (_meta(selector, "og:description", "description", "twitter:description", "dc.description") or [None])[0])
+    put(
+        "date_published",
+        meta,
+        (_meta(selector, "article:published_time", "og:article:published_time", "datePublished", "pubdate",
+               "publishdate", "dc.date", "DC.date", "dc.date.issued", "date", "sailthru.date", "parsely-pub-date")
+         or selector.xpath("//time[@datetime]/@datetime").getall() or [None])[0],
+    )  # fmt: skip
+    put("date_modified", meta, (_meta(selector, "article:modified_time", "og:updated_time", "dateModified") or [None])[0])
+    put("authors", meta, _meta(selector, "article:author", "author", "dc.creator", "DC.creator", "sailthru.author", "byl"))
+    put("section", meta, (_meta(selector, "article:section", "og:article:section") or [None])[0])
+    put("tags", meta, _meta(selector, "article:tag", "news_keywords", "keywords"))
+    put("main_image", meta, (_meta(selector, "og:image", "twitter:image") or [None])[0])
+    put("publisher", meta, (_meta(selector, "og:site_name", "dc.publisher", "application-name") or [None])[0])
+    put("canonical_url", meta, selector.xpath('//link[@rel="canonical"]/@href').get() or (_meta(selector, "og:url") or [None])[0])
+    lang = selector.xpath("/html/@lang").get() or selector.xpath("/html/@xml:lang").get()
+    put("in_language", meta, lang or (_meta(selector, "og:locale", "content-language", "language", "dc.language") or [None])[0])
+    return out
+
+
+def is_article_page(selector: Selector) -> bool:
+    """Does the page say it is an article (JSON-LD article type, or ``og:type`` article)?"""
+    if json_ld_article(selector) is not None and any(_types(o) & NEWS_TYPES for o in json_ld_objects(selector)):
+        return True
+    return any(v.strip().lower() == "article" for v in _meta(selector, "og:type"))

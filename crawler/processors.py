@@ -1,0 +1,479 @@
+"""Cleaning steps shared by all sites.
+
+Input processors take one value and return a value, a list or None (None drops the value).
+They never raise on odd input. Cross-field steps (pulling the dateline, byline and editor
+lines out of the body) live in :func:`split_body`, which the loader runs once per article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from lxml import etree, html as lxml_html
+from w3lib.html import remove_tags, replace_entities
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+from crawler import boilerplate
+
+_WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f\ufeff]+")
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def normalize_space(value: str) -> str:
+    """Collapse every run of whitespace (NBSP and zero-width space included) to one space."""
+    return _WS.sub(" ", value).strip()
+
+
+def clean_text(value: Any) -> str | None:
+    """HTML fragment or text -> one line of plain text; None when nothing is left."""
+    if value is None:
+        return None
+    text = str(value)
+    if "<" in text and ">" in text:
+        text = remove_tags(text)
+    text = replace_entities(text)
+    text = unicodedata.normalize("NFC", normalize_space(text))
+    return text or None
+
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li "
+    "main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+_SKIP_TAGS = frozenset("script style noscript template iframe svg button form select input textarea".split())
+
+
+def html_to_text(value: Any) -> list[str] | None:
+    """An HTML element (or text) -> its paragraphs as plain text, in order.
+
+    Block elements and ``<br>`` end a paragraph; scripts, styles and widgets are dropped.
+    Returns None when the element holds no text.
+    """
+    if value is None:
+        return None
+    raw = str(value)
+    if "<" not in raw:
+        lines = [clean_text(line) for line in re.split(r"\n\s*\n|\r\n\s*\r\n", raw)]
+        return [line for line in lines if line] or None
+    try:
+        root = lxml_html.fragment_fromstring(raw, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return [t] if (t := clean_text(raw)) else None
+    paragraphs: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = clean_text("".join(buf))
+        if text:
+            paragraphs.append(text)
+        buf.clear()
+
+    def walk(el: Any) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _SKIP_TAGS or not isinstance(el.tag, str):
+            if el.tail:
+                buf.append(el.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if tag == "br":
+            flush()
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            flush()
+        if el.tail:
+            buf.append(el.tail)
+
+    walk(root)
+    flush()
+    return paragraphs or None
+
+
+# --- names, bylines, datelines, editors -------------------------------------------------------
+
+_BY = re.compile(r"^\s*(?:by|von|par|por|de|от|автор[ы]?:?)\s+", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\bи\b|、|·)\s*", re.I)
+_AGENCY_TAIL = re.compile(r"\s*(?:[|/]|\s[-–—]\s?)\s*([^|/]+?)\s*:?\s*$")
+_NOT_A_NAME = re.compile(r"\d|@|https?:|www\.", re.I)
+
+
+@dataclass(frozen=True)
+class Byline:
+    """What a byline line says: the writers, and the agency or publisher named with them."""
+
+    authors: list[str]
+    publisher: str | None = None
+
+
+def parse_byline(value: str) -> Byline | None:
+    """``By Seba Agayeva - Trend:`` -> Byline(["Seba Agayeva"], "Trend"); None if not a byline.
+
+    Handles ``By A and B``, ``By A, B and C``, ``A | Reuters``, ``A - Trend:``.
+    """
+    text = clean_text(value)
+    if not text or len(text) > 200:
+        return None
+    has_by = bool(_BY.match(text))
+    text = _BY.sub("", text)
+    publisher = None
+    m = _AGENCY_TAIL.search(text)
+    if m and m.start() > 0:
+        publisher = m.group(1).strip(" :")
+        text = text[: m.start()]
+    elif text.endswith(":") and not has_by:
+        return None
+    text = text.strip(" :-–—")
+    names = split_names(text)
+    if not names or not (has_by or publisher):
+        return None
+    return Byline(names, publisher or None)
+
+
+def split_names(value: Any) -> list[str] | None:
+    """``By A, B and C`` -> ["A", "B", "C"]; drops "By" and things that are not names."""
+    text = clean_text(value)
+    if not text:
+        return None
+    text = _BY.sub("", text).strip(" :-–—")
+    out = []
+    for part in _NAME_SPLIT.split(text):
+        name = part.strip(" .:-–—\"'")
+        if name and not _NOT_A_NAME.search(name) and len(name) <= 80:
+            out.append(name)
+    return out or None
+
+
+_MONTHS_EN = "january february march april may june july august september october november december".split()
+_MONTH_NAMES: dict[str, int] = {}
+for _lang_months in (
+    _MONTHS_EN,
+    "yanvar fevral mart aprel may iyun iyul avqust sentyabr oktyabr noyabr dekabr".split(),  # az
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(),  # ru gen.
+    "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь".split(),  # ru nom.
+    "januar februar märz april mai juni juli august september oktober november dezember".split(),  # de
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),  # fr
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),  # es
+    "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık".split(),  # tr
+):
+    for _i, _name in enumerate(_lang_months, start=1):
+        _MONTH_NAMES.setdefault(_name, _i)
+for _i, _name in enumerate(_MONTHS_EN, start=1):
+    _MONTH_NAMES.setdefault(_name[:3], _i)
+_MONTH_NAMES["sept"] = 9
+_MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTH_NAMES), key=len, reverse=True))
+
+_DATELINE = re.compile(
+    rf"^(?P<dateline>[^\W\d_][^\n:.;]{{0,60}}?,\s*(?:[^\W\d_][^\n:.;,]{{0,40}},\s*)?(?:{_MONTH_RE})\.?\s+\d{{1,2}}"
+    rf"|[^\W\d_][^\W\d_ .-]{{1,30}}(?:,\s*[^\W\d_][^\n:.;,]{{0,40}})?(?=\.\s*[^\W\d_]+:))"
+    r"\s*[.:]?\s*",
+    re.I,
+)
+
+
+def parse_dateline(value: Any) -> str | None:
+    """``BAKU, Azerbaijan, June 18.`` -> ``BAKU, Azerbaijan, June 18``; None if the line is not a dateline."""
+    text = clean_text(value)
+    if not text:
+        return None
+    m = _DATELINE.match(text)
+    if not m or m.end() != len(text):
+        return None
+    return m.group("dateline").strip()
+
+
+_EDITOR = re.compile(r"^(?:edited by|editing by|editor:|redaktə edən:?|редактор:?)\s*(?P<name>.{1,60}?)\s*\.?$", re.I)
+
+
+def parse_editor(value: Any) -> str | None:
+    """``Edited by CN`` -> ``CN``; None if the line is not an editor line."""
+    text = clean_text(value)
+    if not text:
+        return None
+    m = _EDITOR.match(text)
+    return m.group("name") if m else None
+
+
+_LEAD = re.compile(
+    rf"^(?P<dateline>[^\W\d_][^\n:.;]{{0,60}}?,\s*(?:[^\W\d_][^\n:.;,]{{0,40}},\s*)?(?:{_MONTH_RE})\.?\s+\d{{1,2}}"
+    r"|[^\W\d_][^\W\d_ .-]{1,30})\s*[.,]\s*"
+    r"(?P<byline>(?:by\s+[^:]{1,120}?\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w .&-]{1,30}?)):\s*",
+    re.I,
+)
+
+
+@dataclass
+class BodyParts:
+    """The story paragraphs, and the metadata lines that were taken out of them."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    dateline: str | None = None
+    authors: list[str] | None = None
+    publisher: str | None = None
+    editor: str | None = None
+
+
+def split_body(
+    paragraphs: Sequence[str],
+    headline: str | None = None,
+    rules: boilerplate.Rules | None = None,
+    lead_lines: int = 4,
+) -> BodyParts:
+    """Clean a story's paragraphs and pull the dateline, byline and editor lines out of them.
+
+    - boilerplate lines (``Tags:``, ``Latest``, ``Read more``, a repeated headline...) are dropped;
+    - among the first ``lead_lines`` paragraphs, a dateline line, a byline line, or a lead of the
+      form ``BAKU, Azerbaijan, June 18. By A - Trend: text`` are split off;
+    - an ``Edited by X`` line near the end gives the editor.
+    """
+    rules = rules or boilerplate.DEFAULT_RULES
+    parts = BodyParts()
+    kept: list[str] = []
+    for text in paragraphs:
+        text = clean_text(text) or ""
+        if not text or rules.is_boilerplate(text, headline=headline):
+            continue
+        if len(kept) < lead_lines and not parts.authors and (byline := _byline_line(text)):
+            parts.authors, parts.publisher = byline.authors, byline.publisher or parts.publisher
+            continue
+        if len(kept) < lead_lines and not parts.dateline and (dl := parse_dateline(text)):
+            parts.dateline = dl
+            continue
+        if not kept and not parts.dateline and (m := _LEAD.match(text)):
+            parts.dateline = m.group("dateline").strip()
+            byline = parse_byline(m.group("byline") + ":")
+            if byline:
+                parts.authors, parts.publisher = byline.authors, byline.publisher
+            else:
+                parts.publisher = m.group("agency").strip()
+            text = text[m.end() :].strip()
+            if not text:
+                continue
+        if (editor := parse_editor(text)) is not None:
+            parts.editor = editor
+            continue
+        kept.append(text)
+    parts.paragraphs = kept
+    return parts
+
+
+def _byline_line(text: str) -> Byline | None:
+    if not _BY.match(text) and not re.search(r"\s[-–—|]\s*[^\W\d_][\w .&-]{1,30}:\s*$", text):
+        return None
+    if len(text.split()) > 15:
+        return None
+    return parse_byline(text)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?$", re.I)
+_TEXT_DATE = re.compile(
+    rf"(?P<day>\d{{1,2}})\.?\s+(?P<month>{_MONTH_RE})\.?,?\s*(?P<year>\d{{4}})?,?\s*"
+    r"(?:(?:at|um|à|a las|в|saat)\s*)?(?P<hour>\d{1,2})?[:.h]?(?P<minute>\d{2})?"
+    r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
+    re.I,
+)
+_TEXT_DATE_US = re.compile(
+    rf"(?P<month>{_MONTH_RE})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
+    r"(?:,?\s*(?:at\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?"
+    r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
+    re.I,
+)
+
+
+def as_tzinfo(value: Any) -> tzinfo | None:
+    """``"+04:00"``, ``"Asia/Baku"``, ``"UTC"`` or a tzinfo -> tzinfo; None if unknown."""
+    if value is None or isinstance(value, tzinfo):
+        return value
+    text = str(value).strip()
+    m = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])\s*(\d{1,2}):?(\d{2})?", text, re.I)
+    if m:
+        delta = timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
+        return timezone(-delta if m.group(1) == "-" else delta)
+    if text.upper() in {"UTC", "GMT", "Z"}:
+        return timezone.utc
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -> datetime | None:
+    """A date as pages write it -> an aware datetime; None if it cannot be read.
+
+    ISO 8601 (meta tags, JSON-LD, ``<time datetime>``), ``18 June 2014 14:32 (UTC +04:00)``,
+    ``June 18, 2014 2:32 PM``, ``15 Noyabr 10:31 (UTC+04)`` (no year: the year of the crawl date,
+    or the year before when that would put the article in the future). A time without an offset
+    takes the site's time zone ``tz``; with neither, None (we never invent an offset).
+    """
+    text = clean_text(value)
+    if not text:
+        return None
+    zone = as_tzinfo(tz)
+    if _ISO.match(text):
+        iso = re.sub(r"\s*(UTC|GMT|Z)$", "+00:00", text, flags=re.I).replace(" ", "T", 1)
+        iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)
+        try:
+            dt = datetime.fromisoformat(iso)
+        except ValueError:
+            return None
+        return _aware(dt, zone)
+    if text.isdigit() and len(text) >= 9:  # epoch seconds or milliseconds
+        secs = int(text) / (1000 if len(text) > 11 else 1)
+        return datetime.fromtimestamp(secs, timezone.utc)
+    for pattern in (_TEXT_DATE, _TEXT_DATE_US):
+        m = pattern.search(text)
+        if not m:
+            continue
+        month = _MONTH_NAMES.get(m.group("month").lower().rstrip("."))
+        if not month:
+            continue
+        hour = int(m.group("hour") or 0)
+        minute = int(m.group("minute") or 0) if m.group("hour") else 0
+        ampm = m.groupdict().get("ampm")
+        if ampm:
+            hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
+        offset = as_tzinfo(m.group("offset").replace(" ", "")) if m.group("offset") else None
+        zone_here = offset or zone
+        if m.group("year"):
+            year = int(m.group("year"))
+        else:
+            ref = crawl_date or datetime.now(timezone.utc)
+            year = ref.year
+            if (month, int(m.group("day"))) > (ref.month, ref.day):
+                year -= 1
+        try:
+            dt = datetime(year, month, int(m.group("day")), hour, minute)
+        except ValueError:
+            return None
+        return _aware(dt, zone_here)
+    return None
+
+
+def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
+    if dt.tzinfo is not None:
+        return dt
+    if zone is None:
+        return None
+    if isinstance(zone, ZoneInfo):
+        dt = dt.replace(tzinfo=zone)
+        return dt.replace(tzinfo=timezone(dt.utcoffset() or timedelta(0)))
+    return dt.replace(tzinfo=zone)
+
+
+def format_iso8601(dt: datetime) -> str:
+    """Aware datetime -> ``2014-06-18T14:32:00+04:00`` (seconds kept, microseconds dropped)."""
+    return dt.replace(microsecond=0).isoformat()
+
+
+def to_iso8601(value: Any, loader_context: dict[str, Any] | None = None) -> str | None:
+    """Loader input processor: any page date -> ISO 8601 with offset, in the site's zone context.
+
+    Uses ``loader_context["timezone"]`` for times without an offset and
+    ``loader_context["crawl_date"]`` to infer a missing year. None if unreadable.
+    """
+    ctx = loader_context or {}
+    dt = parse_date(value, ctx.get("timezone"), ctx.get("crawl_date"))
+    return format_iso8601(dt) if dt else None
+
+
+# --- lists, urls, language --------------------------------------------------------------------
+
+
+def split_tags(value: Any) -> list[str] | None:
+    """``"Tags: a, b; c"`` -> ["a", "b", "c"]; None when empty."""
+    text = clean_text(value)
+    if not text:
+        return None
+    text = re.sub(r"^(tags|keywords|topics|themen|etiquetas|mots-clés|теги)\s*:\s*", "", text, flags=re.I)
+    parts = [p.strip(" #") for p in re.split(r"\s*[,;|]\s*", text)]
+    return [p for p in parts if p] or None
+
+
+def unique(values: Iterable[Any]) -> list[Any]:
+    """Output processor: values in first-seen order, duplicates (case-insensitive) removed."""
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        if v is None:
+            continue
+        key = v.casefold() if isinstance(v, str) else repr(v)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
+def join_paragraphs(values: Iterable[str]) -> str | None:
+    """Output processor: paragraphs -> one text, paragraphs separated by one blank line."""
+    text = "\n\n".join(v for v in values if v)
+    return text or None
+
+
+TRACKING_PARAMS = (
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id", "utm_name",
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "_ga", "ref_src", "cmpid", "ito",
+)  # fmt: skip
+
+
+def strip_tracking(url: str) -> str:
+    """Remove ``utm_*``, ``fbclid`` and similar tracking parameters (order of the others kept)."""
+    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
+    return re.sub(r"[?&]utm_[^&=]*=[^&]*", "", cleaned)
+
+
+def dedupe_key(url: str) -> str:
+    """A URL -> the key two URLs of one page share (canonical form, no tracking, no fragment)."""
+    return canonicalize_url(strip_tracking(url.strip()))
+
+
+def absolute_url(value: Any, loader_context: dict[str, Any] | None = None) -> str | None:
+    """Relative or absolute URL -> absolute URL (against the response), tracking removed."""
+    text = clean_text(value)
+    if not text or text.startswith(("data:", "javascript:")):
+        return None
+    response = (loader_context or {}).get("response")
+    if response is not None:
+        text = response.urljoin(text)
+    if not text.startswith(("http://", "https://")):
+        return None
+    return strip_tracking(text)
+
+
+def language_tag(value: Any) -> str | None:
+    """``en_US`` / ``EN-us`` / ``en`` -> BCP 47 ``en-US`` / ``en``; None when not a language tag."""
+    text = clean_text(value)
+    if not text:
+        return None
+    parts = re.split(r"[-_]", text.split(",")[0].strip())
+    if not re.fullmatch(r"[A-Za-z]{2,3}", parts[0]):
+        return None
+    out = [parts[0].lower()]
+    for p in parts[1:]:
+        if re.fullmatch(r"[A-Za-z]{2}|\d{3}", p):
+            out.append(p.upper())
+        elif re.fullmatch(r"[A-Za-z]{4}", p):
+            out.append(p.title())
+        elif p:
+            out.append(p.lower())
+    return "-".join(out)
+
+
+def strip_site_suffix(value: Any) -> str | None:
+    """``Headline | Site Name`` / ``Headline - Site`` (from ``<title>``) -> ``Headline``."""
+    text = clean_text(value)
+    if not text:
+        return None
+    return re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]{2,40}$)", text)[0].strip() or None

@@ -1,0 +1,32 @@
+"""Scrapy settings of byline, grouped by feature (see README "Configuration")."""
+
+BOT_NAME = "byline"
+
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# --- politeness -------------------------------------------------------------------------------
+USER_AGENT = "byline/0.1 (news crawler; +https://pypi.org/project/scrapy/)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+DOWNLOAD_TIMEOUT = 60
+
+# --- safety -----------------------------------------------------------------------------------
+# Scrapy 2.19 opens a RemoteControl port that runs Python sent to it: keep it off.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- export -----------------------------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"
+ADDONS = {"crawler.addon.StructuredExport": 0}
+
+# --- components -------------------------------------------------------------------------------
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+LOG_LEVEL = "INFO"

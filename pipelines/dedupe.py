@@ -1,0 +1,55 @@
+"""De-duplication within a run: by canonical URL, and by a hash of the normalised body."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.processors import dedupe_key
+
+logger = logging.getLogger(__name__)
+_NON_WORD = re.compile(r"[\W_]+", re.U)
+
+
+def body_hash(text: str) -> str:
+    """Hash of a story's words only (case, punctuation and whitespace ignored)."""
+    norm = _NON_WORD.sub(" ", text).strip().casefold()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+class DedupePipeline:
+    """The same story is exported once: drops repeats of a URL (``news/dedupe/url``) or body (``news/dedupe/body``)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.urls: set[str] = set()
+        self.bodies: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        keys = {dedupe_key(u) for u in (adapter.get("canonical_url"), adapter.get("url")) if u}
+        if keys & self.urls:
+            self._drop("url", adapter)
+        digest = body_hash(adapter.get("article_body") or "")
+        if adapter.get("article_body") and digest in self.bodies:
+            self._drop("body", adapter)
+        self.urls |= keys
+        if adapter.get("article_body"):
+            self.bodies.add(digest)
+        return item
+
+    def _drop(self, kind: str, adapter: ItemAdapter) -> None:
+        self.stats.inc_value(f"news/dedupe/{kind}")
+        self.stats.inc_value("news/dropped")
+        logger.info("Duplicate %s: %s", kind, adapter.get("url"))
+        raise DropItem(f"duplicate {kind}: {adapter.get('url')}")

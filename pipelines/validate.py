@@ -1,0 +1,45 @@
+"""Validation: an article without its url, headline or story is dropped, the reason counted."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.items import REQUIRED_FIELDS
+
+logger = logging.getLogger(__name__)
+
+
+class ValidatePipeline:
+    """Drops items missing a required field (``news/validate/missing/<field>``); counts field coverage."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self._logged: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        missing = [f for f in REQUIRED_FIELDS if not adapter.get(f)]
+        if missing:
+            reason = f"missing/{missing[0]}"
+            self.stats.inc_value(f"news/validate/{reason}")
+            self.stats.inc_value("news/dropped")
+            if reason not in self._logged:
+                self._logged.add(reason)
+                logger.warning("Dropping articles with %s (first: %s); counted in news/validate/%s",
+                               reason.replace("/", " "), adapter.get("url"), reason)
+            raise DropItem(f"{reason}: {adapter.get('url')}")
+        self.stats.inc_value("news/validate/ok")
+        for field, value in adapter.items():
+            if value not in (None, "", []):
+                self.stats.inc_value(f"news/coverage/{field}")
+        return item
