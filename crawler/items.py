@@ -49,7 +49,9 @@ class Article:
     fetched_at: str | None = None
     """When the page was fetched, ISO 8601 in UTC (provenance)."""
     extraction: dict[str, str] | None = None
-    """Where each field came from: field -> "site" | "jsonld" | "meta" | "generic" | ... (provenance)."""
+    """Where each field came from: field -> "site" | "jsonld" | "meta" | "body" | "generic" (provenance)."""
+    revision: int | None = None
+    """1 for the first export of a URL; 2, 3... when a changed version of the story is exported again."""
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
