@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.timeutils import iso_date_to_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +155,20 @@ def _resync(fh: BinaryIO, start: int, gzipped: bool) -> int | None:
         pos += len(chunk)
 
 
+def parse_warc_date(value: str | None) -> datetime | None:
+    """``WARC-Date`` (``2024-05-01T10:00:00Z``, WARC/1.1 may add fractions of a second) -> aware datetime, or None."""
+    if not value:
+        return None
+    try:
+        text = value.strip()
+        # Some writers emit both an offset and a Z ("...+00:00Z"): the Z is redundant then.
+        text = text[:-1] if text.endswith("Z") and ("+" in text[10:] or text[10:].count("-")) else text
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
 def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
     """A ``.warc`` / ``.warc.gz`` file -> its response records as pages; other records counted and skipped."""
     with open(path, "rb") as fh:
@@ -212,13 +225,7 @@ def _warc_page(record: Any, origin: str, skip: Skip, max_size: int) -> StoredPag
         skip("skipped/too_large", origin, f"{url}: more than {max_size} bytes")
         return None
     headers = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
-    date = None
-    raw_date = record.rec_headers.get_header("WARC-Date")
-    if raw_date:
-        try:
-            date = iso_date_to_datetime(raw_date).replace(tzinfo=timezone.utc)
-        except ValueError:
-            date = None
+    date = parse_warc_date(record.rec_headers.get_header("WARC-Date"))
     return StoredPage(url, status, headers, body, date, origin)
 
 
