@@ -385,6 +385,8 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     if text.isdigit() and len(text) >= 9:  # epoch seconds or milliseconds
         secs = int(text) / (1000 if len(text) > 11 else 1)
         return datetime.fromtimestamp(secs, timezone.utc)
+    if (t := _TIME_ONLY.fullmatch(text)) and (zone or t.group("offset")):
+        return _time_today(t, zone, crawl_date)
     for pattern in (_TEXT_DATE, _TEXT_DATE_US):
         m = pattern.search(text)
         if not m:
@@ -402,7 +404,9 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
         if m.group("year"):
             year = int(m.group("year"))
         else:
-            ref = crawl_date or datetime.now(timezone.utc)
+            # No year ("15 Noyabr 10:31"): the crawl's year on the page's own calendar, or the
+            # year before when the day would lie after the crawl day.
+            ref = _local_ref(crawl_date, zone_here)
             year = ref.year
             if (month, int(m.group("day"))) > (ref.month, ref.day):
                 year -= 1
@@ -414,6 +418,35 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     return None
 
 
+# Today's stories show only the time: "15:49 (UTC+04)" (Azerbaijani edition of Trend).
+_TIME_ONLY = re.compile(
+    r"(?:(?:today|bugün|сегодня),?\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
+    re.I,
+)
+
+
+def _local_ref(crawl_date: datetime | None, zone: tzinfo | None) -> datetime:
+    """The crawl time (default now) as a wall-clock time in ``zone`` (when both are aware)."""
+    ref = crawl_date or datetime.now(timezone.utc)
+    if zone is not None and ref.tzinfo is not None:
+        ref = ref.astimezone(zone)
+    return ref
+
+
+def _time_today(m: re.Match[str], zone: tzinfo | None, crawl_date: datetime | None) -> datetime | None:
+    """A time of day -> that time on the crawl day (the day before if it lies ahead of the crawl)."""
+    zone_here = as_tzinfo(m.group("offset").replace(" ", "")) if m.group("offset") else zone
+    hour, minute = int(m.group("hour")), int(m.group("minute"))
+    if hour > 23 or minute > 59:
+        return None
+    ref = _local_ref(crawl_date, zone_here)
+    dt = _aware(datetime(ref.year, ref.month, ref.day, hour, minute), zone_here)
+    if dt is not None and ref.tzinfo is not None and dt > ref + timedelta(minutes=5):
+        dt -= timedelta(days=1)
+    return dt
+
+
 def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
     if dt.tzinfo is not None:
         return dt
@@ -423,6 +456,15 @@ def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
         dt = dt.replace(tzinfo=zone)
         return dt.replace(tzinfo=timezone(dt.utcoffset() or timedelta(0)))
     return dt.replace(tzinfo=zone)
+
+
+def find_date(value: str) -> tuple[int, int] | None:
+    """Where a written date (``18 June 2014 14:32 (UTC +04:00)``, ``June 18, 2014``) sits in a text: (start, end)."""
+    for pattern in (_TEXT_DATE, _TEXT_DATE_US):
+        for m in pattern.finditer(value):
+            if _MONTH_NAMES.get(m.group("month").lower().rstrip(".")):
+                return m.start(), m.end()
+    return None
 
 
 def format_iso8601(dt: datetime) -> str:
