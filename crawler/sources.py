@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 
 logger = logging.getLogger(__name__)
 
@@ -177,19 +178,18 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
         while offset is not None:
             fh.seek(offset)
             iterator = ArchiveIterator(fh, arc2warc=True)
-            last_ok = offset
             try:
                 for record in iterator:
                     origin = f"{path.name}@{iterator.offset}"
                     page = _warc_page(record, origin, skip, max_size)
                     if page is not None:
                         yield page
-                    last_ok = iterator.offset
                 offset = None
             except (Exception, EOFError) as exc:  # warcio raises zlib, EOF, ArchiveLoadFailed, ValueError...
-                bad_at = max(last_ok, offset)
+                # iterator.offset is the end of the last good record: the broken one starts there.
+                bad_at = max(iterator.offset, offset)
                 kind = "errors/truncated" if _is_truncation(exc) else "errors/broken_record"
-                skip(kind, f"{path.name}@{bad_at}", f"{type(exc).__name__}: {exc}")
+                skip(kind, f"{path.name}@{bad_at}", f"{type(exc).__name__}: {exc}"[:300])
                 offset = _resync(fh, bad_at, gzipped)
 
 
@@ -214,15 +214,25 @@ def _warc_page(record: Any, origin: str, skip: Skip, max_size: int) -> StoredPag
     except ValueError:
         status = 0
     headers = [(_to_bytes(k), _to_bytes(v)) for k, v in http.headers]
-    # warcio undoes chunking and Content-Encoding; read one byte past the limit to spot huge pages.
-    stream = record.content_stream()
+    # warcio undoes the chunking; Content-Encoding is undone here, strictly, so that a truncated
+    # gzip payload is a counted skip rather than half a page. One byte past the limit spots huge pages.
+    stream = record.raw_stream
+    if (http.get_header("Transfer-Encoding") or "").lower() == "chunked":
+        stream = ChunkedDataReader(stream)
     try:
-        body = stream.read(max_size + 1) if max_size else stream.read()
+        raw = stream.read(max_size + 1) if max_size else stream.read()
+        if max_size and len(raw) > max_size:
+            raise OverflowError(len(raw))
+        if getattr(record.raw_stream, "limit", 0) > 0:
+            # The file ended before the record's Content-Length: a truncated (cut) archive.
+            skip("errors/truncated", origin, f"{url}: record cut short")
+            return None
+        headers, body = decode_payload(headers, raw, max_size)
+    except OverflowError:
+        skip("skipped/too_large", origin, f"{url}: more than {max_size} bytes")
+        return None
     except (zlib.error, OSError, ValueError, EOFError) as exc:
         skip("skipped/bad_payload", origin, f"{url}: {exc}")
-        return None
-    if max_size and len(body) > max_size:
-        skip("skipped/too_large", origin, f"{url}: more than {max_size} bytes")
         return None
     headers = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
     date = parse_warc_date(record.rec_headers.get_header("WARC-Date"))
