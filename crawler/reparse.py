@@ -113,6 +113,7 @@ class Progress:
         self.stats = stats
         self.interval = interval
         self.started = self.last = time.monotonic()
+        self.cpu_started = time.process_time()
         self.pages = 0
 
     def tick(self) -> None:
@@ -126,9 +127,11 @@ class Progress:
     def log(self, what: str) -> None:
         elapsed = max(time.monotonic() - self.started, 1e-9)
         get = self.stats.get_value
+        cpu = max(time.process_time() - self.cpu_started, 1e-9)
         logger.info(
-            "%s: %d pages in %.1f s (%.1f pages/s), %d items, %d dropped, %d without a spider, %d skipped",
-            what, self.pages, elapsed, self.pages / elapsed, get("news/reparse/items", 0),
+            "%s: %d pages in %.1f s (%.1f pages/s; %.1f pages per CPU second), %d items, %d dropped, "
+            "%d without a spider, %d skipped",
+            what, self.pages, elapsed, self.pages / elapsed, self.pages / cpu, get("news/reparse/items", 0),
             get("item_dropped_count", 0), get("news/reparse/no_spider", 0),
             sum(v for k, v in self.stats.get_stats().items() if k.startswith("news/reparse/skipped/")),
         )  # fmt: skip
