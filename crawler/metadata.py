@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from parsel import Selector
 
@@ -105,12 +106,36 @@ def _url(value: Any) -> str | None:
     return None
 
 
+_META_INDEX: WeakKeyDictionary[Any, dict[str, list[str]]] = WeakKeyDictionary()
+"""Per parsed page: ``<meta>`` property/name/itemprop -> contents, in page order (built once per page)."""
+
+
+def _meta_index(selector: Selector) -> dict[str, list[str]]:
+    """All ``<meta content>`` of the page by key; one walk over the document instead of one query per name."""
+    root = selector.root
+    tree = root.getroottree() if hasattr(root, "getroottree") else None
+    top = tree.getroot() if tree is not None else None
+    if top is None:
+        return {}
+    index = _META_INDEX.get(top)
+    if index is None:
+        index = {}
+        for el in tree.iter("meta"):
+            content = el.get("content")
+            if content is None:
+                continue
+            for key in dict.fromkeys(el.get(a) for a in ("property", "name", "itemprop")):
+                if key is not None:
+                    index.setdefault(key, []).append(content)
+        _META_INDEX[top] = index
+    return index
+
+
 def _meta(selector: Selector, *names: str) -> list[str]:
+    index = _meta_index(selector)
     out: list[str] = []
     for name in names:
-        out += selector.xpath(
-            f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content'
-        ).getall()
+        out += index.get(name, [])
     return [v for v in out if v.strip()]
 
 
