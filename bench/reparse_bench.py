@@ -81,7 +81,10 @@ def make_pages(n: int, page_kb: int, blocks: list[str]) -> list[tuple[str, bytes
             pad.append(blocks[j % len(blocks)])
             j += 7
         if pad:
-            html = html.replace("<footer>", '<aside class="bench-pad">' + "".join(pad) + "</aside><footer>")
+            # Cut at a tag boundary near the target size (lxml closes what the cut leaves open).
+            text = "".join(pad)[: max(page_kb * 1024 - len(html), 0)]
+            text = text[: text.rfind(">") + 1]
+            html = html.replace("<footer>", '<aside class="bench-pad">' + text + "</aside><footer>")
         pages.append(("https://en.trend.az" + path.replace(old_id, new_id), html.encode("utf-8")))
     return pages
 

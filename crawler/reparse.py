@@ -118,7 +118,7 @@ class Progress:
 
     def tick(self) -> None:
         self.pages += 1
-        if self.interval and self.pages % 50 == 0:
+        if self.interval:
             now = time.monotonic()
             if now - self.last >= self.interval:
                 self.last = now

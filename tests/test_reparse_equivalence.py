@@ -81,9 +81,12 @@ def test_readme_offline_example_replays_the_sample_archive(tmp_path: Path) -> No
 
 def test_reparse_sample_dispatches_by_host(tmp_path: Path) -> None:
     out = tmp_path / "reparsed.jsonl"
-    proc = run_scrapy("reparse", SAMPLE, "-O", str(out), cwd=REPO_ROOT)
+    proc = run_scrapy("reparse", SAMPLE, "-O", str(out), "-s", "REPARSE_PROGRESS_INTERVAL=0.000001", cwd=REPO_ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert without_fetched_at(read_jsonl(out)) == expected_records("https://en.trend.az")
+    progress = re.findall(r"Re-parse progress: (\d+) pages in [\d.]+ s \([\d.]+ pages/s.*?\), (\d+) items, (\d+) dropped",
+                          proc.stderr)
+    assert len(progress) > 3 and int(progress[-1][0]) > int(progress[0][0])
     assert stat(proc.stderr, "news/reparse/spider/trend") == stat(proc.stderr, "news/reparse/pages") > 0
     assert stat(proc.stderr, "news/reparse/no_spider") is None
     assert stat(proc.stderr, "news/reparse/skipped/not_html") == 2  # robots.txt, the RSS feed

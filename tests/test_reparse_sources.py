@@ -206,3 +206,17 @@ def test_pages_that_are_not_articles_are_skipped(status, headers, body, reason) 
     skip = SkipCounter()
     assert page_response(StoredPage("https://news.example/f", status, headers, body, origin="t"), skip) is None
     assert skip.counts == {reason: 1}
+
+
+def test_reparse_fallback_setting_routes_unowned_hosts() -> None:
+    from crawler.reparse import ReparseSpider
+
+    crawler = get_crawler(ReparseSpider, {"SPIDER_MODULES": ["tests.reparse_spiders"], "REPARSE_FALLBACK": "example_news"})
+    spider = ReparseSpider.from_crawler(crawler)
+    fallback = spider._fallback()
+    d = SpiderDispatcher([OtherNewsSpider.from_crawler(crawler)], fallback=fallback, stats=crawler.stats)
+    page = HtmlResponse("https://nobody.example/story/1.html", body=story_html(1).encode(), encoding="utf-8",
+                        request=Request("https://nobody.example/story/1.html"))
+    [item] = d.dispatch(page)
+    assert item.headline == "Headline 1"
+    assert crawler.stats.get_value("news/reparse/fallback") == 1
