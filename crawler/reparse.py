@@ -88,7 +88,7 @@ def repair_charset(headers: Headers, body: bytes, origin: str, skip: SkipCounter
 def page_response(page: StoredPage, skip: SkipCounter) -> HtmlResponse | None:
     """A stored page -> an HtmlResponse carrying ``news_crawl_date``, or None (non-2xx, empty, not HTML; counted)."""
     if not 200 <= page.status < 300:
-        skip(f"skipped/status_{page.status // 100}xx", page.origin, f"{page.status} {page.url}", logging.DEBUG)
+        skip(f"skipped/status_{page.status // 100}xx", page.origin, f"{page.status} {page.url}", logging.INFO)
         return None
     if not page.body.strip():
         skip("skipped/empty", page.origin, page.url)
@@ -97,7 +97,7 @@ def page_response(page: StoredPage, skip: SkipCounter) -> HtmlResponse | None:
     cls = responsetypes.from_args(headers=headers, url=page.url, body=page.body[:5000])
     if not issubclass(cls, HtmlResponse):
         kind = headers.get(b"Content-Type", b"?").decode("latin-1").split(";")[0]
-        skip("skipped/not_html", page.origin, f"{kind} {page.url}", logging.DEBUG)
+        skip("skipped/not_html", page.origin, f"{kind} {page.url}", logging.INFO)
         return None
     if not repair_charset(headers, page.body, page.origin, skip):
         return None

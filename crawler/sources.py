@@ -90,6 +90,9 @@ def _decode_content(encoding: bytes, body: bytes, max_size: int) -> bytes:
     if enc in (b"", b"identity"):
         return body
     if enc in (b"gzip", b"x-gzip"):
+        if body[:2] != b"\x1f\x8b":
+            # Archivers (Common Crawl among them) may store the payload decoded but keep the header.
+            return body
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     elif enc == b"deflate":
         # Servers send either zlib-wrapped or raw deflate under this name.

@@ -79,5 +79,5 @@ def test_bad_input_matrix(tmp_path: Path) -> None:
     assert stat(log, "news/reparse/skipped/bad_payload") == 1
     # ...and each is logged with where it happened.
     for key in ("errors/truncated", "errors/broken_record", "charset/wrong", "skipped/too_large", "skipped/empty",
-                "skipped/bad_payload"):
+                "skipped/bad_payload", "skipped/not_html"):
         assert f"Re-parse {key}: " in log, key

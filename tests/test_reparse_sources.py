@@ -220,3 +220,11 @@ def test_reparse_fallback_setting_routes_unowned_hosts() -> None:
     [item] = d.dispatch(page)
     assert item.headline == "Headline 1"
     assert crawler.stats.get_value("news/reparse/fallback") == 1
+
+
+def test_payload_stored_decoded_under_a_gzip_header_is_read_as_is(tmp_path: Path) -> None:
+    # Common Crawl keeps "Content-Encoding: gzip" on some payloads it stored already decoded.
+    path = write_warc(tmp_path / "cc.warc.gz", [{"url": "https://news.example/story/3.html", "body": story_html(3),
+                                                 "headers": [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]}])
+    [page] = read_source(path)
+    assert page.body == story_html(3).encode()
