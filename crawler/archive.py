@@ -92,7 +92,7 @@ class WarcWriterFiles:
         name = f"{self.stem}-{self.serial:05d}.warc.gz"
         self.serial += 1
         self.path = self.config.directory / name
-        self.fh = open(self.path.with_name(name + ".open"), "wb")
+        self.fh = open(self.path.with_name(name + ".open"), "wb")  # noqa: SIM115 - open across many writes
         self.writer = WARCWriter(self.fh, gzip=True, warc_version="1.1")
         info = self.writer.create_warcinfo_record(name, {"software": self.software, "format": "WARC File Format 1.1"})
         self.writer.write_record(info)
@@ -153,10 +153,16 @@ class WarcArchive:
         parts = urlsplit(request.url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         req_headers = _headers(request.headers, (b"host",))
-        req_http = StatusAndHeaders(f"{request.method} {path} HTTP/1.1", [("Host", parts.netloc), *req_headers],
-                                    is_http_request=True)
-        req_rec = writer.create_warc_record(request.url, "request", payload=BytesIO(request.body or b""),
-                                            http_headers=req_http, warc_headers_dict={"WARC-Date": warc_date})
+        req_http = StatusAndHeaders(
+            f"{request.method} {path} HTTP/1.1", [("Host", parts.netloc), *req_headers], is_http_request=True
+        )
+        req_rec = writer.create_warc_record(
+            request.url,
+            "request",
+            payload=BytesIO(request.body or b""),
+            http_headers=req_http,
+            warc_headers_dict={"WARC-Date": warc_date},
+        )
         try:
             phrase = HTTPStatus(response.status).phrase
         except ValueError:
@@ -170,8 +176,9 @@ class WarcArchive:
         warc_headers = {"WARC-Date": warc_date}
         if response.ip_address is not None:
             warc_headers["WARC-IP-Address"] = str(response.ip_address)
-        resp_rec = writer.create_warc_record(uri, "response", payload=BytesIO(response.body), http_headers=resp_http,
-                                             warc_headers_dict=warc_headers)
+        resp_rec = writer.create_warc_record(
+            uri, "response", payload=BytesIO(response.body), http_headers=resp_http, warc_headers_dict=warc_headers
+        )
         try:
             written = self.files.write_pair(req_rec, resp_rec)
         except OSError as exc:

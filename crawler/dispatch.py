@@ -55,8 +55,9 @@ class SpiderDispatcher:
                     continue
                 owner = self.domains.setdefault(domain, spider)
                 if owner is not spider:
-                    logger.warning("Host %s is claimed by spiders %s and %s; using %s", domain, owner.name,
-                                   spider.name, owner.name)
+                    logger.warning(
+                        "Host %s is claimed by spiders %s and %s; using %s", domain, owner.name, spider.name, owner.name
+                    )
 
     @classmethod
     def from_crawler(

@@ -120,7 +120,7 @@ def _meta_index(selector: Selector) -> dict[str, list[str]]:
     index = _META_INDEX.get(top)
     if index is None:
         index = {}
-        for el in tree.iter("meta"):
+        for el in top.iter("meta"):
             content = el.get("content")
             if content is None:
                 continue

@@ -59,7 +59,7 @@ def repair_charset(headers: Headers, body: bytes, origin: str, skip: SkipCounter
     """
     if read_bom(body)[0]:
         return True
-    content_type = headers.get(b"Content-Type", b"text/html").decode("latin-1")
+    content_type = (headers.get(b"Content-Type") or b"text/html").decode("latin-1")
     header_enc = http_content_type_encoding(content_type)
     meta_enc = html_body_declared_encoding(body[:4096])
     declared = header_enc or meta_enc
@@ -78,8 +78,12 @@ def repair_charset(headers: Headers, body: bytes, origin: str, skip: SkipCounter
     if not new:
         skip("skipped/undecodable", origin, f"declared {declared or 'nothing'}, no encoding decodes it")
         return False
-    skip("charset/wrong" if declared else "charset/missing", origin,
-         f"declared {declared or 'nothing'}, decoded as {new}", level=logging.INFO)
+    skip(
+        "charset/wrong" if declared else "charset/missing",
+        origin,
+        f"declared {declared or 'nothing'}, decoded as {new}",
+        level=logging.INFO,
+    )
     mime = content_type.split(";")[0].strip() or "text/html"
     headers[b"Content-Type"] = f"{mime}; charset={new}".encode("latin-1")
     return True
@@ -96,7 +100,7 @@ def page_response(page: StoredPage, skip: SkipCounter) -> HtmlResponse | None:
     headers = Headers(page.headers)
     cls = responsetypes.from_args(headers=headers, url=page.url, body=page.body[:5000])
     if not issubclass(cls, HtmlResponse):
-        kind = headers.get(b"Content-Type", b"?").decode("latin-1").split(";")[0]
+        kind = (headers.get(b"Content-Type") or b"?").decode("latin-1").split(";")[0]
         skip("skipped/not_html", page.origin, f"{kind} {page.url}", logging.INFO)
         return None
     if not repair_charset(headers, page.body, page.origin, skip):
@@ -141,7 +145,7 @@ class ReparseSpider(Spider):
     """Internal spider of ``scrapy reparse``: yields the site spiders' items for stored pages."""
 
     name = "reparse"
-    custom_settings = {"LOGSTATS_INTERVAL": 0.0, "ROBOTSTXT_OBEY": False}
+    custom_settings = {"LOGSTATS_INTERVAL": 0.0, "ROBOTSTXT_OBEY": False}  # noqa: RUF012 - Scrapy declares it
 
     def __init__(
         self,
@@ -164,7 +168,7 @@ class ReparseSpider(Spider):
             from scrapy.spiderloader import get_spider_loader
 
             spider = get_spider_loader(self.settings).load(ref).from_crawler(self.crawler)
-            return spider.parse_article  # type: ignore[no-any-return]
+            return spider.parse_article  # type: ignore[attr-defined,no-any-return]
         obj = load_object(ref)
         if isinstance(obj, type):
             obj = build_from_crawler(obj, self.crawler)

@@ -77,7 +77,7 @@ class ArchiveIndex:
                             uri = record.rec_headers.get_header("WARC-Target-URI")
                             if uri:
                                 self.locations.setdefault(url_key(uri), _Location(path, iterator.offset))
-                except Exception as exc:  # damaged tail: keep what was indexed before it
+                except Exception as exc:  # noqa: BLE001 - damaged tail: keep what was indexed before it
                     logger.error("REPLAY_ARCHIVE %s: unreadable after %d records (%s)", path, len(self.locations), exc)
 
     def __len__(self) -> int:

@@ -120,7 +120,9 @@ def _decode_content(encoding: bytes, body: bytes, max_size: int) -> bytes:
     return out
 
 
-def decode_payload(headers: list[tuple[bytes, bytes]], body: bytes, max_size: int = 0) -> tuple[list[tuple[bytes, bytes]], bytes]:
+def decode_payload(
+    headers: list[tuple[bytes, bytes]], body: bytes, max_size: int = 0
+) -> tuple[list[tuple[bytes, bytes]], bytes]:
     """Raw stored (headers, body) -> (headers without encoding headers, decoded body).
 
     Undoes ``Content-Encoding`` (last applied first). Raises ValueError (undecodable) or
@@ -177,7 +179,7 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
     """A ``.warc`` / ``.warc.gz`` file -> its response records as pages; other records counted and skipped."""
     with open(path, "rb") as fh:
         gzipped = fh.read(2) == b"\x1f\x8b"
-        offset = 0
+        offset: int | None = 0
         while offset is not None:
             fh.seek(offset)
             iterator = ArchiveIterator(fh, arc2warc=True)
@@ -188,9 +190,9 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
                     if page is not None:
                         yield page
                 offset = None
-            except (Exception, EOFError) as exc:  # warcio raises zlib, EOF, ArchiveLoadFailed, ValueError...
+            except Exception as exc:  # noqa: BLE001 - warcio raises zlib.error, EOFError, ArchiveLoadFailed, ValueError...
                 # iterator.offset is the end of the last good record: the broken one starts there.
-                bad_at = max(iterator.offset, offset)
+                bad_at: int = max(iterator.offset, offset)
                 kind = "errors/truncated" if _is_truncation(exc) else "errors/broken_record"
                 skip(kind, f"{path.name}@{bad_at}", f"{type(exc).__name__}: {exc}"[:300])
                 offset = _resync(fh, bad_at, gzipped)
@@ -267,7 +269,7 @@ def read_fs_cache_entry(entry: Path, skip: Skip = _noop_skip, max_size: int = 0)
     """One FilesystemCacheStorage entry directory -> a page, or None (counted)."""
     origin = f"{entry.parent.parent.name}/{entry.name}"
     try:
-        meta = pickle.loads(_read_maybe_gz(entry / "pickled_meta"))  # noqa: S301 - Scrapy's own cache format
+        meta = pickle.loads(_read_maybe_gz(entry / "pickled_meta"))
         headers = _parse_header_block(_read_maybe_gz(entry / "response_headers"))
         body = _read_maybe_gz(entry / "response_body")
         headers, body = decode_payload(headers, body, max_size)
@@ -286,24 +288,29 @@ def read_fs_cache_entry(entry: Path, skip: Skip = _noop_skip, max_size: int = 0)
 def read_dbm_cache(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
     """A DbmCacheStorage database (``<spider>.db``) -> its pages."""
     try:
-        db = dbm.open(str(path), "r")
-    except Exception as exc:  # dbm.error is a tuple of backend errors
+        db = dbm.open(str(path), "r")  # noqa: SIM115 - closed by the with block below
+    except Exception as exc:  # noqa: BLE001 - dbm.error is a tuple of backend errors
         skip("errors/bad_cache_db", path.name, str(exc))
         return
     with db:
-        for key in sorted(k for k in db.keys() if k.endswith(b"_data")):
+        keys: list[bytes] = [k if isinstance(k, bytes) else k.encode() for k in db.keys()]  # noqa: SIM118 - dbm objects are not iterable
+        for key in sorted(k for k in keys if k.endswith(b"_data")):
             origin = f"{path.name}:{key[:-5].decode(errors='replace')}"
             try:
-                data = pickle.loads(db[key])  # noqa: S301 - Scrapy's own cache format
+                data = pickle.loads(db[key])
                 raw_headers = data["headers"]
-                headers = [(_to_bytes(k), _to_bytes(v)) for k, vs in raw_headers.items() for v in (vs if isinstance(vs, list) else [vs])]
+                headers = [
+                    (_to_bytes(k), _to_bytes(v))
+                    for k, vs in raw_headers.items()
+                    for v in (vs if isinstance(vs, list) else [vs])
+                ]
                 headers, body = decode_payload(headers, data["body"], max_size)
                 ts = db.get(key[:-5] + b"_time")
                 date = datetime.fromtimestamp(float(ts), timezone.utc) if ts else None
             except OverflowError:
                 skip("skipped/too_large", origin)
                 continue
-            except Exception as exc:  # a damaged entry: pickle, KeyError, ValueError...
+            except Exception as exc:  # noqa: BLE001 - a damaged entry: pickle, KeyError, ValueError...
                 skip("errors/bad_cache_entry", origin, f"{type(exc).__name__}: {exc}")
                 continue
             yield StoredPage(data["url"], int(data["status"]), headers, body, date, origin)

@@ -33,10 +33,13 @@ REAL_HOME = "https://en.trend.az"
 
 
 class _Quiet(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".rss": "application/rss+xml",
-                      ".html": "text/html; charset=utf-8"}
+    extensions_map = {  # noqa: RUF012 - the base class declares it
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".rss": "application/rss+xml",
+        ".html": "text/html; charset=utf-8",
+    }
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -63,13 +66,17 @@ def rewrite(files: list[Path], local: str, real: str, out: Path) -> int:
     real_host = real.split("://", 1)[1]
 
     def fix(url: str) -> str:
-        return real + url[len(local):] if url.startswith(local) else url
+        return real + url[len(local) :] if url.startswith(local) else url
 
     count = 0
     with open(out, "wb") as fh:
         writer = WARCWriter(fh, gzip=True, warc_version="1.1")
-        writer.write_record(writer.create_warcinfo_record(out.name, {"software": "byline examples/make_sample_archive.py",
-                                                                      "description": "Trend test site as en.trend.az"}))
+        writer.write_record(
+            writer.create_warcinfo_record(
+                out.name,
+                {"software": "byline examples/make_sample_archive.py", "description": "Trend test site as en.trend.az"},
+            )
+        )
         for path in files:
             with open(path, "rb") as src:
                 for record in ArchiveIterator(src):
@@ -84,12 +91,15 @@ def rewrite(files: list[Path], local: str, real: str, out: Path) -> int:
                             value = fix(value)
                         headers.append((name, value))
                     is_request = record.rec_type == "request"
-                    new_http = StatusAndHeaders(http.statusline, headers, protocol=http.protocol,
-                                                is_http_request=is_request)
+                    new_http = StatusAndHeaders(
+                        http.statusline, headers, protocol=http.protocol, is_http_request=is_request
+                    )
                     date = record.rec_headers.get_header("WARC-Date")
                     new = writer.create_warc_record(
-                        fix(record.rec_headers.get_header("WARC-Target-URI")), record.rec_type,
-                        payload=BytesIO(record.raw_stream.read()), http_headers=new_http,
+                        fix(record.rec_headers.get_header("WARC-Target-URI")),
+                        record.rec_type,
+                        payload=BytesIO(record.raw_stream.read()),
+                        http_headers=new_http,
                         warc_headers_dict={"WARC-Date": date},
                     )
                     writer.write_record(new)

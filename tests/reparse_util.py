@@ -59,7 +59,11 @@ def write_warc(path: Path, records: list[dict[str, Any]], gzip: bool = True) -> 
             warc_headers = {"WARC-Date": rec["date"]} if rec.get("date") else None
             body = rec["body"] if isinstance(rec["body"], bytes) else rec["body"].encode("utf-8")
             record = writer.create_warc_record(
-                rec["url"], rec_type, payload=BytesIO(body), http_headers=http, warc_headers_dict=warc_headers,
+                rec["url"],
+                rec_type,
+                payload=BytesIO(body),
+                http_headers=http,
+                warc_headers_dict=warc_headers,
                 length=len(body) if http is None else None,
             )
             writer.write_record(record)

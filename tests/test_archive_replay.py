@@ -51,7 +51,7 @@ def test_archive_rotates_and_is_valid_warc(archived) -> None:
 
     recs = [r for f in files for r in records(f)]
     assert all(proto == "WARC/1.1" for _, proto, _ in recs)
-    assert [t for t, _, _ in records(files[0])][0] == "warcinfo"
+    assert records(files[0])[0][0] == "warcinfo"
     responses = [h for t, _, h in recs if t == "response"]
     requests = [h for t, _, h in recs if t == "request"]
     assert len(responses) == len(requests) == stat(log, "downloader/response_count")
@@ -67,7 +67,7 @@ def test_archive_rotates_and_is_valid_warc(archived) -> None:
 
 def test_replay_of_a_partial_archive_answers_404_and_counts(archived, tmp_path: Path) -> None:
     base, warc, _, items = archived
-    first = sorted(warc.iterdir())[0]
+    first = min(warc.iterdir())
     kept = {h["WARC-Target-URI"] for t, _, h in records(first) if t == "response"}
     out = tmp_path / "replay.jsonl"
     proc = run_scrapy("crawl", "example_news", "-a", f"base_url={base}", *FAST, "-s", f"REPLAY_ARCHIVE={first}",

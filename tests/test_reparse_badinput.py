@@ -36,10 +36,12 @@ def build_inputs(root: Path) -> list[Path]:
     plain = write_warc(root / "p.warc", [page(7), page(8), page(9)], gzip=False).read_bytes()
     second = plain.index(b"WARC/1.1", 10)
     third = plain.index(b"WARC/1.1", second + 10)
-    (root / "broken-middle.warc").write_bytes(plain[:second] + plain[second : second + 60] + b"\r\n\r\n" + plain[third:])
+    (root / "broken-middle.warc").write_bytes(
+        plain[:second] + plain[second : second + 60] + b"\r\n\r\n" + plain[third:]
+    )
     (root / "p.warc").unlink()
     # 3.-6. wrong charset, a 20 MB page, an empty body, a PDF, between good pages.
-    big = ("<html><body><h1>Big</h1><div class='story'>" + "<p>filler text</p>" * 1_200_000 + "</div></body></html>")
+    big = "<html><body><h1>Big</h1><div class='story'>" + "<p>filler text</p>" * 1_200_000 + "</div></body></html>"
     records = [
         page(10),
         {"url": "https://news.example/story/11.html", "body": story_html(11, "utf-8", CYRILLIC).encode("cp1251"),
@@ -78,6 +80,13 @@ def test_bad_input_matrix(tmp_path: Path) -> None:
     assert stat(log, "news/reparse/skipped/not_html") == 1
     assert stat(log, "news/reparse/skipped/bad_payload") == 1
     # ...and each is logged with where it happened.
-    for key in ("errors/truncated", "errors/broken_record", "charset/wrong", "skipped/too_large", "skipped/empty",
-                "skipped/bad_payload", "skipped/not_html"):
+    for key in (
+        "errors/truncated",
+        "errors/broken_record",
+        "charset/wrong",
+        "skipped/too_large",
+        "skipped/empty",
+        "skipped/bad_payload",
+        "skipped/not_html",
+    ):
         assert f"Re-parse {key}: " in log, key

@@ -66,8 +66,12 @@ def test_filesystem_and_dbm_http_cache(tmp_path: Path) -> None:
         for n in range(3):
             req = Request(f"https://news.example/story/{n}.html")
             body = gzip.compress(story_html(n).encode())
-            resp = HtmlResponse(req.url, body=body, request=req,
-                                headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"})
+            resp = HtmlResponse(
+                req.url,
+                body=body,
+                request=req,
+                headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"},
+            )
             storage.store_response(spider, req, resp)
         storage.close_spider(spider)
         root = tmp_path / sub
@@ -123,8 +127,12 @@ def test_dispatch_by_host_subdomain_forced_and_fallback() -> None:
     assert d.spider_for("https://notnews.example/x") is None
     assert d.spider_for("https://example/x") is None
 
-    page = HtmlResponse("https://nobody.example/story/1.html", body=story_html(1).encode(), encoding="utf-8",
-                        request=Request("https://nobody.example/story/1.html"))
+    page = HtmlResponse(
+        "https://nobody.example/story/1.html",
+        body=story_html(1).encode(),
+        encoding="utf-8",
+        request=Request("https://nobody.example/story/1.html"),
+    )
     assert list(d.dispatch(page)) == []
     assert crawler.stats.get_value("news/reparse/no_spider") == 1
 
@@ -145,9 +153,14 @@ def test_dispatcher_from_crawler_loads_every_project_spider() -> None:
 
 
 def test_page_response_carries_warc_date_into_the_article() -> None:
-    crawler, spiders = _crawler_spiders()
-    page = StoredPage("https://news.example/story/4.html", 200, [(b"Content-Type", b"text/html")],
-                      story_html(4).encode(), date=parse("2014-06-18T10:32:00+00:00"))
+    _, spiders = _crawler_spiders()
+    page = StoredPage(
+        "https://news.example/story/4.html",
+        200,
+        [(b"Content-Type", b"text/html")],
+        story_html(4).encode(),
+        date=parse("2014-06-18T10:32:00+00:00"),
+    )
     response = page_response(page, SkipCounter())
     [item] = SpiderDispatcher(spiders).dispatch(response)
     assert item.fetched_at == "2014-06-18T10:32:00+00:00"
@@ -171,8 +184,13 @@ def test_wrong_or_missing_charset_is_repaired_and_counted(header: str, meta: str
     html = story_html(5, charset=meta or "", text=CYRILLIC)
     if not meta:
         html = html.replace('<meta charset="">', "")
-    page = StoredPage("https://news.example/story/5.html", 200, [(b"Content-Type", header.encode())],
-                      html.encode("cp1251"), origin="test")
+    page = StoredPage(
+        "https://news.example/story/5.html",
+        200,
+        [(b"Content-Type", header.encode())],
+        html.encode("cp1251"),
+        origin="test",
+    )
     skip = SkipCounter()
     with caplog.at_level(logging.INFO, logger="crawler.sources"):
         response = page_response(page, skip)
@@ -185,8 +203,12 @@ def test_correct_pages_are_not_touched() -> None:
     skip = SkipCounter()
     for charset in ("utf-8", "windows-1251"):
         html = story_html(6, charset=charset, text=CYRILLIC)
-        page = StoredPage("https://news.example/story/6.html", 200,
-                          [(b"Content-Type", f"text/html; charset={charset}".encode())], html.encode(charset))
+        page = StoredPage(
+            "https://news.example/story/6.html",
+            200,
+            [(b"Content-Type", f"text/html; charset={charset}".encode())],
+            html.encode(charset),
+        )
         assert CYRILLIC.strip() in page_response(page, skip).text
     assert skip.counts == {}
 
@@ -211,12 +233,18 @@ def test_pages_that_are_not_articles_are_skipped(status, headers, body, reason) 
 def test_reparse_fallback_setting_routes_unowned_hosts() -> None:
     from crawler.reparse import ReparseSpider
 
-    crawler = get_crawler(ReparseSpider, {"SPIDER_MODULES": ["tests.reparse_spiders"], "REPARSE_FALLBACK": "example_news"})
+    crawler = get_crawler(
+        ReparseSpider, {"SPIDER_MODULES": ["tests.reparse_spiders"], "REPARSE_FALLBACK": "example_news"}
+    )
     spider = ReparseSpider.from_crawler(crawler)
     fallback = spider._fallback()
     d = SpiderDispatcher([OtherNewsSpider.from_crawler(crawler)], fallback=fallback, stats=crawler.stats)
-    page = HtmlResponse("https://nobody.example/story/1.html", body=story_html(1).encode(), encoding="utf-8",
-                        request=Request("https://nobody.example/story/1.html"))
+    page = HtmlResponse(
+        "https://nobody.example/story/1.html",
+        body=story_html(1).encode(),
+        encoding="utf-8",
+        request=Request("https://nobody.example/story/1.html"),
+    )
     [item] = d.dispatch(page)
     assert item.headline == "Headline 1"
     assert crawler.stats.get_value("news/reparse/fallback") == 1
@@ -224,7 +252,15 @@ def test_reparse_fallback_setting_routes_unowned_hosts() -> None:
 
 def test_payload_stored_decoded_under_a_gzip_header_is_read_as_is(tmp_path: Path) -> None:
     # Common Crawl keeps "Content-Encoding: gzip" on some payloads it stored already decoded.
-    path = write_warc(tmp_path / "cc.warc.gz", [{"url": "https://news.example/story/3.html", "body": story_html(3),
-                                                 "headers": [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]}])
+    path = write_warc(
+        tmp_path / "cc.warc.gz",
+        [
+            {
+                "url": "https://news.example/story/3.html",
+                "body": story_html(3),
+                "headers": [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+            }
+        ],
+    )
     [page] = read_source(path)
     assert page.body == story_html(3).encode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from crawler.news_spider import NewsSpider
 
 
@@ -9,11 +11,11 @@ class ExampleNewsSpider(NewsSpider):
     """Pages of news.example: headline in <h1>, story in <div class="story"> paragraphs."""
 
     name = "example_news"
-    allowed_domains = ["news.example"]
+    allowed_domains: ClassVar[list[str]] = ["news.example"]
     default_base_url = "https://news.example"
-    feed_urls = ["https://news.example/feed.rss"]
+    feed_urls: ClassVar[list[str]] = ["https://news.example/feed.rss"]
     article_url_re = r"/story/"
-    selectors = {
+    selectors: ClassVar[dict[str, list[str]]] = {
         "headline": ["h1::text"],
         "article_body": ["div.story > p"],
         "date_published": ["time::attr(datetime)"],
@@ -24,5 +26,5 @@ class OtherNewsSpider(NewsSpider):
     """A second site, so that host dispatch has a choice: other.example."""
 
     name = "other_news"
-    allowed_domains = ["other.example"]
-    selectors = {"headline": ["h1::text"], "article_body": ["article p"]}
+    allowed_domains: ClassVar[list[str]] = ["other.example"]
+    selectors: ClassVar[dict[str, list[str]]] = {"headline": ["h1::text"], "article_body": ["article p"]}
