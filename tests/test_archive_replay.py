@@ -85,3 +85,25 @@ def test_replay_of_a_missing_archive_fails_instead_of_going_online(tmp_path: Pat
     assert proc.returncode != 0
     assert "does not exist" in proc.stderr
     assert "downloader/request_count" not in proc.stderr
+
+
+@pytest.mark.parametrize("storage", ["FilesystemCacheStorage", "DbmCacheStorage"])
+def test_reparse_of_a_crawls_http_cache_gives_its_articles(storage: str, tmp_path: Path) -> None:
+    write_site(tmp_path / "site")
+    cache = tmp_path / "cache"
+    with serve(tmp_path / "site") as site:
+        crawl = run_scrapy("crawl", "example_news", "-a", f"base_url={site.base_url}", *FAST,
+                           "-s", "HTTPCACHE_ENABLED=1", "-s", f"HTTPCACHE_DIR={cache}",
+                           "-s", f"HTTPCACHE_STORAGE=scrapy.extensions.httpcache.{storage}",
+                           "-O", str(tmp_path / "crawl.jsonl"))  # fmt: skip
+    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    proc = run_scrapy("reparse", str(cache), "--spider", "example_news", "-s", TEST_SPIDERS,
+                      "-O", str(tmp_path / "reparse.jsonl"))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    def strip(items: list[dict]) -> list[dict]:
+        return sorted(({k: v for k, v in i.items() if k != "fetched_at"} for i in items), key=lambda i: i["url"])
+
+    crawled = read_jsonl(tmp_path / "crawl.jsonl")
+    assert len(crawled) == 6
+    assert strip(read_jsonl(tmp_path / "reparse.jsonl")) == strip(crawled)
