@@ -150,7 +150,7 @@ def split_names(value: Any) -> list[str] | None:
     out = []
     for part in _NAME_SPLIT.split(text):
         name = part.strip(" .:-–—\"'")
-        if name and not _NOT_A_NAME.search(name) and len(name) <= 80:
+        if name and not _NOT_A_NAME.search(name) and len(name) <= 80 and not _BY.fullmatch(name + " "):
             out.append(name)
     return out or None
 
