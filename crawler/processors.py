@@ -208,16 +208,25 @@ def parse_editor(value: Any) -> str | None:
 # Datelines that open a story: "BAKU, Azerbaijan, June 18", "Bakı, 15 noyabr", "Баку, 15 ноября".
 _PLACE = r"[^\W\d_][^\n:.;,()]{0,40}?"
 _FULL_DATELINE = (
-    rf"{_PLACE},\s*(?:{_PLACE},\s*)?(?:(?:{_MONTH_RE})\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?)(?![\w])"
+    rf"{_PLACE},\s*(?:{_PLACE},\s*)?"
+    rf"(?:(?:{_MONTH_RE})(?:\.\s*|\s+)\d{{1,2}}|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?)(?:,?\s+\d{{4}})?(?![\w])"
 )
 # A single place word is a dateline only when the agency follows: "Bakı. Trend:", "Москва. Trend:".
 _PLACE_WORD = r"[^\W\d_][^\W\d_-]{1,30}"
 _LEAD_DATELINE = re.compile(
-    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$)|(?P<place>{_PLACE_WORD})\s*[.,]\s*)", re.I
+    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(]))"
+    rf"|(?P<place>{_PLACE_WORD})(?:\s*[.,]\s*|\s*(?=/)))",
+    re.I,
 )
 # After the dateline: "By A and B - Trend:", "Trend:", "By A - Trend News Agency:".
 _LEAD_BYLINE = re.compile(
     r"^(?:(?P<by>by|от|автор)\s+(?P<names>[^:\n]{1,120}?)\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*:\s*",
+    re.I,
+)
+# Older and Russian-edition forms: "/ Trend, S. Agayeva /", "/ТРЕНД/.", "(Trend) -".
+_LEAD_SLASH = re.compile(
+    r"^(?:/\s*(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*(?:,\s*(?P<names>[^/]{1,80}?))?\s*/"
+    r"|\(\s*(?P<agency2>[^\W\d_][\w.&'’ -]{0,30}?)\s*\))\s*(?:[-–—:.]\s*)?",
     re.I,
 )
 
@@ -240,8 +249,8 @@ def _agency_like(value: str) -> bool:
 def parse_lead(value: Any) -> Lead | None:
     """``BAKU, Azerbaijan, June 18. By A - Trend: text`` -> Lead(dateline, byline, "Trend", "text").
 
-    Also ``Bakı. Trend: text``, ``BAKU, Azerbaijan, November 24. Text`` (dateline only) and a bare
-    dateline line. None when the text does not open with a dateline (a place word alone needs the
+    Also ``Bakı. Trend: text``, ``BAKU, Azerbaijan, November 24. Text`` (dateline only), a bare
+    dateline line, and older forms ``Baku, Azerbaijan, Nov.15 / Trend, S. Agayeva /``, ``БАКУ /ТРЕНД/.``. None when the text does not open with a dateline (a place word alone needs the
     agency after it).
     """
     text = clean_text(value)
@@ -250,12 +259,17 @@ def parse_lead(value: Any) -> Lead | None:
     m = _LEAD_DATELINE.match(text)
     if not m:
         return None
-    dateline = (m.group("full") or m.group("place")).strip()
+    dateline = (m.group("full") or m.group("place")).strip().rstrip(".").strip()
     rest = text[m.end() :]
     byline = None
     publisher = None
     b = _LEAD_BYLINE.match(rest)
-    if b and _agency_like(b.group("agency")):
+    if (sl := _LEAD_SLASH.match(rest)) and _agency_like(sl.group("agency") or sl.group("agency2")):
+        publisher = (sl.group("agency") or sl.group("agency2")).strip()
+        names = split_names(sl.group("names")) if sl.group("names") else None
+        byline = Byline(names, publisher) if names else None
+        rest = rest[sl.end() :]
+    elif b and _agency_like(b.group("agency")):
         publisher = b.group("agency").strip()
         if b.group("names"):
             names = split_names(b.group("names"))

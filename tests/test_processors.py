@@ -152,6 +152,14 @@ def test_parse_editor(value, expected) -> None:
         ("BAKU, Azerbaijan, June 18. The minister said: fine.", "BAKU, Azerbaijan, June 18", None, None,
          "The minister said: fine."),
         ("Baku, Azerbaijan, June 18", "Baku, Azerbaijan, June 18", None, None, ""),
+        # older forms and the Russian edition
+        ("Baku, Azerbaijan, Nov.15 / Trend, S.Agayeva /", "Baku, Azerbaijan, Nov.15", ["S.Agayeva"], "Trend", ""),
+        ("BAKU, Azerbaijan, June 18 (Trend) - The talks.", "BAKU, Azerbaijan, June 18", None, "Trend", "The talks."),
+        ("БАКУ, Азербайджан, 15 ноября. /ТРЕНД/. Текст.", "БАКУ, Азербайджан, 15 ноября", None, "ТРЕНД", "Текст."),
+        ("БАКУ /Trend/ - Текст", "БАКУ", None, "Trend", "Текст"),
+        ("BAKU, Azerbaijan, June 18, 2014. By A - Trend:", "BAKU, Azerbaijan, June 18, 2014", ["A"], "Trend", ""),
+        ("BAKU, Azerbaijan, June 18 (the minister said) text", "BAKU, Azerbaijan, June 18", None, None,
+         "(the minister said) text"),
     ],
 )  # fmt: skip
 def test_parse_lead(value, dateline, authors, publisher, rest) -> None:
@@ -168,6 +176,7 @@ def test_parse_lead(value, dateline, authors, publisher, rest) -> None:
         "Baku. The president went home.",  # a place word needs the agency after it
         "The president said. Trend: no",
         "The cooperation is developing, June 18 was the day.",
+        "Baku (Trend) text",
         "",
         None,
     ],

@@ -238,3 +238,35 @@ def test_every_exported_record_matches_the_schema(trend_site, tmp_path) -> None:
         assert not errors, (record["url"], errors)
     bad = dict(records[0], date_published="2014-06-18T14:32:00", extra="x")
     assert len(list(validator.iter_errors(bad))) == 2  # a naive date and an unknown field are refused
+
+
+VARIANT_HEAD = """<html lang="en"><head><meta property="og:type" content="article">
+<meta property="og:title" content="Headline of a variant - Trend.Az"></head><body><h1>Headline of a variant</h1>
+<span class="date-time">18 June <b>2014</b> 14:32 (UTC +04:00)</span>"""
+
+
+@pytest.mark.parametrize(
+    ("content", "body", "dateline", "authors"),
+    [
+        # paragraphs nested in wrappers; a caption and a "read also" box inside the story block
+        (
+            """<div class="article-content article-paddings"><div class="text"><p>BAKU, Azerbaijan, June 18. By Ann Lee
+            and Bo Park - Trend:</p><figure><img src="a.jpg"><p>Caption</p></figure><p>First.</p>
+            <div class="read-also"><p>Read also: another story</p></div><h2>Sub-heading</h2><p>Second.</p></div></div>""",
+            "First.\n\nSub-heading\n\nSecond.", "BAKU, Azerbaijan, June 18", ["Ann Lee", "Bo Park"],
+        ),
+        # older layout: text in the block itself, paragraphs separated by <br>
+        (
+            """<div class="article-content article-paddings">Baku, Azerbaijan, Nov.15 / Trend, S. Agayeva /<br><br>
+            First sentence.<br><br>Second sentence.<br>Edited by CN</div>""",
+            "First sentence.\n\nSecond sentence.", "Baku, Azerbaijan, Nov.15", ["S. Agayeva"],
+        ),
+    ],
+)  # fmt: skip
+def test_markup_variants(content, body, dateline, authors) -> None:
+    page = f"{VARIANT_HEAD}{content}<div class='tags'>Tags:</div></body></html>".encode()
+    (item,) = spider().parse_article(response("https://en.trend.az/a/b/1.html", page, datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    assert (item.headline, item.article_body, item.dateline, item.authors, item.publisher) == (
+        "Headline of a variant", body, dateline, authors, "Trend",
+    )  # fmt: skip
+    assert item.date_published == "2014-06-18T14:32:00+04:00" and item.tags == []
