@@ -18,7 +18,7 @@ from crawler import processors as p
 from crawler.loaders import ArticleLoader
 
 # "Tags:", "Tags: Azerbaijan, Russia", "Keywords: ..." - the tag list, possibly empty.
-_TAGS_LINE = re.compile(r"^(?:tags|keywords|topics|etiketlər|teqlər|теги)\s*:\s*(?P<tags>.*)$", re.I)
+_TAGS_LINE = re.compile(r"^(?:tags|keywords|topics|etiketlər|teqlər|теги)\s*:\s*(?P<tags>.*)$", re.IGNORECASE)
 _MAX_META_LINE = 120
 
 

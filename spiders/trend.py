@@ -23,7 +23,7 @@ EDITIONS: dict[str, tuple[str, str]] = {
 }
 
 # <title> and og:title may end in the site name: "Headline - Trend.Az", "Headline | Trend News Agency".
-_SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+Trend(?:\.Az| News Agency)?\s*$", re.I)
+_SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+Trend(?:\.Az| News Agency)?\s*$", re.IGNORECASE)
 
 
 def strip_trend_suffix(value: str) -> str | None:
@@ -33,7 +33,7 @@ def strip_trend_suffix(value: str) -> str | None:
 
 def is_agency_name(value: str) -> bool:
     """True for the agency's own name (``Trend``, ``Trend News Agency``), which is not an author."""
-    return bool(re.fullmatch(r"trend(?:\.az| news agency| agency)?", value.strip(), re.I))
+    return bool(re.fullmatch(r"trend(?:\.az| news agency| agency)?", value.strip(), re.IGNORECASE))
 
 
 class TrendLoader(ArticleLoader):
@@ -68,7 +68,7 @@ class TrendSpider(NewsSpider):
     """``scrapy crawl trend [-a edition=en|az|ru] [-a since=YYYY-MM-DD] [-a base_url=URL] [-a sections=latest,...]``."""
 
     name = "trend"
-    allowed_domains = ["trend.az"]
+    allowed_domains = ["trend.az"]  # noqa: RUF012 - Scrapy's own attribute
     loader_class = TrendLoader
     boilerplate_rules = TREND_RULES
     timezone = "+04:00"  # Baku time, no daylight saving since 2016
@@ -105,24 +105,26 @@ class TrendSpider(NewsSpider):
         # minus image captions and embedded "read also" / social boxes; else the block's own text
         # (older pages separate paragraphs with <br>).
         "article_body": [
-            f"{_CONTENT}//*[self::p or self::h2 or self::h3][not(ancestor::figure or ancestor::table"
-            " or ancestor::*[contains(@class, 'read-also') or contains(@class, 'related') or contains(@class, 'embed')"
-            " or contains(@class, 'twitter') or contains(@class, 'instagram')])]",
+            (
+                f"{_CONTENT}//*[self::p or self::h2 or self::h3][not(ancestor::figure or ancestor::table"
+                " or ancestor::*[contains(@class, 'read-also') or contains(@class, 'related')"
+                " or contains(@class, 'embed') or contains(@class, 'twitter') or contains(@class, 'instagram')])]"
+            ),
             _CONTENT,
         ],
     }
 
-    def __init__(
-        self, *args: Any, edition: str = "en", sections: str = "latest", **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, edition: str = "en", sections: str = "latest", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if edition not in EDITIONS:
             raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, got {edition!r}")
         self.edition = edition
-        self.default_base_url, self.language = EDITIONS[edition]
-        home = self.default_base_url
-        self.feed_urls = [f"{home}/feeds/index.rss"]
-        self.listing_urls = [f"{home}/{s.strip().strip('/')}/" for s in sections.split(",") if s.strip()]
+        # The edition decides where discovery starts (the base declares these per class).
+        home, language = EDITIONS[edition]
+        self.default_base_url = home  # type: ignore[misc]
+        self.language = language  # type: ignore[misc]
+        self.feed_urls = [f"{home}/feeds/index.rss"]  # type: ignore[misc]
+        self.listing_urls = [f"{home}/{s.strip().strip('/')}/" for s in sections.split(",") if s.strip()]  # type: ignore[misc]
 
     def extract(self, response: TextResponse) -> Article:
         """Shared extraction, then Trend's facts: empty tag block -> ``[]``, agency as publisher."""

@@ -20,7 +20,7 @@ def _crawler():
 
 
 def _article(**kw) -> Article:
-    base = dict(url="https://en.trend.az/a/1.html", headline="A headline", article_body="One.\n\nTwo.")
+    base = {"url": "https://en.trend.az/a/1.html", "headline": "A headline", "article_body": "One.\n\nTwo."}
     return Article(**{**base, **kw})
 
 

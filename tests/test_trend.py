@@ -17,13 +17,7 @@ from crawler.news_spider import META_CRAWL_DATE
 from crawler.text_blocks import load_text_blocks
 from spiders.trend import TrendSpider, is_agency_name, strip_trend_suffix
 from tests.conftest import REPO_ROOT, need, run_scrapy
-from tests.trend_site import (  # noqa: F401  (trend_site is a fixture)
-    CRAWL_SETTINGS,
-    EXPECTED_STATS,
-    crawl_stats,
-    expected_records,
-    trend_site,
-)
+from tests.trend_site import CRAWL_SETTINGS, EXPECTED_STATS, crawl_stats, expected_records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trend"
 SEED_PAGE = FIXTURES / "2014-06-18-azerbaijan-russia.html"
@@ -170,8 +164,12 @@ def test_trend_helpers() -> None:
     assert strip_trend_suffix("Trend-setting exports rise") == "Trend-setting exports rise"
     assert is_agency_name("Trend") and is_agency_name("Trend News Agency") and not is_agency_name("Seba Agayeva")
     rules = TrendSpider.boilerplate_rules
-    for junk in ("Follow the author on Twitter: @Seba_Agayeva", "Stay up-to-date with more news at Trend News "
-                 "Agency's WhatsApp channel", "Trend-in Telegram kanalına abunə olun", "Materials"):  # fmt: skip
+    for junk in (
+        "Follow the author on Twitter: @Seba_Agayeva",
+        "Stay up-to-date with more news at Trend News Agency's WhatsApp channel",
+        "Trend-in Telegram kanalına abunə olun",
+        "Materials",
+    ):
         assert rules.match(junk), junk
     assert rules.match("The author said the channel would open in May.") is None
 
@@ -270,3 +268,13 @@ def test_markup_variants(content, body, dateline, authors) -> None:
         "Headline of a variant", body, dateline, authors, "Trend",
     )  # fmt: skip
     assert item.date_published == "2014-06-18T14:32:00+04:00" and item.tags == []
+
+
+def test_scrapy_list_and_shell_from_the_repo_root() -> None:
+    listed = run_scrapy("list", cwd=REPO_ROOT)
+    assert listed.returncode == 0 and "trend" in listed.stdout.split(), listed.stderr[-2000:]
+    page = "./" + SEED_PAGE.relative_to(REPO_ROOT).as_posix()
+    shell = run_scrapy("shell", "--spider", "trend", page, "-c", "[a.authors for a in spider.parse_article(response)]",
+                       cwd=REPO_ROOT)  # fmt: skip
+    assert shell.returncode == 0, shell.stderr[-2000:]
+    assert shell.stdout.strip() == "[['Seba Agayeva']]"

@@ -1,8 +1,8 @@
 """A local Trend-like news site for tests: the ``trend_site`` fixture and its expected crawl output.
 
-Use it in a test module with::
+``tests/conftest.py`` registers this module as a pytest plugin, so any test may ask for ``trend_site``::
 
-    from tests.trend_site import CRAWL_SETTINGS, expected_records, trend_site  # noqa: F401  (fixture import)
+    from tests.trend_site import CRAWL_SETTINGS, expected_records
 
     def test_something(trend_site):
         proc = run_scrapy("crawl", "trend", "-a", f"base_url={trend_site.base_url}", "-O", str(out), *CRAWL_SETTINGS)
