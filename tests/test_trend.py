@@ -278,3 +278,26 @@ def test_scrapy_list_and_shell_from_the_repo_root() -> None:
                        cwd=REPO_ROOT)  # fmt: skip
     assert shell.returncode == 0, shell.stderr[-2000:]
     assert shell.stdout.strip() == "[['Seba Agayeva']]"
+
+
+SITE = Path(__file__).parent / "fixtures" / "trend_site"
+SITE_ARTICLES = [json.loads(line) for line in (SITE / "expected.jsonl").read_text("utf-8").splitlines() if line]
+
+
+@pytest.mark.parametrize("expected", SITE_ARTICLES, ids=lambda e: e["url"].rsplit("/", 1)[-1])
+def test_text_blocks_of_other_pages(expected) -> None:
+    """The text-block reading is not tuned to the seed: the site's pages, dumped as text, read the same."""
+    from parsel import Selector
+
+    from crawler.processors import html_to_text
+
+    page = (SITE / expected["url"].replace("{base_url}/", "")).read_text("utf-8")
+    blocks = html_to_text(Selector(text=page).css("body").get())
+    loader = TrendSpider.loader_class(
+        timezone=TrendSpider.timezone,
+        crawl_date=datetime(2026, 11, 29, tzinfo=timezone.utc),
+        boilerplate=TrendSpider.boilerplate_rules,
+    )
+    article = asdict(load_text_blocks(loader, blocks))
+    fields = ("headline", "description", "date_published", "section", "dateline", "authors", "editor", "article_body")
+    assert {f: article[f] for f in fields} == {f: expected[f] for f in fields}
