@@ -301,3 +301,21 @@ def test_text_blocks_of_other_pages(expected) -> None:
     article = asdict(load_text_blocks(loader, blocks))
     fields = ("headline", "description", "date_published", "section", "dateline", "authors", "editor", "article_body")
     assert {f: article[f] for f in fields} == {f: expected[f] for f in fields}
+
+
+@pytest.mark.parametrize(
+    ("head", "authors", "source"),
+    [
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", "author": '
+         '[{"@type": "Person", "name": "Ann Lee"}, {"@type": "Organization", "name": "Trend News Agency"}]}</script>',
+         ["Ann Lee"], "jsonld"),
+        ('<meta name="author" content="Trend">', None, None),  # the agency itself is not an author
+    ],
+)  # fmt: skip
+def test_authors_from_metadata_when_the_story_has_no_byline(head, authors, source) -> None:
+    page = f"""<html lang="en"><head>{head}<meta property="og:type" content="article"></head><body><h1>H</h1>
+    <div class="article-content article-paddings"><p>BAKU, Azerbaijan, June 18. The story.</p></div></body></html>"""
+    (item,) = spider().parse_article(response("https://en.trend.az/a/b/1.html", page.encode(), datetime.now(timezone.utc)))
+    assert item.authors == authors and (item.extraction or {}).get("authors") == source
+    assert item.publisher == "Trend" and item.extraction["publisher"] == "site"
+    assert item.dateline == "BAKU, Azerbaijan, June 18" and item.article_body == "The story."
