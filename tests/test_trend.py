@@ -319,3 +319,13 @@ def test_authors_from_metadata_when_the_story_has_no_byline(head, authors, sourc
     assert item.authors == authors and (item.extraction or {}).get("authors") == source
     assert item.publisher == "Trend" and item.extraction["publisher"] == "site"
     assert item.dateline == "BAKU, Azerbaijan, June 18" and item.article_body == "The story."
+
+
+def test_politeness_settings() -> None:
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.get("USER_AGENT").startswith("byline/") and "Scrapy/" not in settings.get("USER_AGENT")
+    assert settings.getbool("RETRY_ENABLED") and {429, 500, 502, 503, 504} <= set(settings.getlist("RETRY_HTTP_CODES"))
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
