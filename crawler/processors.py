@@ -150,7 +150,7 @@ def split_names(value: Any) -> list[str] | None:
     out = []
     for part in _NAME_SPLIT.split(text):
         name = part.strip(" .:-–—\"'")
-        if name and not _NOT_A_NAME.search(name) and len(name) <= 80:
+        if name and not _NOT_A_NAME.search(name) and len(name) <= 80 and not _BY.fullmatch(name + " "):
             out.append(name)
     return out or None
 
@@ -168,10 +168,22 @@ for _lang_months in (
     "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık".split(),  # tr
 ):
     for _i, _name in enumerate(_lang_months, start=1):
-        _MONTH_NAMES.setdefault(_name, _i)
+        _MONTH_NAMES.setdefault(_name.replace("ı", "i"), _i)
 for _i, _name in enumerate(_MONTHS_EN, start=1):
     _MONTH_NAMES.setdefault(_name[:3], _i)
 _MONTH_NAMES["sept"] = 9
+_TURKIC_I = str.maketrans({"İ": "I", "ı": "i"})
+
+
+def _fold_i(text: str) -> str:
+    """Same-length text where Turkic dotted/dotless I match ASCII (``İyun`` ~ ``iyun``, ``Kasım`` ~ ``kasim``)."""
+    return text.translate(_TURKIC_I)
+
+
+def _month_number(name: str) -> int | None:
+    return _MONTH_NAMES.get(_fold_i(name).lower().rstrip("."))
+
+
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTH_NAMES), key=len, reverse=True))
 
 _DATELINE = re.compile(
@@ -187,10 +199,10 @@ def parse_dateline(value: Any) -> str | None:
     text = clean_text(value)
     if not text:
         return None
-    m = _DATELINE.match(text)
+    m = _DATELINE.match(_fold_i(text))
     if not m or m.end() != len(text):
         return None
-    return m.group("dateline").strip()
+    return text[m.start("dateline") : m.end("dateline")].strip()
 
 
 _EDITOR = re.compile(r"^(?:edited by|editing by|editor:|redaktə edən:?|редактор:?)\s*(?P<name>.{1,60}?)\s*\.?$", re.I)
@@ -208,16 +220,25 @@ def parse_editor(value: Any) -> str | None:
 # Datelines that open a story: "BAKU, Azerbaijan, June 18", "Bakı, 15 noyabr", "Баку, 15 ноября".
 _PLACE = r"[^\W\d_][^\n:.;,()]{0,40}?"
 _FULL_DATELINE = (
-    rf"{_PLACE},\s*(?:{_PLACE},\s*)?(?:(?:{_MONTH_RE})\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?)(?![\w])"
+    rf"{_PLACE},\s*(?:{_PLACE},\s*)?"
+    rf"(?:(?:{_MONTH_RE})(?:\.\s*|\s+)\d{{1,2}}|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?)(?:,?\s+\d{{4}})?(?![\w])"
 )
 # A single place word is a dateline only when the agency follows: "Bakı. Trend:", "Москва. Trend:".
 _PLACE_WORD = r"[^\W\d_][^\W\d_-]{1,30}"
 _LEAD_DATELINE = re.compile(
-    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$)|(?P<place>{_PLACE_WORD})\s*[.,]\s*)", re.I
+    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(]))"
+    rf"|(?P<place>{_PLACE_WORD})(?:\s*[.,]\s*|\s*(?=/)))",
+    re.I,
 )
 # After the dateline: "By A and B - Trend:", "Trend:", "By A - Trend News Agency:".
 _LEAD_BYLINE = re.compile(
     r"^(?:(?P<by>by|от|автор)\s+(?P<names>[^:\n]{1,120}?)\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*:\s*",
+    re.I,
+)
+# Older and Russian-edition forms: "/ Trend, S. Agayeva /", "/ТРЕНД/.", "(Trend) -".
+_LEAD_SLASH = re.compile(
+    r"^(?:/\s*(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*(?:,\s*(?P<names>[^/]{1,80}?))?\s*/"
+    r"|\(\s*(?P<agency2>[^\W\d_][\w.&'’ -]{0,30}?)\s*\))\s*(?:[-–—:.]\s*)?",
     re.I,
 )
 
@@ -240,22 +261,28 @@ def _agency_like(value: str) -> bool:
 def parse_lead(value: Any) -> Lead | None:
     """``BAKU, Azerbaijan, June 18. By A - Trend: text`` -> Lead(dateline, byline, "Trend", "text").
 
-    Also ``Bakı. Trend: text``, ``BAKU, Azerbaijan, November 24. Text`` (dateline only) and a bare
-    dateline line. None when the text does not open with a dateline (a place word alone needs the
+    Also ``Bakı. Trend: text``, ``BAKU, Azerbaijan, November 24. Text`` (dateline only), a bare
+    dateline line, and older forms ``Baku, Azerbaijan, Nov.15 / Trend, S. Agayeva /``, ``БАКУ /ТРЕНД/.``. None when the text does not open with a dateline (a place word alone needs the
     agency after it).
     """
     text = clean_text(value)
     if not text:
         return None
-    m = _LEAD_DATELINE.match(text)
+    m = _LEAD_DATELINE.match(_fold_i(text))
     if not m:
         return None
-    dateline = (m.group("full") or m.group("place")).strip()
+    group = "full" if m.group("full") else "place"
+    dateline = text[m.start(group) : m.end(group)].strip().rstrip(".").strip()
     rest = text[m.end() :]
     byline = None
     publisher = None
     b = _LEAD_BYLINE.match(rest)
-    if b and _agency_like(b.group("agency")):
+    if (sl := _LEAD_SLASH.match(rest)) and _agency_like(sl.group("agency") or sl.group("agency2")):
+        publisher = (sl.group("agency") or sl.group("agency2")).strip()
+        names = split_names(sl.group("names")) if sl.group("names") else None
+        byline = Byline(names, publisher) if names else None
+        rest = rest[sl.end() :]
+    elif b and _agency_like(b.group("agency")):
         publisher = b.group("agency").strip()
         if b.group("names"):
             names = split_names(b.group("names"))
@@ -388,10 +415,10 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     if (t := _TIME_ONLY.fullmatch(text)) and (zone or t.group("offset")):
         return _time_today(t, zone, crawl_date)
     for pattern in (_TEXT_DATE, _TEXT_DATE_US):
-        m = pattern.search(text)
+        m = pattern.search(_fold_i(text))
         if not m:
             continue
-        month = _MONTH_NAMES.get(m.group("month").lower().rstrip("."))
+        month = _month_number(m.group("month"))
         if not month:
             continue
         hour = int(m.group("hour") or 0)
@@ -461,8 +488,8 @@ def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
 def find_date(value: str) -> tuple[int, int] | None:
     """Where a written date (``18 June 2014 14:32 (UTC +04:00)``, ``June 18, 2014``) sits in a text: (start, end)."""
     for pattern in (_TEXT_DATE, _TEXT_DATE_US):
-        for m in pattern.finditer(value):
-            if _MONTH_NAMES.get(m.group("month").lower().rstrip(".")):
+        for m in pattern.finditer(_fold_i(value)):
+            if _month_number(m.group("month")):
                 return m.start(), m.end()
     return None
 

@@ -18,7 +18,7 @@ from crawler import processors as p
 from crawler.loaders import ArticleLoader
 
 # "Tags:", "Tags: Azerbaijan, Russia", "Keywords: ..." - the tag list, possibly empty.
-_TAGS_LINE = re.compile(r"^(?:tags|keywords|topics|etiketlər|teqlər|теги)\s*:\s*(?P<tags>.*)$", re.I)
+_TAGS_LINE = re.compile(r"^(?:tags|keywords|topics|etiketlər|teqlər|теги)\s*:\s*(?P<tags>.*)$", re.IGNORECASE)
 _MAX_META_LINE = 120
 
 
@@ -35,48 +35,67 @@ def _section_of(prefix: str, rules: boilerplate.Rules) -> str | None:
     return p.clean_text(" ".join(words))
 
 
+# Rules whose lines close the story: the tag list and the sidebar headings ("Latest", "Related") below it.
+_STORY_END_RULES = frozenset({"tags_label", "sidebar_heading"})
+_META_LINE_WINDOW = 12
+
+
 def load_text_blocks(loader: ArticleLoader, blocks: Sequence[str]) -> Any:
     """Text blocks of one article page, in order -> the loaded Article (see the module doc).
 
-    headline = the first block that is not boilerplate; the first short line ending in a written
-    date gives ``date_published`` and, before the date, ``section``; the blocks between it and the
-    story's opening are the ``description``; the rest is the body (the loader then takes the
-    dateline, byline and editor lines out of it). A tags line gives ``tags`` (``[]`` when empty).
+    The first short line ending in a written date (among the first blocks) gives ``date_published``
+    and, before the date, ``section``; the block before it is the ``headline`` (with no such line:
+    the first block that is not boilerplate). The blocks between the date line and the story's
+    opening (dateline, byline or repeated headline) are the ``description``; the story runs from
+    there to the tag list or the first sidebar heading (the loader then takes the dateline, byline
+    and editor lines out of it). A tags line after the headline gives ``tags`` (``[]`` when empty).
     """
     rules: boilerplate.Rules = loader.context.get("boilerplate") or boilerplate.DEFAULT_RULES
-    tags_seen = False
-    lines: list[str] = []
+    lines: list[tuple[str, bool]] = []  # (text, closes the story)
     for block in blocks:
         text = p.clean_text(block)
         if not text:
             continue
+        rule = "tags_label" if _TAGS_LINE.match(text) else rules.match(text)
+        if rule in _STORY_END_RULES:
+            lines.append((text, True))
+        elif rule is None:
+            lines.append((text, False))
+    content = [i for i, (_, end) in enumerate(lines) if not end]
+    if not content:
+        return _finish(loader, False)
+
+    meta_at = None
+    for i in content[1:_META_LINE_WINDOW]:
+        text = lines[i][0]
+        span = p.find_date(text)
+        if span and len(text) <= _MAX_META_LINE and not text[span[1] :].strip():
+            meta_at = i
+            loader.add_value("date_published", text[span[0] :])
+            if section := _section_of(text[: span[0]], rules):
+                loader.add_value("section", section)
+            break
+    head_at = max(i for i in content if i < meta_at) if meta_at is not None else content[0]
+    headline = lines[head_at][0]
+    loader.add_value("headline", headline)
+
+    start = (meta_at if meta_at is not None else head_at) + 1
+    story_end = next((i for i in range(start, len(lines)) if lines[i][1]), len(lines))
+    rest = [text for text, _ in lines[start:story_end]]
+    if meta_at is not None:
+        opening = next((j for j, t in enumerate(rest) if _is_story_opening(t, headline, rules)), None)
+        if opening:
+            loader.add_value("description", " ".join(rest[:opening]))
+            rest = rest[opening:]
+    loader.add_value("article_body", rest)
+
+    tags_seen = False
+    for text, _ in lines[head_at + 1 :]:
         if m := _TAGS_LINE.match(text):
             tags_seen = True
             if m.group("tags").strip():
                 loader.add_value("tags", m.group("tags"))
-            continue
-        if rules.match(text) is not None:
-            continue
-        lines.append(text)
-    if not lines:
-        return _finish(loader, tags_seen)
-
-    headline = lines[0]
-    loader.add_value("headline", headline)
-    rest = lines[1:]
-    for i, text in enumerate(rest[:3]):
-        span = p.find_date(text)
-        if span and len(text) <= _MAX_META_LINE and not text[span[1] :].strip():
-            loader.add_value("date_published", text[span[0] :])
-            if section := _section_of(text[: span[0]], rules):
-                loader.add_value("section", section)
-            rest = rest[i + 1 :]
-            opening = next((j for j, t in enumerate(rest) if _is_story_opening(t, headline, rules)), None)
-            if opening:
-                loader.add_value("description", " ".join(rest[:opening]))
-                rest = rest[opening:]
             break
-    loader.add_value("article_body", rest)
     return _finish(loader, tags_seen)
 
 

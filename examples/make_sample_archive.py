@@ -30,6 +30,13 @@ from warcio.warcwriter import WARCWriter
 REPO = Path(__file__).resolve().parent.parent
 SITE = REPO / "tests" / "fixtures" / "trend_site"
 REAL_HOME = "https://en.trend.az"
+# As the tests crawl the site (tests/trend_site.py CRAWL_SETTINGS): fast, one request at a time,
+# breadth-first, so the archive holds the pages in the order a replay asks for them.
+CRAWL_ORDER = (
+    "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS=1", "-s", "DEPTH_PRIORITY=1",
+    "-s", "SCHEDULER_MEMORY_QUEUE=scrapy.squeues.FifoMemoryQueue",
+    "-s", "SCHEDULER_DISK_QUEUE=scrapy.squeues.PickleFifoDiskQueue",
+)  # fmt: skip
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -52,7 +59,7 @@ def record_local(workdir: Path) -> tuple[str, list[Path]]:
     try:
         subprocess.run(
             [sys.executable, "-m", "scrapy", "crawl", "trend", "-a", f"base_url={base}",
-             "-s", f"ARCHIVE_WARC_DIR={workdir}", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEVEL=WARNING"],
+             "-s", f"ARCHIVE_WARC_DIR={workdir}", "-s", "LOG_LEVEL=WARNING", *CRAWL_ORDER],
             cwd=REPO, env=env, check=True,
         )  # fmt: skip
     finally:

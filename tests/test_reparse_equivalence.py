@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import REPO_ROOT, run_scrapy
 from tests.reparse_util import read_jsonl
-from tests.trend_site import EXPECTED_STATS, FAST_SETTINGS, expected_records, trend_site  # noqa: F401
+from tests.trend_site import EXPECTED_STATS, CRAWL_SETTINGS, expected_records, trend_site  # noqa: F401
 
 SAMPLE = "examples/trend-sample.warc.gz"
 
@@ -28,7 +28,7 @@ def test_crawl_reparse_replay_are_identical(trend_site, tmp_path: Path) -> None:
     out = {name: tmp_path / f"{name}.jsonl" for name in ("crawl", "reparse", "replay")}
 
     crawl = run_scrapy("crawl", "trend", "-a", f"base_url={base}", "-s", f"ARCHIVE_WARC_DIR={warc}",
-                       *FAST_SETTINGS, "-O", str(out["crawl"]))  # fmt: skip
+                       *CRAWL_SETTINGS, "-O", str(out["crawl"]))  # fmt: skip
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     assert sorted(p.name for p in warc.iterdir() if p.name.endswith(".open")) == []
     assert list(warc.glob("*.warc.gz"))
@@ -40,7 +40,7 @@ def test_crawl_reparse_replay_are_identical(trend_site, tmp_path: Path) -> None:
     reparse = run_scrapy("reparse", str(warc), "--spider", "trend", "-O", str(out["reparse"]))
     assert reparse.returncode == 0, reparse.stderr[-3000:]
     replay = run_scrapy("crawl", "trend", "-a", f"base_url={base}", "-s", f"REPLAY_ARCHIVE={warc}",
-                        *FAST_SETTINGS, "-O", str(out["replay"]))  # fmt: skip
+                        *CRAWL_SETTINGS, "-O", str(out["replay"]))  # fmt: skip
     assert replay.returncode == 0, replay.stderr[-3000:]
 
     items = {name: read_jsonl(path) for name, path in out.items()}
