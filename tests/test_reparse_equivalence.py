@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import REPO_ROOT, run_scrapy
 from tests.reparse_util import read_jsonl
-from tests.trend_site import EXPECTED_STATS, CRAWL_SETTINGS, expected_records, trend_site  # noqa: F401
+from tests.trend_site import CRAWL_SETTINGS, EXPECTED_STATS, expected_records, trend_site  # noqa: F401
 
 SAMPLE = "examples/trend-sample.warc.gz"
 
