@@ -1,0 +1,26 @@
+"""Deutsche Welle, German edition: articles from its RSS feed and news sitemap."""
+
+from crawler.news_spider import NewsSpider
+
+
+class DWSpider(NewsSpider):
+    name = "dw"
+    allowed_domains = ['dw.com']
+    default_base_url = "https://www.dw.com"
+    feed_urls = [
+        'https://rss.dw.com/xml/rss-de-all',
+    ]
+    sitemap_urls = [
+        'https://www.dw.com/de/news-sitemap.xml',
+    ]
+    article_url_re = r"dw\.com/de/[^?#]+/a-\d+"
+    timezone = "Europe/Berlin"
+    language = "de"
+
+    # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
+    selectors = {
+        "article_body": [
+            'header > p, .rich-text > p, .rich-text > h2',
+            'p.intro, .longText > p, .longText > h2',
+        ],
+    }

@@ -1,0 +1,26 @@
+"""i (inews.co.uk): articles from its RSS feed and the sitemaps its robots.txt lists."""
+
+from crawler.news_spider import NewsSpider
+
+
+class INewsSpider(NewsSpider):
+    name = "inews"
+    allowed_domains = ['inews.co.uk']
+    default_base_url = "https://inews.co.uk"
+    feed_urls = [
+        'https://inews.co.uk/feed',
+    ]
+    sitemap_urls = [
+        'https://inews.co.uk/robots.txt',
+    ]
+    article_url_re = r"inews\.co\.uk/[\w/-]+-\d{5,}/?$"
+    timezone = "Europe/London"
+    language = "en"
+
+    # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
+    selectors = {
+        "article_body": [
+            '.inews__post-excerpt, .inews__post-content > p, .inews__post-content > h2',
+            'h2.excerpt, .article-content > p, .article-content > h2',
+        ],
+    }

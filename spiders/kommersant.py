@@ -1,0 +1,24 @@
+"""Kommersant: articles from its RSS feeds."""
+
+from crawler.news_spider import NewsSpider
+
+
+class KommersantSpider(NewsSpider):
+    name = "kommersant"
+    allowed_domains = ['kommersant.ru']
+    default_base_url = "https://www.kommersant.ru"
+    feed_urls = [
+        'https://www.kommersant.ru/RSS/news.xml',
+        'https://www.kommersant.ru/RSS/main.xml',
+    ]
+    sitemap_urls = []
+    article_url_re = r"kommersant\.ru/doc/\d+"
+    timezone = "Europe/Moscow"
+    language = "ru"
+
+    # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
+    selectors = {
+        "article_body": [
+            '.doc_header__subheader, .article_text_wrapper > p',
+        ],
+    }
