@@ -359,7 +359,29 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
         except ValueError:
             return None
         return _aware(dt, zone_here)
-    return None
+    return _numeric_date(text, zone)
+
+
+# "28.04.2023", "28.04.2023 19:20", "14.05.2025, 20:28" (day first, dots: German, Russian, Turkish pages).
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.]\d)"
+    r"(?:,?\s*(?:um\s*|в\s*|saat\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?!\d))?"
+)
+
+
+def _numeric_date(text: str, zone: tzinfo | None) -> datetime | None:
+    """``28.04.2023 19:20`` -> datetime in ``zone``; None when no such date or no zone."""
+    m = _NUMERIC_DATE.search(text)
+    if not m:
+        return None
+    try:
+        dt = datetime(
+            int(m.group("year")), int(m.group("month")), int(m.group("day")),
+            int(m.group("hour") or 0), int(m.group("minute") or 0),
+        )  # fmt: skip
+    except ValueError:
+        return None
+    return _aware(dt, zone)
 
 
 def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
@@ -373,9 +395,9 @@ def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
     return dt.replace(tzinfo=zone)
 
 
-def format_iso8601(dt: datetime) -> str:
-    """Aware datetime -> ``2014-06-18T14:32:00+04:00`` (seconds kept, microseconds dropped)."""
-    return dt.replace(microsecond=0).isoformat()
+def format_iso8601(dt: datetime, keep_fraction: bool = False) -> str:
+    """Aware datetime -> ``2014-06-18T14:32:00+04:00`` (microseconds dropped unless ``keep_fraction``)."""
+    return dt.isoformat() if keep_fraction else dt.replace(microsecond=0).isoformat()
 
 
 def to_iso8601(value: Any, loader_context: dict[str, Any] | None = None) -> str | None:
@@ -386,7 +408,8 @@ def to_iso8601(value: Any, loader_context: dict[str, Any] | None = None) -> str 
     """
     ctx = loader_context or {}
     dt = parse_date(value, ctx.get("timezone"), ctx.get("crawl_date"))
-    return format_iso8601(dt) if dt else None
+    # A page's "12:15:32.158Z" keeps its milliseconds: the value must name the page's exact instant.
+    return format_iso8601(dt, keep_fraction=True) if dt else None
 
 
 # --- lists, urls, language --------------------------------------------------------------------

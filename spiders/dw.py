@@ -19,6 +19,12 @@ class DWSpider(NewsSpider):
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
+        # Layout before mid-2023: no JSON-LD; title, date and author in the page itself.
+        "headline": ["#bodyContent .col3 h1::text"],
+        # <ul class="smallList"><li><strong>Datum</strong> 28.04.2023 </li>
+        #  <li><strong>Autorin/Autor</strong> Roman Goncharenko </li>
+        "date_published": ['//ul[@class="smallList"]/li[strong[contains(., "Datum")]]/text()'],
+        "authors": ['//ul[@class="smallList"]/li[strong[contains(., "Auto")]]/text()'],
         "article_body": [
             'header > p, .rich-text > p, .rich-text > h2',
             'p.intro, .longText > p, .longText > h2',
