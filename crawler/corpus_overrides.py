@@ -6,7 +6,14 @@ Keep them rare. The golden tests and the report apply them.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+
+def _unglue(paragraphs: list[str], index: int, boundary: str) -> list[str]:
+    """Split paragraph ``index`` where ``boundary`` (a zero-width regex) finds paragraphs glued together."""
+    return [*paragraphs[:index], *re.split(boundary, paragraphs[index]), *paragraphs[index + 1 :]]
+
 
 OVERRIDES: dict[str, dict[str, Any]] = {
     # "Publisher_YYYY_MM_DD": {"authors": [...]},  # reason
@@ -18,11 +25,18 @@ OVERRIDES: dict[str, dict[str, Any]] = {
             "李 여수, 순천, 목포 찾아 빗속 유세", '"국민끼리 싸우는 시대 끝내겠다" 선언', "다음 정부는 '국민주권 정부'", *ps[1:]
         ]
     },
+    # ".ediyor.Şampiyonluk" (sentence end + capital) and "BULUŞTUGalatasaray" (heading + capitalised word)
+    "NTVTR_2024_04_30": {
+        "article_body_paragraphs": lambda ps: _unglue(
+            ps, 1, r"(?<=[.!?:])(?=[A-ZÇĞİÖŞÜ])|(?<=[.!?][\"”’'])(?=[A-ZÇĞİÖŞÜ])|(?<=[A-ZÇĞİÖŞÜ?!])(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü])"
+        )
+    },
 }
 REASONS: dict[str, str] = {
     # "Publisher_YYYY_MM_DD": "why the expected value is wrong",
     # --- corpus-b publishers ---
     "HankookIlbo_2026_07_12": "'박준석 기자 외 1명' is the page's short byline ('and 1 other'); JSON-LD names both writers",
+    "NTVTR_2024_04_30": "the story's <br><br>-separated paragraphs and headings were glued into one, without spaces",
     "HankookIlbo_2025_05_15": "the sub-headline's three <br>-separated lines were glued without a space ('유세\"국민끼리')",
 }
 

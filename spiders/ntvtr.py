@@ -19,6 +19,9 @@ class NTVTRSpider(NewsSpider):
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
+        # <meta name="articleAuthor" content="Anadolu Ajansı"> (the agency or "ntv.com.tr"); JSON-LD only says "NTV".
+        "authors": ['meta[name="articleAuthor"]::attr(content)'],
+        # Spot (sub-title) and story; the 2024 layout writes the story as one <p> split by <br><br>.
         "article_body": [
             '.info-text-card h2, .ck > p',
             '.category-detail-sub-title, .content-news-tag-selector > p',
