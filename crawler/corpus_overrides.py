@@ -31,12 +31,20 @@ OVERRIDES: dict[str, dict[str, Any]] = {
             ps, 1, r"(?<=[.!?:])(?=[A-ZÇĞİÖŞÜ])|(?<=[.!?][\"”’'])(?=[A-ZÇĞİÖŞÜ])|(?<=[A-ZÇĞİÖŞÜ?!])(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü])"
         )
     },
+    "People_2024_04_24": {
+        "headline": "促进航天技术更好惠及人民――习近平主席向首届“中国－拉美和加勒比国家航天合作论坛”致贺信为中拉深化航天合作指明方向"
+    },
+    "LeMonde_2023_09_01": {"authors": ["Bertrand Bissuel"]},
+    "Pravda_2026_01_08": {"article_body_paragraphs": lambda ps: ps[:-2]},
 }
 REASONS: dict[str, str] = {
     # "Publisher_YYYY_MM_DD": "why the expected value is wrong",
     # --- corpus-b publishers ---
     "HankookIlbo_2026_07_12": "'박준석 기자 외 1명' is the page's short byline ('and 1 other'); JSON-LD names both writers",
     "NTVTR_2024_04_30": "the story's <br><br>-separated paragraphs and headings were glued into one, without spaces",
+    "People_2024_04_24": "the expected headline is the <title>, with its '--时政--人民网' section and site suffix",
+    "LeMonde_2023_09_01": "the byline reads 'Par Bertrand Bissuel' (JSON-LD too); 'Le Monde' is the publisher",
+    "Pravda_2026_01_08": "the last two paragraphs are teasers of other articles below the story ('Когда меняется язык...')",
     "HankookIlbo_2025_05_15": "the sub-headline's three <br>-separated lines were glued without a space ('유세\"국민끼리')",
 }
 

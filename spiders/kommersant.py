@@ -19,6 +19,8 @@ class KommersantSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            '.doc_header__subheader, .article_text_wrapper > p',
+            # Sub-header, then the story; the closing <p class="doc__text document_authors"> is the byline.
+            ".doc_header__subheader, .article_text_wrapper > p:not(.document_authors), .article_text_wrapper > h2, "
+            ".article_text_wrapper > h3",
         ],
     }

@@ -1,6 +1,22 @@
 """People's Daily Online (people.com.cn): articles from its RSS feeds."""
 
+import re
+
+from itemloaders.processors import MapCompose
+
+from crawler import processors as p
+from crawler.loaders import ArticleLoader
 from crawler.news_spider import NewsSpider
+
+
+def strip_editor_label(value: str) -> str:
+    """``(责编：牛镛、岳弘彬)`` -> ``牛镛、岳弘彬`` (the names, split later on "、")."""
+    return re.sub(r"^\s*[(（]?\s*责编\s*[:：]\s*|\s*[)）]\s*$", "", value)
+
+
+class PeopleLoader(ArticleLoader):
+    authors_in = MapCompose(p.clean_text, strip_editor_label, p.split_names)
+
 
 
 class PeopleSpider(NewsSpider):
@@ -15,10 +31,15 @@ class PeopleSpider(NewsSpider):
     article_url_re = r"people\.com\.cn/n1/\d{4}/\d{4}/c\d+-\d+\.html"
     timezone = "Asia/Shanghai"
     language = "zh"
+    loader_class = PeopleLoader
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
+        "headline": ["h1:not(.cf) ::text", "h1 ::text"],
+        # No byline: the only people credited are the responsible editors, "(责编：牛镛、岳弘彬)".
+        "authors": ['//div[contains(@class, "edit")][contains(., "责编")]/text()'],
         "article_body": [
-            '.rm_txt_con > p',
+            # The story's <p>s; the last one is the share widget ("分享让更多人看到").
+            ".rm_txt_con > p:not(.paper_num)",
         ],
     }

@@ -18,6 +18,9 @@ class PravdaSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            '.post_article_text > p, .post_article_text > h2',
+            # Paragraphs and sub-headings; a last paragraph all in bold-italic is the authors' signature:
+            # <p><strong><em>Ярослав Кузишин, Антон Зелинский, Карина Гасимова</em></strong></p>
+            '//div[contains(@class, "post_article_text")]/*[self::p or self::h2 or self::h3]'
+            "[not(position() = last() and strong and normalize-space(.) = normalize-space(strong))]",
         ],
     }
