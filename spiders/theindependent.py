@@ -1,5 +1,6 @@
 """The Independent (UK): articles listed in its Google News sitemap and RSS feeds."""
 
+from crawler.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
 
@@ -17,10 +18,15 @@ class TheIndependentSpider(NewsSpider):
     article_url_re = r"-b\d{6,}\.html$"
     timezone = "Europe/London"
     language = "en"
+    boilerplate_rules: Rules = NewsSpider.boilerplate_rules.extend(
+        # "This is a breaking new story - more to follow" (sic), "This is a breaking news story and will be updated"
+        breaking_note=r"^this is a breaking news? story\b.{0,60}$",
+    )
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            '#main > p, #main > h2',
+            # Story paragraphs and sub-headings; newsletter sign-ups, ads and video slots are <div>s.
+            "#main > p, #main > h2",
         ],
     }

@@ -19,6 +19,12 @@ class TheTelegraphSpider(NewsSpider):
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
+        # The visible headline; og:title matches it, JSON-LD's is often an SEO variant
+        # ("Starmer suggests he will continue ..." vs. "Starmer defiant over ...").
+        "headline": ["h1[data-test=headline] ::text", 'meta[property="og:title"]::attr(content)'],
+        # The article's own byline; the bylines of teaser cards (.card__meta) name other writers.
+        "authors": [".tpl-article__byline-date [data-test=author-name]::text",
+                    "article .e-byline--multi [data-test=author-name]::text"],
         "article_body": [
             'header p.e-standfirst, .article-body-text > p, .article-body-text > h2',
         ],
