@@ -1,5 +1,6 @@
 """i (inews.co.uk): articles from its RSS feed and the sitemaps its robots.txt lists."""
 
+from crawler.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
 
@@ -16,6 +17,10 @@ class INewsSpider(NewsSpider):
     article_url_re = r"inews\.co\.uk/[\w/-]+-\d{5,}/?$"
     timezone = "Europe/London"
     language = "en"
+    boilerplate_rules: Rules = NewsSpider.boilerplate_rules.extend(
+        # Agency credit closing a story: "Additional reporting from PA", "Additional reporting by Reuters"
+        agency_credit=r"^additional reporting (?:from|by) [\w .&,'-]{1,60}$",
+    )
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {

@@ -20,7 +20,9 @@ class TheInterceptSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            '.entry-content__content > p, .entry-content__content > h2',
-            '.Post-excerpt, .PostContent > div > p, .PostContent > div > h2',
+            # 2024 (WordPress): excerpt, then paragraphs and chapter headings; newsletter embeds are <div>s.
+            ".post__excerpt, .entry-content__content > p, .entry-content__content > h2",
+            # 2023 (React): excerpt under the title, then the post content.
+            ".Post-excerpt, .PostContent > div > p, .PostContent > div > h2",
         ],
     }
