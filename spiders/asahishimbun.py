@@ -18,6 +18,10 @@ class AsahiShimbunSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            'main > div > p',
+            # Summary box, paragraphs and sub-headings of the story block (class names are build hashes),
+            "div.nfyQp > div.bv2Sj > p, div.nfyQp > p, div.nfyQp > h2",
+            # else by structure: the story's <p>s sit directly in a <div> of <main>; paywall and
+            # promo notes are nested deeper.
+            "main > div > p, main > div > h2",
         ],
     }

@@ -20,6 +20,7 @@ class ElPaisSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            'header .a_st, .a_c > p, .a_c > h3, .a_c > h2',
+            # Sub-headline (h2 in the header), story paragraphs and section titles (h3).
+            "header .a_st, .a_e_txt h2, .a_c > p, .a_c > h3",
         ],
     }

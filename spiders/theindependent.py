@@ -26,7 +26,8 @@ class TheIndependentSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            # Story paragraphs and sub-headings; newsletter sign-ups, ads and video slots are <div>s.
-            "#main > p, #main > h2",
+            # Story paragraphs; newsletter sign-ups, ads, video slots and "Read more" boxes are <div>s.
+            "article #main > p",
+            "#main > p",
         ],
     }

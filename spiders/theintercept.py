@@ -21,8 +21,10 @@ class TheInterceptSpider(NewsSpider):
     selectors = {
         "article_body": [
             # 2024 (WordPress): excerpt, then paragraphs and chapter headings; newsletter embeds are <div>s.
-            ".post__excerpt, .entry-content__content > p, .entry-content__content > h2",
+            ".post__excerpt, .entry-content__content > p, .entry-content__content > h2,"
+            " .entry-content__content > blockquote > p",
             # 2023 (React): excerpt under the title, then the post content.
-            ".Post-excerpt, .PostContent > div > p, .PostContent > div > h2",
+            # Photo captions and photo-grid texts are <p>s too.
+            ".Post-excerpt, .PostContent > div > p:not(.caption):not(.PhotoGrid-description), .PostContent > div > h2",
         ],
     }
