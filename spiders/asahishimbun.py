@@ -5,10 +5,10 @@ from crawler.news_spider import NewsSpider
 
 class AsahiShimbunSpider(NewsSpider):
     name = "asahishimbun"
-    allowed_domains = ['asahi.com']
+    allowed_domains = ["asahi.com"]
     default_base_url = "https://www.asahi.com"
     feed_urls = [
-        'https://www.asahi.com/rss/asahi/newsheadlines.rdf',
+        "https://www.asahi.com/rss/asahi/newsheadlines.rdf",
     ]
     sitemap_urls = []
     article_url_re = r"asahi\.com/articles/[A-Z0-9]+\.html"

@@ -5,13 +5,13 @@ from crawler.news_spider import NewsSpider
 
 class DWSpider(NewsSpider):
     name = "dw"
-    allowed_domains = ['dw.com']
+    allowed_domains = ["dw.com"]
     default_base_url = "https://www.dw.com"
     feed_urls = [
-        'https://rss.dw.com/xml/rss-de-all',
+        "https://rss.dw.com/xml/rss-de-all",
     ]
     sitemap_urls = [
-        'https://www.dw.com/de/news-sitemap.xml',
+        "https://www.dw.com/de/news-sitemap.xml",
     ]
     article_url_re = r"dw\.com/de/[^?#]+/a-\d+"
     timezone = "Europe/Berlin"
@@ -26,7 +26,7 @@ class DWSpider(NewsSpider):
         "date_published": ['//ul[@class="smallList"]/li[strong[contains(., "Datum")]]/text()'],
         "authors": ['//ul[@class="smallList"]/li[strong[contains(., "Auto")]]/text()'],
         "article_body": [
-            'header > p, .rich-text > p, .rich-text > h2',
-            'p.intro, .longText > p, .longText > h2',
+            "header > p, .rich-text > p, .rich-text > h2",
+            "p.intro, .longText > p, .longText > h2",
         ],
     }

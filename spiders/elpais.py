@@ -5,13 +5,13 @@ from crawler.news_spider import NewsSpider
 
 class ElPaisSpider(NewsSpider):
     name = "elpais"
-    allowed_domains = ['elpais.com']
+    allowed_domains = ["elpais.com"]
     default_base_url = "https://elpais.com"
     feed_urls = [
-        'https://feeds.elpais.com/mrss-s/pages/ep/site/elpais.com/portada',
+        "https://feeds.elpais.com/mrss-s/pages/ep/site/elpais.com/portada",
     ]
     sitemap_urls = [
-        'https://elpais.com/robots.txt',
+        "https://elpais.com/robots.txt",
     ]
     article_url_re = r"elpais\.com/[\w/-]+/\d{4}-\d{2}-\d{2}/[\w-]+\.html"
     timezone = "Europe/Madrid"

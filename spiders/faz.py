@@ -5,13 +5,13 @@ from crawler.news_spider import NewsSpider
 
 class FAZSpider(NewsSpider):
     name = "faz"
-    allowed_domains = ['faz.net']
+    allowed_domains = ["faz.net"]
     default_base_url = "https://www.faz.net"
     feed_urls = [
-        'https://www.faz.net/rss/aktuell/',
+        "https://www.faz.net/rss/aktuell/",
     ]
     sitemap_urls = [
-        'https://www.faz.net/sitemaps/news.xml',
+        "https://www.faz.net/sitemaps/news.xml",
     ]
     article_url_re = r"faz\.net/[\w/-]+-\d{8,9}\.html"
     timezone = "Europe/Berlin"

@@ -6,13 +6,13 @@ from crawler.news_spider import NewsSpider
 
 class INewsSpider(NewsSpider):
     name = "inews"
-    allowed_domains = ['inews.co.uk']
+    allowed_domains = ["inews.co.uk"]
     default_base_url = "https://inews.co.uk"
     feed_urls = [
-        'https://inews.co.uk/feed',
+        "https://inews.co.uk/feed",
     ]
     sitemap_urls = [
-        'https://inews.co.uk/robots.txt',
+        "https://inews.co.uk/robots.txt",
     ]
     article_url_re = r"inews\.co\.uk/[\w/-]+-\d{5,}/?$"
     timezone = "Europe/London"
@@ -25,7 +25,7 @@ class INewsSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            '.inews__post-excerpt, .inews__post-content > p, .inews__post-content > h2',
-            'h2.excerpt, .article-content > p, .article-content > h2',
+            ".inews__post-excerpt, .inews__post-content > p, .inews__post-content > h2",
+            "h2.excerpt, .article-content > p, .article-content > h2",
         ],
     }

@@ -5,11 +5,11 @@ from crawler.news_spider import NewsSpider
 
 class KommersantSpider(NewsSpider):
     name = "kommersant"
-    allowed_domains = ['kommersant.ru']
+    allowed_domains = ["kommersant.ru"]
     default_base_url = "https://www.kommersant.ru"
     feed_urls = [
-        'https://www.kommersant.ru/RSS/news.xml',
-        'https://www.kommersant.ru/RSS/main.xml',
+        "https://www.kommersant.ru/RSS/news.xml",
+        "https://www.kommersant.ru/RSS/main.xml",
     ]
     sitemap_urls = []
     article_url_re = r"kommersant\.ru/doc/\d+"

@@ -5,11 +5,11 @@ from crawler.news_spider import NewsSpider
 
 class LBCGroupSpider(NewsSpider):
     name = "lbcgroup"
-    allowed_domains = ['lbcgroup.tv']
+    allowed_domains = ["lbcgroup.tv"]
     default_base_url = "https://www.lbcgroup.tv"
     feed_urls = []
     sitemap_urls = [
-        'https://www.lbcgroup.tv/robots.txt',
+        "https://www.lbcgroup.tv/robots.txt",
     ]
     article_url_re = r"lbcgroup\.tv/news/[\w-]+/\d+/"
     timezone = "Asia/Beirut"

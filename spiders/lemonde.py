@@ -5,14 +5,14 @@ from crawler.news_spider import NewsSpider
 
 class LeMondeSpider(NewsSpider):
     name = "lemonde"
-    allowed_domains = ['lemonde.fr']
+    allowed_domains = ["lemonde.fr"]
     default_base_url = "https://www.lemonde.fr"
     feed_urls = [
-        'https://www.lemonde.fr/rss/une.xml',
-        'https://www.lemonde.fr/rss/en_continu.xml',
+        "https://www.lemonde.fr/rss/une.xml",
+        "https://www.lemonde.fr/rss/en_continu.xml",
     ]
     sitemap_urls = [
-        'https://www.lemonde.fr/sitemap_news.xml',
+        "https://www.lemonde.fr/sitemap_news.xml",
     ]
     article_url_re = r"lemonde\.fr/[\w/-]+/article/\d{4}/\d{2}/\d{2}/[\w-]+_\d+_\d+\.html"
     timezone = "Europe/Paris"
@@ -21,6 +21,6 @@ class LeMondeSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            '.article__desc, .article__content > .article__paragraph, .article__content > .article__sub-title',
+            ".article__desc, .article__content > .article__paragraph, .article__content > .article__sub-title",
         ],
     }

@@ -5,13 +5,13 @@ from crawler.news_spider import NewsSpider
 
 class NTVTRSpider(NewsSpider):
     name = "ntvtr"
-    allowed_domains = ['ntv.com.tr']
+    allowed_domains = ["ntv.com.tr"]
     default_base_url = "https://www.ntv.com.tr"
     feed_urls = [
-        'https://www.ntv.com.tr/gundem.rss',
+        "https://www.ntv.com.tr/gundem.rss",
     ]
     sitemap_urls = [
-        'https://www.ntv.com.tr/robots.txt',
+        "https://www.ntv.com.tr/robots.txt",
     ]
     article_url_re = r"ntv\.com\.tr/[\w-]+/[\w-]+(?:,[\w-]+|-\d{5,})$"
     timezone = "Europe/Istanbul"
@@ -23,7 +23,7 @@ class NTVTRSpider(NewsSpider):
         "authors": ['meta[name="articleAuthor"]::attr(content)'],
         # Spot (sub-title) and story; the 2024 layout writes the story as one <p> split by <br><br>.
         "article_body": [
-            '.info-text-card h2, .ck > p',
-            '.category-detail-sub-title, .content-news-tag-selector > p',
+            ".info-text-card h2, .ck > p",
+            ".category-detail-sub-title, .content-news-tag-selector > p",
         ],
     }

@@ -21,11 +21,11 @@ class PeopleLoader(ArticleLoader):
 
 class PeopleSpider(NewsSpider):
     name = "people"
-    allowed_domains = ['people.com.cn']
+    allowed_domains = ["people.com.cn"]
     default_base_url = "https://www.people.com.cn"
     feed_urls = [
-        'http://www.people.com.cn/rss/politics.xml',
-        'http://www.people.com.cn/rss/world.xml',
+        "http://www.people.com.cn/rss/politics.xml",
+        "http://www.people.com.cn/rss/world.xml",
     ]
     sitemap_urls = []
     article_url_re = r"people\.com\.cn/n1/\d{4}/\d{4}/c\d+-\d+\.html"

@@ -5,10 +5,10 @@ from crawler.news_spider import NewsSpider
 
 class PravdaSpider(NewsSpider):
     name = "pravda"
-    allowed_domains = ['pravda.com.ua']
+    allowed_domains = ["pravda.com.ua"]
     default_base_url = "https://www.pravda.com.ua"
     feed_urls = [
-        'https://www.pravda.com.ua/rus/rss/',
+        "https://www.pravda.com.ua/rus/rss/",
     ]
     sitemap_urls = []
     article_url_re = r"pravda\.com\.ua/(?:rus/|eng/)?(?:articles|news|columns)/\d{4}/\d{2}/\d{2}/\d+/?"

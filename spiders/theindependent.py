@@ -6,14 +6,14 @@ from crawler.news_spider import NewsSpider
 
 class TheIndependentSpider(NewsSpider):
     name = "theindependent"
-    allowed_domains = ['independent.co.uk']
+    allowed_domains = ["independent.co.uk"]
     default_base_url = "https://www.independent.co.uk"
     feed_urls = [
-        'https://www.independent.co.uk/news/rss',
-        'https://www.independent.co.uk/rss',
+        "https://www.independent.co.uk/news/rss",
+        "https://www.independent.co.uk/rss",
     ]
     sitemap_urls = [
-        'https://www.independent.co.uk/sitemaps/googlenews',
+        "https://www.independent.co.uk/sitemaps/googlenews",
     ]
     article_url_re = r"-b\d{6,}\.html$"
     timezone = "Europe/London"

@@ -5,13 +5,13 @@ from crawler.news_spider import NewsSpider
 
 class TheInterceptSpider(NewsSpider):
     name = "theintercept"
-    allowed_domains = ['theintercept.com']
+    allowed_domains = ["theintercept.com"]
     default_base_url = "https://theintercept.com"
     feed_urls = [
-        'https://theintercept.com/feed/?lang=en',
+        "https://theintercept.com/feed/?lang=en",
     ]
     sitemap_urls = [
-        'https://theintercept.com/sitemap_index.xml',
+        "https://theintercept.com/sitemap_index.xml",
     ]
     article_url_re = r"theintercept\.com/\d{4}/\d{2}/\d{2}/[\w-]+/?$"
     timezone = "America/New_York"

@@ -17,13 +17,13 @@ class TheNationLoader(ArticleLoader):
 
 class TheNationSpider(NewsSpider):
     name = "thenation"
-    allowed_domains = ['thenation.com']
+    allowed_domains = ["thenation.com"]
     default_base_url = "https://www.thenation.com"
     feed_urls = [
-        'https://www.thenation.com/feed/?post_type=article',
+        "https://www.thenation.com/feed/?post_type=article",
     ]
     sitemap_urls = [
-        'https://www.thenation.com/news-sitemap.xml',
+        "https://www.thenation.com/news-sitemap.xml",
     ]
     article_url_re = r"thenation\.com/article/[\w-]+/[\w-]+/?$"
     timezone = "America/New_York"

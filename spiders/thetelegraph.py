@@ -5,13 +5,13 @@ from crawler.news_spider import NewsSpider
 
 class TheTelegraphSpider(NewsSpider):
     name = "thetelegraph"
-    allowed_domains = ['telegraph.co.uk']
+    allowed_domains = ["telegraph.co.uk"]
     default_base_url = "https://www.telegraph.co.uk"
     feed_urls = [
-        'https://www.telegraph.co.uk/rss.xml',
+        "https://www.telegraph.co.uk/rss.xml",
     ]
     sitemap_urls = [
-        'https://www.telegraph.co.uk/robots.txt',
+        "https://www.telegraph.co.uk/robots.txt",
     ]
     article_url_re = r"telegraph\.co\.uk/[\w/-]+/\d{4}/\d{2}/\d{2}/[\w-]+/?$|telegraph\.co\.uk/recommended/[\w/-]+/?$"
     timezone = "Europe/London"
@@ -26,6 +26,6 @@ class TheTelegraphSpider(NewsSpider):
         "authors": [".tpl-article__byline-date [data-test=author-name]::text",
                     "article .e-byline--multi [data-test=author-name]::text"],
         "article_body": [
-            'header p.e-standfirst, .article-body-text > p, .article-body-text > h2',
+            "header p.e-standfirst, .article-body-text > p, .article-body-text > h2",
         ],
     }

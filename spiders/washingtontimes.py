@@ -5,13 +5,13 @@ from crawler.news_spider import NewsSpider
 
 class WashingtonTimesSpider(NewsSpider):
     name = "washingtontimes"
-    allowed_domains = ['washingtontimes.com']
+    allowed_domains = ["washingtontimes.com"]
     default_base_url = "https://www.washingtontimes.com"
     feed_urls = [
-        'https://www.washingtontimes.com/rss/headlines/news/',
+        "https://www.washingtontimes.com/rss/headlines/news/",
     ]
     sitemap_urls = [
-        'https://www.washingtontimes.com/sitemap-stories.xml',
+        "https://www.washingtontimes.com/sitemap-stories.xml",
     ]
     article_url_re = r"washingtontimes\.com/news/\d{4}/[a-z]{3}/\d{1,2}/[\w-]+/"
     timezone = "America/New_York"
@@ -20,6 +20,6 @@ class WashingtonTimesSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            '.storyareawrapper .bigtext > p',
+            ".storyareawrapper .bigtext > p",
         ],
     }
