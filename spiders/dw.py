@@ -26,6 +26,9 @@ class DWSpider(NewsSpider):
         "date_published": ['//ul[@class="smallList"]/li[strong[contains(., "Datum")]]/text()'],
         "authors": ['//ul[@class="smallList"]/li[strong[contains(., "Auto")]]/text()'],
         "article_body": [
+            # Since mid-2023: teaser in the article header, then the rich-text story (video embeds,
+            # figures and ad slots are <div>/<figure>/<span> children and stay out).
+            "header > p.teaser-text, .rich-text > p, .rich-text > h2",
             "header > p, .rich-text > p, .rich-text > h2",
             "p.intro, .longText > p, .longText > h2",
         ],

@@ -72,6 +72,10 @@ class HankookIlboSpider(NewsSpider):
         ],
     }
 
+    def is_article(self, response: TextResponse) -> bool:
+        """The article markup or metadata, or the embedded article state."""
+        return super().is_article(response) or article_detail(response) is not None
+
     def extract(self, response: TextResponse) -> Article:
         """Server-rendered article markup, or the markup rebuilt from the embedded Next.js state."""
         if not response.css(".article-view, .col-main") and (detail := article_detail(response)):
