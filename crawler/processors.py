@@ -369,9 +369,16 @@ _NUMERIC_DATE = re.compile(
 )
 
 
+# "2026.01.29 18:40", "2024/04/24 08:21", "2024年04月24日08:21" (year first: Korean, Chinese, Japanese pages).
+_NUMERIC_DATE_YMD = re.compile(
+    r"(?<![\d.])(?P<year>\d{4})\s*(?:[./]|年)\s*(?P<month>\d{1,2})\s*(?:[./]|月)\s*(?P<day>\d{1,2})(?!\d)\s*日?"
+    r"(?:,?\s*(?P<hour>\d{1,2})\s*[:時时]\s*(?P<minute>\d{2})(?!\d))?"
+)
+
+
 def _numeric_date(text: str, zone: tzinfo | None) -> datetime | None:
-    """``28.04.2023 19:20`` -> datetime in ``zone``; None when no such date or no zone."""
-    m = _NUMERIC_DATE.search(text)
+    """``28.04.2023 19:20`` / ``2026.01.29 18:40`` -> datetime in ``zone``; None when no such date or no zone."""
+    m = _NUMERIC_DATE.search(text) or _NUMERIC_DATE_YMD.search(text)
     if not m:
         return None
     try:

@@ -37,8 +37,7 @@ def article_detail(response: TextResponse) -> dict[str, Any] | None:
 
 def detail_page(response: TextResponse, detail: dict[str, Any]) -> HtmlResponse:
     """The embedded state as the server-rendered article markup, so the same selectors read it."""
-    # "2026.01.29 18:40" (Korean time, no offset) -> "2026-01-29T18:40"
-    published = (detail.get("deployDt") or "").replace(".", "-").replace(" ", "T")
+    published = detail.get("deployDt") or ""  # "2026.01.29 18:40", Korean time without an offset
     authors = "".join(
         f'<meta name="byline" content="{escape(b.get("writerName") or "")}">' for b in detail.get("byLines") or []
     )
