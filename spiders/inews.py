@@ -25,7 +25,9 @@ class INewsSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
+            # WordPress theme (2024-): excerpt, then the post content.
             ".inews__post-excerpt, .inews__post-content > p, .inews__post-content > h2",
-            "h2.excerpt, .article-content > p, .article-content > h2",
+            # Next.js layout (2023): excerpt as <h2 class="excerpt">, then the article content.
+            "article > h2.excerpt, .article-content > p, .article-content > h2",
         ],
     }

@@ -21,6 +21,10 @@ class LeMondeSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            ".article__desc, .article__content > .article__paragraph, .article__content > .article__sub-title",
+            # Lead (or the live blog's summary), paragraphs and sub-titles. "Lire aussi :" boxes are
+            # <section class="catcher">, and the paywall note "Il vous reste 57.09% de cet article à lire"
+            # is a class-less <p>: both stay out.
+            ".article__desc, #js-summary-live, .article__content > .article__paragraph,"
+            " .article__content > .article__sub-title",
         ],
     }

@@ -20,6 +20,7 @@ class WashingtonTimesSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
+            # The story's <p>s; the in-story "Sign up for Daily Newsletters" box and ads are <div>s.
             ".storyareawrapper .bigtext > p",
         ],
     }
