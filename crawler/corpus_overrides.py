@@ -28,7 +28,10 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     # ".ediyor.Şampiyonluk" (sentence end + capital) and "BULUŞTUGalatasaray" (heading + capitalised word)
     "NTVTR_2024_04_30": {
         "article_body_paragraphs": lambda ps: _unglue(
-            ps, 1, r"(?<=[.!?:])(?=[A-ZÇĞİÖŞÜ])|(?<=[.!?][\"”’'])(?=[A-ZÇĞİÖŞÜ])|(?<=[A-ZÇĞİÖŞÜ?!])(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü])"
+            ps,
+            1,
+            r"(?<=[.!?:])(?=[A-ZÇĞİÖŞÜ])|(?<=[.!?][\"”’'])(?=[A-ZÇĞİÖŞÜ])"
+            r"|(?<=[A-ZÇĞİÖŞÜ?!])(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü])",
         )
     },
     "People_2024_04_24": {
@@ -44,7 +47,7 @@ REASONS: dict[str, str] = {
     "NTVTR_2024_04_30": "the story's <br><br>-separated paragraphs and headings were glued into one, without spaces",
     "People_2024_04_24": "the expected headline is the <title>, with its '--时政--人民网' section and site suffix",
     "LeMonde_2023_09_01": "the byline reads 'Par Bertrand Bissuel' (JSON-LD too); 'Le Monde' is the publisher",
-    "Pravda_2026_01_08": "the last two paragraphs are teasers of other articles below the story ('Когда меняется язык...')",
+    "Pravda_2026_01_08": "the last two paragraphs teaser other articles, below the story ('Когда меняется язык...')",
     "HankookIlbo_2025_05_15": "the sub-headline's three <br>-separated lines were glued without a space ('유세\"국민끼리')",
 }
 

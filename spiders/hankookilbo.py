@@ -44,7 +44,8 @@ def detail_page(response: TextResponse, detail: dict[str, Any]) -> HtmlResponse:
     html = (
         f'<html lang="ko"><head><meta property="og:title" content="{escape(detail.get("title") or "")}">'
         f'<meta property="article:published_time" content="{escape(published)}">{authors}</head><body>'
-        f'<div id="article-view-content" class="article-view"><h2 class="sub-tit-ll">{detail.get("subTitle") or ""}</h2>'
+        f'<div id="article-view-content" class="article-view">'
+        f'<h2 class="sub-tit-ll">{detail.get("subTitle") or ""}</h2>'
         f"{detail['contentHtml']}</div></body></html>"
     )
     return HtmlResponse(response.url, body=html.encode("utf-8"), encoding="utf-8", request=response.request)

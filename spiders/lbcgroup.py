@@ -17,7 +17,8 @@ class LBCGroupSpider(NewsSpider):
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
-        # The visible <h1> quotes its first words ("\"شعر وردي يُشعل السخرية\"… لغز ..."); og:title is the plain headline.
+        # The visible <h1> quotes its first words ("\"شعر وردي يُشعل السخرية\"… لغز ...");
+        # og:title is the plain headline.
         "headline": ['meta[property="og:title"]::attr(content)'],
         # ASP.NET page: lead (ShortDesc, often empty) then the story (LongDesc, <div>/<br> paragraphs).
         "article_body": [".ShortDesc, .LongDesc"],

@@ -49,7 +49,10 @@ def test_numeric_date_needs_a_zone() -> None:
 
 def test_drop_elements_keeps_the_text_around_the_dropped_ones() -> None:
     strip = drop_elements("aside", ".credits")
-    html = '<p>Before <aside><h4>Related Article</h4><a href="/x">X</a></aside>after <span class="credits">(AP)</span>end</p>'
+    html = (
+        '<p>Before <aside><h4>Related Article</h4><a href="/x">X</a></aside>after '
+        '<span class="credits">(AP)</span>end</p>'
+    )
     assert processors.html_to_text(strip(html)) == ["Before after end"]
     assert strip("plain text") == "plain text"
 
