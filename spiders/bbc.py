@@ -1,0 +1,38 @@
+"""BBC News (bbc.com / bbc.co.uk): articles listed in its RSS feeds and news sitemaps."""
+
+from crawler.news_spider import NewsSpider
+
+# The article is a sequence of blocks, each a <div data-component="...">: "text-block" (<p>s, or
+# a <ul> list), "subheadline-block" (an <h2>). Other blocks stay out: headline, byline, image and
+# video blocks with captions and credits ("Getty Images"), "links-block" and "tags"/"tag-list-block"
+# ("Recession GDP UK economy ..."), ad slots. A text-block list whose items are each just one link
+# ("How the government raises and spends £1 trillion a year") is a related-stories list, not text.
+_BLOCK = "//article//div[@data-component='{}']"
+_BODY = (
+    _BLOCK.format("text-block") + "//p"
+    + " | " + _BLOCK.format("text-block") + "//li[normalize-space(.) != normalize-space(a[1])]"
+    + " | " + _BLOCK.format("subheadline-block")
+)
+
+
+class BbcSpider(NewsSpider):
+    name = "bbc"
+    allowed_domains = ["bbc.com", "bbc.co.uk"]
+    default_base_url = "https://www.bbc.com"
+    feed_urls = [
+        "https://feeds.bbci.co.uk/news/rss.xml",
+        "https://feeds.bbci.co.uk/news/world/rss.xml",
+        "https://feeds.bbci.co.uk/news/uk/rss.xml",
+        "https://feeds.bbci.co.uk/news/business/rss.xml",
+    ]
+    sitemap_urls = ["https://www.bbc.com/sitemaps/https-index-com-news.xml"]
+    # https://www.bbc.com/news/articles/clymn8zyrp9o, https://www.bbc.co.uk/news/explainers-63159607,
+    # https://www.bbc.com/news/world-europe-68359756 (not /news/live/, /news/videos/, /news/topics/)
+    article_url_re = r"bbc\.(?:com|co\.uk)/news/(?:articles/\w+|(?!live|videos|topics|av/)[\w-]+-\d{6,})"
+    timezone = "Europe/London"
+    language = "en"
+
+    # Headline, authors and dates: JSON-LD NewsArticle.
+    selectors = {
+        "article_body": [_BODY],
+    }

@@ -1,0 +1,34 @@
+"""CNBC (cnbc.com): articles listed in its news sitemap and its top-news RSS feeds."""
+
+from crawler.news_spider import NewsSpider
+
+# <div data-module="ArticleBody"> holds the story as <div class="group"> runs of <p>, with
+# <h2 class="ArticleBody-subtitle"> sub-headings between them. Its other children are junk left out
+# by selecting only those two: the "Key Points" list sits above it, and inside it inline images
+# (caption + "Getty Images" credit), "More from Ask an Advisor" related-content boxes (a
+# <div class="group"> holding a <div>, no <p>), pull quotes (<blockquote data-test="Pullquote">
+# repeating a paragraph), "watch now VIDEO 4:42" players and ad slots.
+_BODY = "div[data-module='ArticleBody'] > div.group > p, div[data-module='ArticleBody'] > h2"
+
+
+class CnbcSpider(NewsSpider):
+    name = "cnbc"
+    allowed_domains = ["cnbc.com"]
+    default_base_url = "https://www.cnbc.com"
+    sitemap_urls = ["https://www.cnbc.com/sitemap_news.xml"]
+    feed_urls = [
+        # Top News, World News, Business, Economy (CNBC's search-backed RSS feeds).
+        "https://search.cnbc.com/rs/search/combinedcms/view.xml?partnerId=wrss01&id=100003114",
+        "https://search.cnbc.com/rs/search/combinedcms/view.xml?partnerId=wrss01&id=100727362",
+        "https://search.cnbc.com/rs/search/combinedcms/view.xml?partnerId=wrss01&id=10001147",
+        "https://search.cnbc.com/rs/search/combinedcms/view.xml?partnerId=wrss01&id=20910258",
+    ]
+    # https://www.cnbc.com/2023/04/28/<slug>.html
+    article_url_re = r"cnbc\.com/\d{4}/\d{2}/\d{2}/[\w-]+\.html"
+    timezone = "America/New_York"
+    language = "en"
+
+    # Headline, authors and dates come from JSON-LD NewsArticle.
+    selectors = {
+        "article_body": [_BODY],
+    }

@@ -1,0 +1,29 @@
+"""The Washington Free Beacon (freebeacon.com): its Google News sitemap and RSS feed (WordPress)."""
+
+from crawler.news_spider import NewsSpider
+
+# The dek under the headline (<h2 class="article-excerpt"> in <div class="article-head">,
+# "Liberal billionaire George Soros and his son nearly max out to Tester") opens the story, then the
+# <p>/<h2>/<blockquote> children of <div class="article-content">. Ad wrappers and the
+# "Published under: 2024 Election, Bailout, ..." tag list there are <div>s and stay out.
+_BODY = (
+    "div.article-head h2.article-excerpt, div.article-content > p, div.article-content > h2,"
+    " div.article-content > h3, div.article-content > blockquote:not(.twitter-tweet)"
+)
+
+
+class FreeBeaconSpider(NewsSpider):
+    name = "freebeacon"
+    allowed_domains = ["freebeacon.com"]
+    default_base_url = "https://freebeacon.com"
+    sitemap_urls = ["https://freebeacon.com/post_google_news.xml"]
+    feed_urls = ["https://freebeacon.com/feed/"]
+    # https://freebeacon.com/<category>/<slug>/
+    article_url_re = r"freebeacon\.com/(?!category|author|tag|page|wp-)[\w-]+/[\w-]{8,}/?$"
+    timezone = "America/New_York"
+    language = "en"
+
+    # Headline, dates: JSON-LD; authors: JSON-LD / <meta name="author">.
+    selectors = {
+        "article_body": [_BODY],
+    }

@@ -1,0 +1,41 @@
+"""The Guardian (theguardian.com): articles listed in its news sitemap and its edition RSS feeds."""
+
+from crawler.news_spider import NewsSpider
+
+# The standfirst under the headline (<div data-gu-name="standfirst">, "Police in Spanish city
+# continue to search debris ...") opens the story, then the <p>/<h2> children of the body
+# (<div class="article-body-viewer-selector">). Left out: video and image <figure>s, the
+# "skip past newsletter promotion / Sign up to This is Europe" box (a <figure>), rich links and
+# ad slots (<aside>/<div>).
+_BODY = (
+    "[data-gu-name='standfirst'] p, div.article-body-viewer-selector > p,"
+    " div.article-body-viewer-selector > h2, div.article-body-viewer-selector > blockquote"
+)
+
+
+class TheGuardianSpider(NewsSpider):
+    name = "theguardian"
+    allowed_domains = ["theguardian.com"]
+    default_base_url = "https://www.theguardian.com"
+    sitemap_urls = ["https://www.theguardian.com/sitemaps/news.xml"]
+    feed_urls = [
+        "https://www.theguardian.com/international/rss",
+        "https://www.theguardian.com/world/rss",
+        "https://www.theguardian.com/uk-news/rss",
+        "https://www.theguardian.com/us-news/rss",
+    ]
+    # https://www.theguardian.com/world/2024/feb/24/<slug>
+    article_url_re = r"theguardian\.com/(?:[\w-]+/)+\d{4}/[a-z]{3}/\d{2}/[\w-]+$"
+    timezone = "Europe/London"
+    language = "en"
+
+    boilerplate_rules = NewsSpider.boilerplate_rules.extend(
+        # newsletter box text when it is inside the body: "skip past newsletter promotion",
+        # "after newsletter promotion"
+        guardian_newsletter=r"^(skip past|after) newsletter promotion$",
+    )
+
+    # Headline, authors and dates: JSON-LD NewsArticle.
+    selectors = {
+        "article_body": [_BODY],
+    }
