@@ -95,6 +95,21 @@ def _names(value: Any) -> list[str]:
     return []
 
 
+def resolve_refs(value: Any, objects: list[dict[str, Any]]) -> Any:
+    """JSON-LD value -> the same with ``{"@id": ...}`` references replaced by the node they name.
+
+    Yoast (WordPress) writes ``"author": {"@id": ".../#/schema/person/..."}`` and puts the Person,
+    with its name, elsewhere in the ``@graph``. Unknown references are kept as they are.
+    """
+    if isinstance(value, list):
+        return [resolve_refs(v, objects) for v in value]
+    if isinstance(value, dict) and "@id" in value and "name" not in value:
+        for obj in objects:
+            if obj.get("@id") == value["@id"] and obj is not value and "name" in obj:
+                return obj
+    return value
+
+
 def _url(value: Any) -> str | None:
     if isinstance(value, str):
         return value
@@ -132,7 +147,8 @@ def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
         put("description", "jsonld", ld.get("description"))
         put("date_published", "jsonld", ld.get("datePublished") or ld.get("dateCreated"))
         put("date_modified", "jsonld", ld.get("dateModified"))
-        put("authors", "jsonld", _names(ld.get("author") or ld.get("creator")))
+        authors = resolve_refs(ld.get("author") or ld.get("creator"), json_ld_objects(selector))
+        put("authors", "jsonld", _names(authors))
         section = ld.get("articleSection")
         put("section", "jsonld", section[0] if isinstance(section, list) and section else section)
         keywords = ld.get("keywords")

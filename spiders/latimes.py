@@ -1,5 +1,12 @@
 """Los Angeles Times (latimes.com): articles listed in its news sitemap and section RSS feeds."""
 
+from datetime import datetime
+from typing import Any
+
+from itemloaders.processors import MapCompose
+
+from crawler import processors as p
+from crawler.loaders import ArticleLoader
 from crawler.news_spider import NewsSpider
 
 # Two body layouts, one rule (page order kept):
@@ -18,6 +25,29 @@ _BODY = (
 )
 
 
+def to_iso8601_ms(value: Any, loader_context: dict[str, Any] | None = None) -> str | None:
+    """A page date -> ISO 8601 keeping milliseconds; other values as the shared ``to_iso8601``.
+
+    LA Times stamps are precise to the millisecond ("2023-06-26T12:00:29.055Z"); the shared
+    processor drops sub-seconds, which would move the instant.
+    """
+    iso = p.to_iso8601(value, loader_context)
+    text = p.clean_text(value) or ""
+    if iso is None or "." not in text:
+        return iso
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if dt.tzinfo is None or not dt.microsecond:
+        return iso
+    return dt.isoformat(timespec="milliseconds")
+
+
+class LaTimesLoader(ArticleLoader):
+    date_published_in = date_modified_in = MapCompose(p.clean_text, to_iso8601_ms)
+
+
 class LaTimesSpider(NewsSpider):
     name = "latimes"
     allowed_domains = ["latimes.com"]
@@ -33,8 +63,12 @@ class LaTimesSpider(NewsSpider):
     article_url_re = r"latimes\.com/(?:[\w-]+/)+story/\d{4}-\d{2}-\d{2}/[\w-]+"
     timezone = "America/Los_Angeles"
     language = "en"
+    loader_class = LaTimesLoader
 
-    # Headline: og:title; authors and dates: JSON-LD NewsArticle.
+    # Headline: the visible <h1 class="headline"> (JSON-LD "headline" is an SEO variant: "100 years
+    # at the Los Angeles Coliseum: ..." for "One hundred years at the Coliseum: ..."); authors and
+    # dates: JSON-LD NewsArticle.
     selectors = {
+        "headline": ["h1.headline", "meta[property='og:title']::attr(content)"],
         "article_body": [_BODY],
     }

@@ -1,5 +1,12 @@
 """The Gateway Pundit (thegatewaypundit.com): its news sitemap and RSS feed (WordPress)."""
 
+import re
+from typing import Any
+
+from itemloaders.processors import MapCompose
+
+from crawler import processors as p
+from crawler.loaders import ArticleLoader
 from crawler.news_spider import NewsSpider
 
 # The story is the <p> children of <div class="entry-content"> (and the <p>s of quoted
@@ -16,6 +23,20 @@ _BODY = (
 )
 
 
+# og:title appends the site and the writer: "... Defense Lawyers | The Gateway Pundit | by Cristina
+# Laila" (2023), "... Top General Syrsky * The Gateway Pundit * by Paul Serran" (2026).
+_TITLE_TAIL = re.compile(r"\s+[|*\u2022-]\s+The Gateway Pundit\b.*$", re.I)
+
+
+def strip_title_tail(value: Any) -> Any:
+    """og:title -> the headline alone (site name and "by <writer>" removed)."""
+    return _TITLE_TAIL.sub("", value) if isinstance(value, str) else value
+
+
+class TheGatewayPunditLoader(ArticleLoader):
+    headline_in = MapCompose(p.clean_text, strip_title_tail)
+
+
 class TheGatewayPunditSpider(NewsSpider):
     name = "thegatewaypundit"
     allowed_domains = ["thegatewaypundit.com"]
@@ -26,6 +47,7 @@ class TheGatewayPunditSpider(NewsSpider):
     article_url_re = r"thegatewaypundit\.com/\d{4}/\d{2}/[\w-]+"
     timezone = "America/Chicago"
     language = "en"
+    loader_class = TheGatewayPunditLoader
 
     boilerplate_rules = NewsSpider.boilerplate_rules.extend(
         # links to documents: "Click here to read the probable cause affidavit and read through ..."
@@ -34,8 +56,10 @@ class TheGatewayPunditSpider(NewsSpider):
         tgp_watch=r"^watch\b[^:]{0,20}:.{0,160}$",
     )
 
-    # Headline: og:title without " | The Gateway Pundit"; authors: JSON-LD; dates:
-    # article:published_time / JSON-LD.
+    # Headline: og:title without its tail (the site writes it with plain quotes: "Kohberger's", where
+    # the <h1> and JSON-LD have typographic ones); authors: JSON-LD (Yoast @graph Person); dates:
+    # JSON-LD / article:published_time.
     selectors = {
+        "headline": ["meta[property='og:title']::attr(content)", "h1.entry-title"],
         "article_body": [_BODY],
     }
