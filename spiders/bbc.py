@@ -13,6 +13,13 @@ _BODY = (
     + " | " + _BLOCK.format("text-block") + "//li[normalize-space(.) != normalize-space(a[1])]"
     + " | " + _BLOCK.format("subheadline-block")
 )
+# Before the block layout (pages up to ~2020): <div class="story-body__inner"> with <p>, <h2> and
+# <ul> children; figures, "Media playback is unsupported on your device" players and related-link
+# boxes there are <figure>/<div>s.
+_BODY_LEGACY = (
+    "div.story-body__inner > p, div.story-body__inner > h2, div.story-body__inner > ul > li,"
+    " div.story-body__inner > p.story-body__introduction"
+)
 
 
 class BbcSpider(NewsSpider):
@@ -32,7 +39,12 @@ class BbcSpider(NewsSpider):
     timezone = "Europe/London"
     language = "en"
 
+    boilerplate_rules = NewsSpider.boilerplate_rules.extend(
+        # player placeholder left in old pages' text: "Media playback is unsupported on your device"
+        bbc_media_playback=r"^media playback is (unsupported|not supported) on your device$",
+    )
+
     # Headline, authors and dates: JSON-LD NewsArticle.
     selectors = {
-        "article_body": [_BODY],
+        "article_body": [_BODY, _BODY_LEGACY],
     }

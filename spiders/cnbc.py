@@ -28,6 +28,14 @@ class CnbcSpider(NewsSpider):
     timezone = "America/New_York"
     language = "en"
 
+    boilerplate_rules = NewsSpider.boilerplate_rules.extend(
+        # CNBC Make It link lines between paragraphs: "Don't miss: The best credit cards of 2023",
+        # "Check out: ...", "Like this story? Subscribe to CNBC Make It on YouTube!"; CNBC Pro
+        # teasers: "Subscribe to CNBC PRO for exclusive insights and analysis ..."
+        cnbc_promo=r"^(don['’]t miss|check out)\s*:.{0,200}$|^like this story\?.{0,200}$"
+        r"|^subscribe to cnbc pro\b.{0,200}$",
+    )
+
     # Headline, authors and dates come from JSON-LD NewsArticle.
     selectors = {
         "article_body": [_BODY],

@@ -7,9 +7,11 @@ from crawler.news_spider import NewsSpider
 # (<div class="article-body-viewer-selector">). Left out: video and image <figure>s, the
 # "skip past newsletter promotion / Sign up to This is Europe" box (a <figure>), rich links and
 # ad slots (<aside>/<div>).
+# A standfirst is one <p> or a bullet list (<ul><li>); body lists are kept item by item.
 _BODY = (
-    "[data-gu-name='standfirst'] p, div.article-body-viewer-selector > p,"
-    " div.article-body-viewer-selector > h2, div.article-body-viewer-selector > blockquote"
+    "[data-gu-name='standfirst'] p, [data-gu-name='standfirst'] li,"
+    " div.article-body-viewer-selector > p, div.article-body-viewer-selector > h2,"
+    " div.article-body-viewer-selector > ul > li, div.article-body-viewer-selector > blockquote"
 )
 
 
