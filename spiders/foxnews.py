@@ -40,6 +40,10 @@ class FoxNewsSpider(NewsSpider):
     )
 
     # Headline, dates: JSON-LD NewsArticle; authors: JSON-LD, else <meta name="dc.creator">.
+    # Section and tags live in Fox's own meta: prism.section "politics", classification-tags
+    # "china,houseofreps,congress,fbi,...".
     selectors = {
+        "section": ["meta[name='prism.section']::attr(content)"],
+        "tags": ["meta[name='classification-tags']::attr(content)"],
         "article_body": [_BODY],
     }
