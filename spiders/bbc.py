@@ -24,7 +24,8 @@ _BODY_LEGACY = (
 
 class BbcSpider(NewsSpider):
     name = "bbc"
-    allowed_domains = ["bbc.com", "bbc.co.uk"]
+    # feeds.bbci.co.uk serves the RSS feeds.
+    allowed_domains = ["bbc.com", "bbc.co.uk", "bbci.co.uk"]
     default_base_url = "https://www.bbc.com"
     feed_urls = [
         "https://feeds.bbci.co.uk/news/rss.xml",

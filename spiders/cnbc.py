@@ -17,7 +17,8 @@ class CnbcSpider(NewsSpider):
     default_base_url = "https://www.cnbc.com"
     sitemap_urls = ["https://www.cnbc.com/sitemap_news.xml"]
     feed_urls = [
-        # Top News, World News, Business, Economy (CNBC's search-backed RSS feeds).
+        # CNBC's RSS feeds by section id: Top News (100003114), World News (100727362), 10001147,
+        # Economy (20910258).
         "https://search.cnbc.com/rs/search/combinedcms/view.xml?partnerId=wrss01&id=100003114",
         "https://search.cnbc.com/rs/search/combinedcms/view.xml?partnerId=wrss01&id=100727362",
         "https://search.cnbc.com/rs/search/combinedcms/view.xml?partnerId=wrss01&id=10001147",

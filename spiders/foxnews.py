@@ -30,7 +30,7 @@ class FoxNewsSpider(NewsSpider):
         "https://moxie.foxnews.com/google-publisher/world.xml",
     ]
     # https://www.foxnews.com/<section>/<slug> (no extension, no date)
-    article_url_re = r"foxnews\.com/(?!video|category|shows|person)[\w-]+/[\w-]{12,}/?$"
+    article_url_re = r"foxnews\.com/(?!video|category|shows|person)[\w-]+/[\w-]{12,}/?(?:[?#].*)?$"
     timezone = "America/New_York"
     language = "en"
 

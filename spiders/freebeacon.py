@@ -19,7 +19,7 @@ class FreeBeaconSpider(NewsSpider):
     sitemap_urls = ["https://freebeacon.com/post_google_news.xml"]
     feed_urls = ["https://freebeacon.com/feed/"]
     # https://freebeacon.com/<category>/<slug>/
-    article_url_re = r"freebeacon\.com/(?!category|author|tag|page|wp-)[\w-]+/[\w-]{8,}/?$"
+    article_url_re = r"freebeacon\.com/(?!category|author|tag|page|wp-)[\w-]+/[\w-]{8,}/?(?:[?#].*)?$"
     timezone = "America/New_York"
     language = "en"
 

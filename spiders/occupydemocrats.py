@@ -16,7 +16,8 @@ class OccupyDemocratsSpider(NewsSpider):
     allowed_domains = ["occupydemocrats.com"]
     default_base_url = "https://occupydemocrats.com"
     feed_urls = ["https://occupydemocrats.com/feed/"]
-    sitemap_urls = ["https://occupydemocrats.com/sitemap_index.xml"]
+    # Yoast sitemap index; post-sitemapN.xml list the stories (article_url_re skips pages/categories).
+    sitemap_urls = ["https://occupydemocrats.com/sitemap.xml"]
     # https://occupydemocrats.com/2023/06/19/<slug>/
     article_url_re = r"occupydemocrats\.com/\d{4}/\d{2}/\d{2}/[\w-]+"
     timezone = "America/New_York"

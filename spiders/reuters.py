@@ -37,7 +37,7 @@ class ReutersSpider(NewsSpider):
     default_base_url = "https://www.reuters.com"
     sitemap_urls = ["https://www.reuters.com/arc/outboundfeeds/news-sitemap-index/?outputType=xml"]
     # https://www.reuters.com/<section>/<sub>/<slug>-2024-03-07/
-    article_url_re = r"reuters\.com/(?:[\w-]+/)+[\w-]+-\d{4}-\d{2}-\d{2}/?$"
+    article_url_re = r"reuters\.com/(?:[\w-]+/)+[\w-]+-\d{4}-\d{2}-\d{2}/?(?:[?#].*)?$"
     timezone = "UTC"
     language = "en"
     loader_class = ReutersLoader

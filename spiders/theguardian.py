@@ -26,8 +26,9 @@ class TheGuardianSpider(NewsSpider):
         "https://www.theguardian.com/uk-news/rss",
         "https://www.theguardian.com/us-news/rss",
     ]
-    # https://www.theguardian.com/world/2024/feb/24/<slug>
-    article_url_re = r"theguardian\.com/(?:[\w-]+/)+\d{4}/[a-z]{3}/\d{2}/[\w-]+$"
+    # https://www.theguardian.com/world/2024/feb/24/<slug>; live blogs (/world/live/2024/...) are a
+    # stream of timed posts, not one story, and are not crawled.
+    article_url_re = r"theguardian\.com/(?!(?:[\w-]+/)*live/)(?:[\w-]+/)+\d{4}/[a-z]{3}/\d{2}/[\w-]+/?(?:[?#].*)?$"
     timezone = "Europe/London"
     language = "en"
 
