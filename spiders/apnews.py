@@ -27,6 +27,14 @@ class ApNewsSpider(NewsSpider):
     timezone = "America/New_York"
     language = "en"
 
+    boilerplate_rules = NewsSpider.boilerplate_rules.extend(
+        # end notes that are not always behind the "___" rule: "Follow AP's coverage of the
+        # elections at https://apnews.com/hub/election-2024.", "The Associated Press receives support
+        # from several private foundations ... AP is solely responsible for all content."
+        ap_follow=r"^follow (the )?ap['’]?s\b.{0,200}$",
+        ap_support=r"^the associated press receives (financial )?support from\b.{0,400}$",
+    )
+
     # Headline and dates: JSON-LD NewsArticle (its headline is the story's, while <h1>/og:title
     # carry later SEO rewrites). Authors: the visible byline, since JSON-LD lists only some writers;
     # AP prints names in capitals ("By STEVE PEOPLES, THOMAS BEAUMONT and AMELIA THOMSON-DEVEAUX"),

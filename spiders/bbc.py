@@ -43,6 +43,9 @@ class BbcSpider(NewsSpider):
     boilerplate_rules = NewsSpider.boilerplate_rules.extend(
         # player placeholder left in old pages' text: "Media playback is unsupported on your device"
         bbc_media_playback=r"^media playback is (unsupported|not supported) on your device$",
+        # regional sign-offs: "Follow BBC Sussex on Facebook, on X, and on Instagram. Send your
+        # story ideas to southeasttoday@bbc.co.uk or WhatsApp us on 08081 002250."
+        bbc_follow=r"^follow bbc\b.{0,300}$",
     )
 
     # Headline, authors and dates: JSON-LD NewsArticle.

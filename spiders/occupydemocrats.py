@@ -23,6 +23,12 @@ class OccupyDemocratsSpider(NewsSpider):
     timezone = "America/New_York"
     language = "en"
 
+    boilerplate_rules = NewsSpider.boilerplate_rules.extend(
+        # the photo credit closing many stories: "Featured image via screenshot", "Featured Image:
+        # Gage Skidmore/Flickr"
+        od_featured_image=r"^featured image\b.{0,200}$",
+    )
+
     # Headline: og:title; authors: JSON-LD Person; dates: article:published_time.
     selectors = {
         "article_body": [_BODY],

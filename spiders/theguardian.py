@@ -8,10 +8,18 @@ from crawler.news_spider import NewsSpider
 # "skip past newsletter promotion / Sign up to This is Europe" box (a <figure>), rich links and
 # ad slots (<aside>/<div>).
 # A standfirst is one <p> or a bullet list (<ul><li>); body lists are kept item by item.
+# Before the 2019-2021 move to the "dotcom-rendering" pages the body was
+# <div class="content__article-body" itemprop="articleBody"> and the standfirst
+# <div class="content__standfirst">; inline elements there were <figure>/<aside> too.
 _BODY = (
     "[data-gu-name='standfirst'] p, [data-gu-name='standfirst'] li,"
     " div.article-body-viewer-selector > p, div.article-body-viewer-selector > h2,"
     " div.article-body-viewer-selector > ul > li, div.article-body-viewer-selector > blockquote"
+)
+
+_BODY_LEGACY = (
+    "div.content__standfirst p, div.content__standfirst li, div.content__article-body > p,"
+    " div.content__article-body > h2, div.content__article-body > ul > li"
 )
 
 
@@ -40,5 +48,5 @@ class TheGuardianSpider(NewsSpider):
 
     # Headline, authors and dates: JSON-LD NewsArticle.
     selectors = {
-        "article_body": [_BODY],
+        "article_body": [_BODY, _BODY_LEGACY],
     }

@@ -118,6 +118,12 @@ def test_site_junk_left_out(page_name: str, junk: str, spider_of) -> None:
         ("cnbc", "Don't miss: The best credit cards of 2023", "cnbc_promo"),
         ("cnbc", "Like this story? Subscribe to CNBC Make It on YouTube!", "cnbc_promo"),
         ("bbc", "Media playback is unsupported on your device", "bbc_media_playback"),
+        ("bbc", "Follow BBC Sussex on Facebook, on X, and on Instagram. Send your story ideas to "
+         "southeasttoday@bbc.co.uk or WhatsApp us on 08081 002250.", "bbc_follow"),
+        ("apnews", "Follow AP's coverage of the elections at https://apnews.com/hub/election-2024.", "ap_follow"),
+        ("apnews", "The Associated Press receives support from several private foundations to enhance its "
+         "explanatory coverage of elections and democracy. AP is solely responsible for all content.", "ap_support"),
+        ("occupydemocrats", "Featured image via screenshot", "od_featured_image"),
     ],
 )  # fmt: skip
 def test_site_boilerplate_rules(name: str, text: str, rule: str, spider_of) -> None:
@@ -131,6 +137,8 @@ def test_site_boilerplate_rules(name: str, text: str, rule: str, spider_of) -> N
         ("thegatewaypundit", "Watchdogs said the report was late."),
         ("thegatewaypundit", "Financial Times reported:"),
         ("cnbc", "Check out the full interview on CNBC's website, he said."),
+        ("apnews", "Follow-up talks are planned for next week, AP has learned."),
+        ("bbc", "Followers of the BBC's coverage will know the story."),
     ],
 )
 def test_site_boilerplate_rules_keep_story_text(name: str, text: str, spider_of) -> None:
