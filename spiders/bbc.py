@@ -9,9 +9,13 @@ from crawler.news_spider import NewsSpider
 # ("How the government raises and spends £1 trillion a year") is a related-stories list, not text.
 _BLOCK = "//article//div[@data-component='{}']"
 _BODY = (
-    _BLOCK.format("text-block") + "//p"
-    + " | " + _BLOCK.format("text-block") + "//li[normalize-space(.) != normalize-space(a[1])]"
-    + " | " + _BLOCK.format("subheadline-block")
+    _BLOCK.format("text-block")
+    + "//p"
+    + " | "
+    + _BLOCK.format("text-block")
+    + "//li[normalize-space(.) != normalize-space(a[1])]"
+    + " | "
+    + _BLOCK.format("subheadline-block")
 )
 # Before the block layout (pages up to ~2020): <div class="story-body__inner"> with <p>, <h2> and
 # <ul> children; figures, "Media playback is unsupported on your device" players and related-link

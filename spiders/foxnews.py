@@ -12,7 +12,8 @@ from crawler.news_spider import NewsSpider
 #   a <div class="article-meta">.
 _PARA = "*[self::p or self::h2][normalize-space(.) != normalize-space(a[1])][not(script)]"
 _BODY = (
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]/" + _PARA
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]/"
+    + _PARA
     + " | //div[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]"
     "/div[contains(@class, 'paywall')]/" + _PARA
 )

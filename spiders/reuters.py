@@ -19,7 +19,7 @@ _BODY = (
 
 # Links to other sites end with a visually hidden "<span ...>, opens new tab</span>" for screen
 # readers ("The <a>report<svg/><span>, opens new tab</span></a> by the Netherlands ...").
-_NEW_TAB = re.compile(r"<span\b[^>]*>\s*,\s*opens new tab\s*</span>", re.I)
+_NEW_TAB = re.compile(r"<span\b[^>]*>\s*,\s*opens new tab\s*</span>", re.IGNORECASE)
 
 
 def drop_new_tab_note(value: Any) -> Any:

@@ -25,7 +25,7 @@ _BODY = (
 
 # og:title appends the site and the writer: "... Defense Lawyers | The Gateway Pundit | by Cristina
 # Laila" (2023), "... Top General Syrsky * The Gateway Pundit * by Paul Serran" (2026).
-_TITLE_TAIL = re.compile(r"\s+[|*\u2022-]\s+The Gateway Pundit\b.*$", re.I)
+_TITLE_TAIL = re.compile(r"\s+[|*\u2022-]\s+The Gateway Pundit\b.*$", re.IGNORECASE)
 
 
 def strip_title_tail(value: Any) -> Any:

@@ -118,11 +118,12 @@ def test_site_junk_left_out(page_name: str, junk: str, spider_of) -> None:
         ("cnbc", "Don't miss: The best credit cards of 2023", "cnbc_promo"),
         ("cnbc", "Like this story? Subscribe to CNBC Make It on YouTube!", "cnbc_promo"),
         ("bbc", "Media playback is unsupported on your device", "bbc_media_playback"),
-        ("bbc", "Follow BBC Sussex on Facebook, on X, and on Instagram. Send your story ideas to "
-         "southeasttoday@bbc.co.uk or WhatsApp us on 08081 002250.", "bbc_follow"),
+        ("bbc", ("Follow BBC Sussex on Facebook, on X, and on Instagram. Send your story ideas to "
+                 "southeasttoday@bbc.co.uk or WhatsApp us on 08081 002250."), "bbc_follow"),
         ("apnews", "Follow AP's coverage of the elections at https://apnews.com/hub/election-2024.", "ap_follow"),
-        ("apnews", "The Associated Press receives support from several private foundations to enhance its "
-         "explanatory coverage of elections and democracy. AP is solely responsible for all content.", "ap_support"),
+        ("apnews", ("The Associated Press receives support from several private foundations to enhance its "
+                    "explanatory coverage of elections and democracy. AP is solely responsible for all content."),
+         "ap_support"),
         ("occupydemocrats", "Featured image via screenshot", "od_featured_image"),
     ],
 )  # fmt: skip
@@ -181,3 +182,53 @@ def test_latimes_dates_keep_milliseconds(raw: str, iso: str | None) -> None:
     from spiders.latimes import to_iso8601_ms
 
     assert to_iso8601_ms(raw, {"timezone": "America/Los_Angeles"}) == iso
+
+
+def test_cnbc_crawl_of_a_mirror(tmp_path) -> None:
+    """`scrapy crawl cnbc -a base_url=... -a since=...`: news sitemap + RSS feed -> the article, once."""
+    import gzip
+    import json
+
+    from tests.conftest import run_scrapy
+    from tests.site_server import serve
+
+    page = _page("CNBC_2023_04_28")
+    path = page.url.split("cnbc.com/", 1)[1]
+    (tmp_path / path).parent.mkdir(parents=True)
+    (tmp_path / path).write_bytes(gzip.decompress(page.path.read_bytes()))
+    (tmp_path / "sitemap_news.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"<url><loc>{page.url}</loc><news:news><news:publication_date>2023-04-28T14:00:00-04:00"
+        "</news:publication_date></news:news></url>"
+        # listed before `since`: never fetched (it would 404 and show in the stats)
+        "<url><loc>https://www.cnbc.com/2020/01/02/an-old-story.html</loc><news:news>"
+        "<news:publication_date>2020-01-02T10:00:00-05:00</news:publication_date></news:news></url>"
+        "</urlset>",
+        encoding="utf-8",
+    )
+    when = "Fri, 28 Apr 2023 18:00:00 GMT"
+    feed = tmp_path / "rs" / "search" / "combinedcms" / "view.xml"
+    feed.parent.mkdir(parents=True)
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Top News</title>'
+        f"<item><title>t</title><link>{page.url}?__source=rss</link><pubDate>{when}</pubDate></item>"
+        f"<item><title>w</title><link>https://www.cnbc.com/world/</link><pubDate>{when}</pubDate></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    with serve(tmp_path) as site:
+        proc = run_scrapy(
+            "crawl", "cnbc", "-a", f"base_url={site.base_url}", "-a", "since=2023-04-01", "-O", str(out),
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False", "-s", "LOG_LEVEL=INFO",
+            timeout=90,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    items = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(items) == 1, proc.stderr[-2000:]
+    assert items[0]["url"].startswith(site.base_url + "/2023/04/28/")
+    assert items[0]["headline"] == page.expected()["headline"]
+    assert "'news/discovery/older_than_since': 1" in proc.stderr
+    assert "downloader/response_status_count/404" not in proc.stderr  # no /world/, no old story
