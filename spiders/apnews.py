@@ -5,11 +5,12 @@ from crawler.news_spider import NewsSpider
 # The story body, as direct children of the story container, in page order:
 #   2024 layout: <div class="RichTextStoryBody RichTextBody"> with <p> and <h2> sub-headings;
 #   2023 layout: <div class="Article" data-key="article"> (React build, hashed class names).
-# AP closes many stories with a "___" rule followed by contributor notes ("Peoples reported from
-# New York ... contributed to this report.", "Follow AP's coverage at ..."): everything after the
-# rule is end matter. Ads ("SovrnAd"), "RELATED COVERAGE" boxes and info boxes are <div>s, so
-# selecting only <p>/<h2> children leaves them out.
-_AFTER_RULE = "not(preceding-sibling::*[self::p or self::h2][normalize-space(.)='___'])"
+# AP closes many stories with a "___" rule followed by a contributor note ("Peoples reported from
+# New York ... contributed to this report."): the paragraph right after a rule is end matter. (The
+# rule also separates the parts of multi-story roundups, so what follows later is kept.) Ads
+# ("SovrnAd"), "RELATED COVERAGE" boxes and info boxes are <div>s, so selecting only <p>/<h2>
+# children leaves them out; the rule itself has no letters and is dropped as empty.
+_AFTER_RULE = "not(preceding-sibling::*[1][self::p or self::h2][normalize-space(.)='___'])"
 _BODY = (
     "//div[contains(concat(' ', normalize-space(@class), ' '), ' RichTextStoryBody ')"
     " or @data-key='article']/*[self::p or self::h2][" + _AFTER_RULE + "]"

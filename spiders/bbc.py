@@ -7,15 +7,18 @@ from crawler.news_spider import NewsSpider
 # video blocks with captions and credits ("Getty Images"), "links-block" and "tags"/"tag-list-block"
 # ("Recession GDP UK economy ..."), ad slots. A text-block list whose items are each just one link
 # ("How the government raises and spends £1 trillion a year") is a related-stories list, not text.
+#
+# Paragraphs and list items need text of their own: a <p>/<li> that is only a link or only bold is
+# a promo or a related link - except the bold summary opening the first text block
+# (<p><b>The Office for Budget Responsibility (OBR) monitors ...</b></p>).
 _BLOCK = "//article//div[@data-component='{}']"
-_BODY = (
-    _BLOCK.format("text-block")
-    + "//p"
-    + " | "
-    + _BLOCK.format("text-block")
-    + "//li[normalize-space(.) != normalize-space(a[1])]"
-    + " | "
-    + _BLOCK.format("subheadline-block")
+_BODY = " | ".join(
+    [
+        "(" + _BLOCK.format("text-block") + ")[1]//p[b]",
+        _BLOCK.format("text-block") + "//p[text()[normalize-space()]]",
+        _BLOCK.format("text-block") + "//li[text()[normalize-space()]]",
+        _BLOCK.format("subheadline-block"),
+    ]
 )
 # Before the block layout (pages up to ~2020): <div class="story-body__inner"> with <p>, <h2> and
 # <ul> children; figures, "Media playback is unsupported on your device" players and related-link

@@ -7,8 +7,13 @@ from crawler.news_spider import NewsSpider
 # by selecting only those two: the "Key Points" list sits above it, and inside it inline images
 # (caption + "Getty Images" credit), "More from Ask an Advisor" related-content boxes (a
 # <div class="group"> holding a <div>, no <p>), pull quotes (<blockquote data-test="Pullquote">
-# repeating a paragraph), "watch now VIDEO 4:42" players and ad slots.
-_BODY = "div[data-module='ArticleBody'] > div.group > p, div[data-module='ArticleBody'] > h2"
+# repeating a paragraph), "watch now VIDEO 4:42" players and ad slots. Paragraphs with no text of
+# their own are link lines and credits (<p><strong>Don't miss: </strong><a>...</a></p>,
+# <p><em>Disclosure: NBCUniversal and Comcast Ventures are investors in Acorns.</em></p>).
+_BODY = (
+    "//div[@data-module='ArticleBody']/div[contains(concat(' ', normalize-space(@class), ' '), ' group ')]"
+    "/p[text()[normalize-space()]] | //div[@data-module='ArticleBody']/h2"
+)
 
 
 class CnbcSpider(NewsSpider):

@@ -2,15 +2,15 @@
 
 from crawler.news_spider import NewsSpider
 
-# The story is the <p> (and <h2>) children of <div class="article-body">, part of it inside a
+# The story is the <p> children of <div class="article-body">, part of it inside a
 # <div class="paywall"> on some stories. Left out:
-# - paragraphs that are nothing but one link: in-story promos of other stories in capitals
-#   ("2 NY RESIDENTS ALLEGEDLY RAN SECRET CHINESE POLICE STATION: ...") and
-#   "CLICK HERE TO GET THE FOX NEWS APP";
+# - paragraphs with no text of their own, only a link or bold/italic markup: in-story promos of
+#   other stories in capitals (<p><a><strong>2 NY RESIDENTS ALLEGEDLY RAN SECRET CHINESE POLICE
+#   STATION: ...</strong></a></p>), "CLICK HERE TO GET THE FOX NEWS APP", credit lines in italics;
 # - video players, inline images with captions, ad containers (all <div>s);
 # - the author bio at the end ("Aaron Kliegman is a politics reporter for Fox News Digital."),
 #   a <div class="article-meta">.
-_PARA = "*[self::p or self::h2][normalize-space(.) != normalize-space(a[1])][not(script)]"
+_PARA = "p[text()[normalize-space()]][not(script)]"
 _BODY = (
     "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]/"
     + _PARA

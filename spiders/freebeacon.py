@@ -4,12 +4,10 @@ from crawler.news_spider import NewsSpider
 
 # The dek under the headline (<h2 class="article-excerpt"> in <div class="article-head">,
 # "Liberal billionaire George Soros and his son nearly max out to Tester") opens the story, then the
-# <p>/<h2>/<blockquote> children of <div class="article-content">. Ad wrappers and the
-# "Published under: 2024 Election, Bailout, ..." tag list there are <div>s and stay out.
-_BODY = (
-    "div.article-head h2.article-excerpt, div.article-content > p, div.article-content > h2,"
-    " div.article-content > h3, div.article-content > blockquote:not(.twitter-tweet)"
-)
+# <p> children of <div class="article-content">. Ad wrappers and the "Published under: 2024
+# Election, Bailout, ..." tag list there are <div>s, embedded tweets and posts <blockquote>s: all
+# stay out.
+_BODY = "div.article-head h2.article-excerpt, div.article-content > p"
 
 
 class FreeBeaconSpider(NewsSpider):

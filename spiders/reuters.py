@@ -14,7 +14,7 @@ from crawler.news_spider import NewsSpider
 # container (inline images, "Sign up here." newsletter boxes, related coverage) has no such test id.
 _BODY = (
     "//*[self::p or self::div][starts-with(@data-testid, 'paragraph-')]"
-    " | //div[contains(@class, 'article-body')]//h2[@data-testid='Heading']"
+    " | //div[contains(@class, 'article-body')]/h2[@data-testid='Heading']"
 )
 
 # Links to other sites end with a visually hidden "<span ...>, opens new tab</span>" for screen

@@ -14,10 +14,13 @@ from crawler.news_spider import NewsSpider
 # - photo paragraphs, an <img> with its caption in <em> ("Bryan Kohberger enters Idaho courtroom"),
 #   and <figure class="wp-caption"> (2026);
 # - embedded tweets (<blockquote class="twitter-tweet">) and embedded posts of the site itself
-#   (<blockquote class="wp-embedded-content">), share bars, ad blocks, polls (all <div>s).
+#   (<blockquote class="wp-embedded-content">), share bars, ad blocks, polls (all <div>s);
+# - the lead-ins to those embeds, by text (boilerplate_rules below). Markup does not tell them:
+#   <p><strong>Watch: Kiev overrun ...</strong></p> is bold like the lead
+#   <p><strong>A preventable crisis.</strong></p>, and quotes are often italic-only paragraphs.
 _CONTENT = "//div[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]"
 _BODY = (
-    _CONTENT + "/*[self::p or self::h2 or self::h3][not(.//img) and not(.//script)]"
+    _CONTENT + "/p[not(.//img) and not(.//script)]"
     " | " + _CONTENT + "/blockquote[not(contains(@class, 'twitter-tweet'))"
     " and not(contains(@class, 'wp-embedded-content')) and not(contains(@class, 'instagram-media'))]/p"
 )
