@@ -21,7 +21,9 @@ class FreeBeaconSpider(NewsSpider):
     timezone = "America/New_York"
     language = "en"
 
-    # Headline, dates: JSON-LD; authors: JSON-LD / <meta name="author">.
+    # Headline, dates: JSON-LD. Authors: <meta name="author"> ("Chuck Ross"); the page's JSON-LD
+    # has them twice, once as a Yoast reference and once as a slug ({"name": "chuck-ross"}).
     selectors = {
+        "authors": ["meta[name='author']::attr(content)"],
         "article_body": [_BODY],
     }

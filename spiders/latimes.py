@@ -65,10 +65,10 @@ class LaTimesSpider(NewsSpider):
     language = "en"
     loader_class = LaTimesLoader
 
-    # Headline: the visible <h1 class="headline"> (JSON-LD "headline" is an SEO variant: "100 years
-    # at the Los Angeles Coliseum: ..." for "One hundred years at the Coliseum: ..."); authors and
-    # dates: JSON-LD NewsArticle.
+    # Headline: og:title, as the visible <h1 class="headline"> (JSON-LD "headline" is an SEO variant:
+    # "100 years at the Los Angeles Coliseum: ..." for "One hundred years at the Coliseum: ...");
+    # authors and dates: JSON-LD NewsArticle.
     selectors = {
-        "headline": ["h1.headline", "meta[property='og:title']::attr(content)"],
+        "headline": ["meta[property='og:title']::attr(content)", "h1.headline"],
         "article_body": [_BODY],
     }

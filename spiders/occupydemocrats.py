@@ -29,7 +29,9 @@ class OccupyDemocratsSpider(NewsSpider):
         od_featured_image=r"^featured image\b.{0,200}$",
     )
 
-    # Headline: og:title; authors: JSON-LD Person; dates: article:published_time.
+    # Headline: og:title (the headline as shared and shown; the Yoast JSON-LD "headline" is the
+    # post's working title); authors: JSON-LD Person; dates: JSON-LD / article:published_time.
     selectors = {
+        "headline": ["meta[property='og:title']::attr(content)", "h1.entry-title"],
         "article_body": [_BODY],
     }
