@@ -23,10 +23,7 @@ _BODY = " | ".join(
 # Before the block layout (pages up to ~2020): <div class="story-body__inner"> with <p>, <h2> and
 # <ul> children; figures, "Media playback is unsupported on your device" players and related-link
 # boxes there are <figure>/<div>s.
-_BODY_LEGACY = (
-    "div.story-body__inner > p, div.story-body__inner > h2, div.story-body__inner > ul > li,"
-    " div.story-body__inner > p.story-body__introduction"
-)
+_BODY_LEGACY = "div.story-body__inner > p, div.story-body__inner > h2, div.story-body__inner > ul > li"
 
 
 class BbcSpider(NewsSpider):

@@ -17,6 +17,13 @@ _BODY = (
     " | //div[contains(@class, 'article-body')]/h2[@data-testid='Heading']"
 )
 
+# Before the 2021 redesign: <p class="Paragraph-paragraph-2Bgue ArticleBody-para-TD_9x"> (2020-21),
+# and <div class="StandardArticleBody_body"> with plain <p>s (up to 2019).
+_BODY_LEGACY = (
+    "//p[contains(@class, 'Paragraph-paragraph')]"
+    " | //div[contains(@class, 'StandardArticleBody_body')]/p | //div[contains(@class, 'StandardArticleBody_body')]/h3"
+)
+
 # Links to other sites end with a visually hidden "<span ...>, opens new tab</span>" for screen
 # readers ("The <a>report<svg/><span>, opens new tab</span></a> by the Netherlands ...").
 _NEW_TAB = re.compile(r"<span\b[^>]*>\s*,\s*opens new tab\s*</span>", re.IGNORECASE)
@@ -46,5 +53,5 @@ class ReutersSpider(NewsSpider):
     # 2023 JSON-LD gives them as {"byline": ...}, so <meta property="article:author">
     # ("Maya Gebeily,Anthony Deutsch") is the fallback.
     selectors = {
-        "article_body": [_BODY],
+        "article_body": [_BODY, _BODY_LEGACY],
     }
