@@ -17,10 +17,11 @@ _BODY = (
     " | //div[contains(@class, 'article-body')]/h2[@data-testid='Heading']"
 )
 
-# Before the 2021 redesign: <p class="Paragraph-paragraph-2Bgue ArticleBody-para-TD_9x"> (2020-21),
-# and <div class="StandardArticleBody_body"> with plain <p>s (up to 2019).
+# Before the 2021 redesign: <p class="Paragraph-paragraph-2Bgue ArticleBody-para-TD_9x"> (2020-21;
+# the sign-off "Reporting by ...; Editing by ..." is a <p class="Attribution-...">), and
+# <div class="StandardArticleBody_body"> with plain <p>s (up to 2019).
 _BODY_LEGACY = (
-    "//p[contains(@class, 'Paragraph-paragraph')]"
+    "//p[contains(@class, 'ArticleBody-para')]"
     " | //div[contains(@class, 'StandardArticleBody_body')]/p | //div[contains(@class, 'StandardArticleBody_body')]/h3"
 )
 
@@ -43,8 +44,9 @@ class ReutersSpider(NewsSpider):
     allowed_domains = ["reuters.com"]
     default_base_url = "https://www.reuters.com"
     sitemap_urls = ["https://www.reuters.com/arc/outboundfeeds/news-sitemap-index/?outputType=xml"]
-    # https://www.reuters.com/<section>/<sub>/<slug>-2024-03-07/
-    article_url_re = r"reuters\.com/(?:[\w-]+/)+[\w-]+-\d{4}-\d{2}-\d{2}/?(?:[?#].*)?$"
+    # https://www.reuters.com/<section>/<sub>/<slug>-2024-03-07/; before 2021
+    # https://www.reuters.com/article/us-awards-sag-idUSKBN1ZI0EH
+    article_url_re = r"reuters\.com/(?:(?:[\w-]+/)+[\w-]+-\d{4}-\d{2}-\d{2}/?|article/(?:[\w-]+/)?[\w-]+-id[A-Z0-9]{8,}/?)(?:[?#].*)?$"
     timezone = "UTC"
     language = "en"
     loader_class = ReutersLoader
