@@ -95,6 +95,22 @@ def _names(value: Any) -> list[str]:
     return []
 
 
+def resolve_refs(value: Any, objects: list[dict[str, Any]]) -> Any:
+    """JSON-LD value -> the same with ``{"@id": ...}`` references replaced by the node they name.
+
+    Yoast (WordPress) writes ``"author": {"@id": ".../#/schema/person/..."}`` and
+    ``"image": {"@id": ".../#primaryimage"}`` and puts the Person / ImageObject elsewhere in the
+    ``@graph``. Unknown references are kept as they are.
+    """
+    if isinstance(value, list):
+        return [resolve_refs(v, objects) for v in value]
+    if isinstance(value, dict) and "@id" in value and set(value) <= {"@id", "@type"}:
+        for obj in objects:
+            if obj.get("@id") == value["@id"] and not set(obj) <= {"@id", "@type"}:
+                return obj
+    return value
+
+
 def _url(value: Any) -> str | None:
     if isinstance(value, str):
         return value
@@ -132,14 +148,15 @@ def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
         put("description", "jsonld", ld.get("description"))
         put("date_published", "jsonld", ld.get("datePublished") or ld.get("dateCreated"))
         put("date_modified", "jsonld", ld.get("dateModified"))
-        put("authors", "jsonld", _names(ld.get("author") or ld.get("creator")))
+        graph = json_ld_objects(selector)
+        put("authors", "jsonld", _names(resolve_refs(ld.get("author") or ld.get("creator"), graph)))
         section = ld.get("articleSection")
         put("section", "jsonld", section[0] if isinstance(section, list) and section else section)
         keywords = ld.get("keywords")
         put("tags", "jsonld", keywords if isinstance(keywords, list) else keywords)
         put("in_language", "jsonld", ld.get("inLanguage"))
         put("publisher", "jsonld", (_names(ld.get("publisher")) or [None])[0])
-        put("main_image", "jsonld", _url(ld.get("image") or ld.get("thumbnailUrl")))
+        put("main_image", "jsonld", _url(resolve_refs(ld.get("image") or ld.get("thumbnailUrl"), graph)))
         put("canonical_url", "jsonld", _url(ld.get("mainEntityOfPage")) if isinstance(ld.get("mainEntityOfPage"), (dict, str)) else None)
         put("article_body", "jsonld", ld.get("articleBody"))
 
