@@ -1,0 +1,284 @@
+"""Browser rendering, in one place: ``BROWSER_*`` settings, the add-on wiring scrapy-playwright, spider helpers.
+
+Most news pages are plain HTML and stay on Scrapy's HTTP downloader. A page goes through the
+browser (Debian's chromium driven by scrapy-playwright) only when its request carries
+``meta["playwright"] = True``, which :class:`crawler.news_spider.NewsSpider` sets according to the
+site's ``use_browser`` (``"never"``, ``"fallback"``, ``"listings"``, ``"always"``) and for the
+one-time fallback of an article page whose plain HTML lacks the story.
+
+Settings (all optional)::
+
+    BROWSER_ENABLED = True                 # False: never render, every page is fetched plainly
+    BROWSER_EXECUTABLE = ""                # default: Debian's chromium (/usr/lib/chromium/chromium)
+    BROWSER_HEADLESS = True
+    BROWSER_ARGS = ["--disable-gpu", "--disable-dev-shm-usage"]
+    BROWSER_JS_HEAP_MB = 512               # V8 heap cap per renderer (a runaway page crashes, not the host)
+    BROWSER_MAX_PAGES = 4                  # pages open at once
+    BROWSER_CONTEXT_PAGES = 100            # the browser context is replaced after this many pages (0: never)
+    BROWSER_TIMEOUT = 30                   # seconds per page, navigation + scripts + reading the DOM
+    BROWSER_SETTLE_TIMEOUT = 5             # seconds to wait for the story / listing links to be written
+    BROWSER_LOAD_MORE_CLICKS = 3           # "load more" clicks on a listing
+    BROWSER_BLOCK_RESOURCES = ["image", "font", "media"]
+
+Explicit ``PLAYWRIGHT_*`` settings (project, spider or command line) win over the values derived
+here. The download handler (:mod:`crawler.browser_handler`) starts Playwright and the browser on the
+first browser request only: a crawl that never asks for one never starts one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+from scrapy.settings import BaseSettings
+
+from crawler.metadata import is_article_page
+
+if TYPE_CHECKING:
+    from scrapy.http import Response, TextResponse
+
+    from crawler.items import Article
+    from crawler.news_spider import NewsSpider
+
+HANDLER = "crawler.browser_handler.LazyPlaywrightHandler"
+DEBIAN_CHROMIUM = "/usr/lib/chromium/chromium"
+"""The binary of Debian's ``chromium`` package (``/usr/bin/chromium`` is a wrapper script around it)."""
+
+USE_BROWSER_MODES = ("never", "fallback", "listings", "always")
+META_BROWSER_FALLBACK = "news_browser_fallback"
+"""Request meta key: this request is the one browser retry of a plain article response."""
+META_BROWSER_KIND = "news_browser_kind"
+"""Request meta key: ``"article"`` or ``"listing"`` for a browser request."""
+
+
+def default_executable() -> str | None:
+    """Debian's chromium binary, else the first ``chromium``/``chromium-browser`` on PATH, else None."""
+    if os.access(DEBIAN_CHROMIUM, os.X_OK):
+        return DEBIAN_CHROMIUM
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@dataclass(frozen=True)
+class BrowserConfig:
+    """The ``BROWSER_*`` settings, read once."""
+
+    enabled: bool
+    executable: str | None
+    headless: bool
+    args: tuple[str, ...]
+    js_heap_mb: int
+    max_pages: int
+    context_pages: int
+    timeout: float
+    settle_timeout: float
+    load_more_clicks: int
+    block_resources: frozenset[str]
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> BrowserConfig:
+        """Settings -> config; defaults as in the module docstring."""
+        args = settings.getlist("BROWSER_ARGS", ["--disable-gpu", "--disable-dev-shm-usage"])
+        return cls(
+            enabled=settings.getbool("BROWSER_ENABLED", True),
+            executable=settings.get("BROWSER_EXECUTABLE") or default_executable(),
+            headless=settings.getbool("BROWSER_HEADLESS", True),
+            args=tuple(args),
+            js_heap_mb=settings.getint("BROWSER_JS_HEAP_MB", 512),
+            max_pages=max(1, settings.getint("BROWSER_MAX_PAGES", 4)),
+            context_pages=max(0, settings.getint("BROWSER_CONTEXT_PAGES", 100)),
+            timeout=settings.getfloat("BROWSER_TIMEOUT", 30.0),
+            settle_timeout=settings.getfloat("BROWSER_SETTLE_TIMEOUT", 5.0),
+            load_more_clicks=max(0, settings.getint("BROWSER_LOAD_MORE_CLICKS", 3)),
+            block_resources=frozenset(settings.getlist("BROWSER_BLOCK_RESOURCES", ["image", "font", "media"])),
+        )
+
+    @property
+    def available(self) -> bool:
+        """Enabled and an executable browser is there."""
+        return self.enabled and bool(self.executable) and os.access(str(self.executable), os.X_OK)
+
+    def launch_options(self) -> dict[str, Any]:
+        """``PLAYWRIGHT_LAUNCH_OPTIONS`` for this config (Playwright adds ``--no-sandbox`` itself)."""
+        args = list(self.args)
+        if self.js_heap_mb > 0 and not any(a.startswith("--js-flags") for a in args):
+            args.append(f"--js-flags=--max-old-space-size={self.js_heap_mb}")
+        return {"executable_path": self.executable, "headless": self.headless, "args": args}
+
+
+def browser_config(settings: BaseSettings | None) -> BrowserConfig:
+    """The config of a crawl's settings (cached on frozen settings); no settings (spider without crawler): off."""
+    if settings is None:
+        return BrowserConfig.from_settings(BaseSettings({"BROWSER_ENABLED": False}))
+    cached = getattr(settings, "_news_browser_config", None)
+    if cached is None:
+        cached = BrowserConfig.from_settings(settings)
+        if getattr(settings, "frozen", False):
+            settings._news_browser_config = cached  # type: ignore[attr-defined]
+    return cached
+
+
+class BrowserAddon:
+    """Registers the lazy scrapy-playwright handler for http/https and derives ``PLAYWRIGHT_*`` from ``BROWSER_*``."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        config = BrowserConfig.from_settings(settings)
+        if not config.enabled:
+            return
+        handlers = settings["DOWNLOAD_HANDLERS"]
+        for scheme in ("http", "https"):
+            handlers.set(scheme, HANDLER, "addon")
+        settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", "addon")
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", config.launch_options(), "addon")
+        settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", config.max_pages, "addon")
+        # One context in use, plus one being retired (closed when its last page is done).
+        settings.set("PLAYWRIGHT_MAX_CONTEXTS", 2, "addon")
+        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", config.timeout * 1000, "addon")
+
+
+# --- page methods (run in the browser after navigation; module-level so requests stay picklable) ---
+
+
+_PSEUDO = re.compile(r"::(text|attr\([^)]*\))")
+
+
+def css_for_browser(rules: list[str] | str) -> list[str]:
+    """Parsel rules -> CSS the browser understands (``::text``/``::attr()`` dropped, XPath skipped)."""
+    rules = [rules] if isinstance(rules, str) else rules
+    return [_PSEUDO.sub("", r).strip() for r in rules if r and not r.startswith(("/", "(", "./"))]
+
+
+_HAS_TEXT_JS = """(sels) => sels.some((s) => {
+    try { return Array.from(document.querySelectorAll(s)).some((e) => e.textContent.trim() || e.href); }
+    catch (e) { return false; }
+})"""
+
+
+async def wait_for_content(page: Any, selectors: list[str], timeout_ms: float) -> bool:
+    """Wait until one of ``selectors`` matches an element with text (the story written by the page's scripts).
+
+    Returns False (and leaves the page as it is) when nothing appears in time.
+    """
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    if not selectors:
+        return False
+    try:
+        await page.wait_for_function(_HAS_TEXT_JS, arg=selectors, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+_COUNT_JS = "(s) => { try { return document.querySelectorAll(s).length; } catch (e) { return 0; } }"
+
+
+async def click_load_more(page: Any, button: str, links: str, times: int, timeout_ms: float) -> int:
+    """Click a listing's "load more" ``button`` up to ``times`` times, each time waiting for more ``links``.
+
+    Returns the number of clicks that brought new links; stops when the button is gone or nothing new comes.
+    """
+    from playwright.async_api import Error as PlaywrightError
+
+    done = 0
+    for _ in range(times):
+        target = page.locator(button).first
+        if not await target.count() or not await target.is_visible():
+            break
+        before = await page.evaluate(_COUNT_JS, links)
+        try:
+            await target.click(timeout=timeout_ms)
+            await page.wait_for_function(
+                f"(s) => ({_COUNT_JS})(s) > {int(before)}", arg=links, timeout=timeout_ms
+            )
+        except PlaywrightError:  # includes Playwright's TimeoutError
+            break
+        done += 1
+    return done
+
+
+# --- spider side ------------------------------------------------------------------------------
+
+
+def request_meta(spider: NewsSpider, kind: str) -> dict[str, Any]:
+    """Meta that sends a request of ``kind`` (``"article"``/``"listing"``) through the browser; {} when not."""
+    config = browser_config(getattr(spider, "settings", None))
+    if not config.available:
+        return {}
+    from scrapy_playwright.page import PageMethod
+
+    timeout_ms = config.settle_timeout * 1000
+    methods: list[Any] = []
+    if kind == "listing":
+        links = css_for_browser(spider.listing_links)
+        methods.append(PageMethod(wait_for_content, links, timeout_ms))
+        button = getattr(spider, "listing_load_more", "")
+        if button and links and config.load_more_clicks:
+            methods.append(PageMethod(click_load_more, button, links[0], config.load_more_clicks, timeout_ms))
+    else:
+        methods.append(PageMethod(wait_for_content, css_for_browser(spider.selectors.get("article_body", [])), timeout_ms))
+    return {"playwright": True, "playwright_page_methods": methods, META_BROWSER_KIND: kind}
+
+
+def spider_wants(spider: NewsSpider, kind: str) -> bool:
+    """Does the site's ``use_browser`` send every request of ``kind`` through the browser?"""
+    mode = getattr(spider, "use_browser", "fallback")
+    if mode not in USE_BROWSER_MODES:
+        raise ValueError(f"use_browser must be one of {USE_BROWSER_MODES}, got {mode!r}")
+    return mode == "always" or (mode == "listings" and kind == "listing")
+
+
+def rendered(response: Response) -> bool:
+    """Was this response rendered by the browser (or is it already the browser retry)?"""
+    return "playwright" in response.flags or bool(response.meta.get("playwright")) or bool(
+        response.meta.get(META_BROWSER_FALLBACK)
+    )
+
+
+def container_rules(spider: NewsSpider) -> list[str]:
+    """CSS of the element the story is written into: ``article_container``, else each body rule minus its last step."""
+    declared = getattr(spider, "article_container", "")
+    if declared:
+        return [declared]
+    out = []
+    for rule in css_for_browser(spider.selectors.get("article_body", [])):
+        for part in rule.split(","):
+            steps = part.strip().split()
+            if len(steps) > 1:
+                out.append(" ".join(steps[:-1]).rstrip(" >+~"))
+    return out
+
+
+def empty_container(spider: NewsSpider, response: TextResponse) -> bool:
+    """The story's container is on the page but has no text (scripts are meant to fill it)."""
+    for rule in container_rules(spider):
+        found = response.css(rule)
+        if found:
+            return not "".join(found.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()).strip()
+    return False
+
+
+def needs_browser(spider: NewsSpider, response: TextResponse, item: Article | None) -> bool:
+    """A plain article response without its story, on a page that is an article: render it once."""
+    if getattr(spider, "use_browser", "fallback") == "never" or rendered(response) or response.request is None:
+        return False
+    if item is not None and item.article_body:
+        return False
+    if not browser_config(getattr(spider, "settings", None)).available:
+        return False
+    return is_article_page(response.selector) or empty_container(spider, response)
+
+
+def fallback_request(spider: NewsSpider, response: Response) -> Request:
+    """The one browser retry of ``response``'s request (not filtered as a duplicate; counted)."""
+    assert response.request is not None
+    meta = {**response.request.meta, **request_meta(spider, "article"), META_BROWSER_FALLBACK: True}
+    for key in ("redirect_urls", "redirect_times", "redirect_reasons", "retry_times", "download_slot"):
+        meta.pop(key, None)
+    if spider.crawler.stats:
+        spider.crawler.stats.inc_value("news/browser/fallback")
+    spider.logger.info("No article body in the plain page, rendering it: %s", response.url)
+    return response.request.replace(url=response.url, meta=meta, dont_filter=True)
