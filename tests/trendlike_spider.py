@@ -7,6 +7,7 @@ Run with ``-s SPIDER_MODULES=tests.trendlike_spider -a base_url=http://127.0.0.1
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
 
 from crawler.news_spider import NewsSpider
@@ -40,5 +41,8 @@ class TrendLikeSpider(NewsSpider):
         if self.stats_out:
             stats = dict(self.crawler.stats.get_stats())
             stats["finish_reason"] = reason
+            start = stats.get("start_time")
+            if start is not None:  # CoreStats sets elapsed_time_seconds only after this method
+                stats["elapsed_time_seconds"] = (datetime.now(timezone.utc) - start).total_seconds()
             with open(self.stats_out, "w", encoding="utf-8") as f:
                 json.dump(stats, f, default=str, indent=1, sort_keys=True)
