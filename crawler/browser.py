@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from crawler.news_spider import NewsSpider
 
 HANDLER = "crawler.browser_handler.LazyPlaywrightHandler"
+ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 DEBIAN_CHROMIUM = "/usr/lib/chromium/chromium"
 """The binary of Debian's ``chromium`` package (``/usr/bin/chromium`` is a wrapper script around it)."""
 
@@ -77,6 +78,8 @@ class BrowserConfig:
     settle_timeout: float
     load_more_clicks: int
     block_resources: frozenset[str]
+    registered: bool
+    """The add-on put our handler on http/https (it does not under a non-asyncio reactor, or reactorless)."""
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> BrowserConfig:
@@ -94,12 +97,15 @@ class BrowserConfig:
             settle_timeout=settings.getfloat("BROWSER_SETTLE_TIMEOUT", 5.0),
             load_more_clicks=max(0, settings.getint("BROWSER_LOAD_MORE_CLICKS", 3)),
             block_resources=frozenset(settings.getlist("BROWSER_BLOCK_RESOURCES", ["image", "font", "media"])),
+            registered=_object_path(settings.getdict("DOWNLOAD_HANDLERS").get("http")) == HANDLER,
         )
 
     @property
     def available(self) -> bool:
-        """Enabled and an executable browser is there."""
-        return self.enabled and bool(self.executable) and os.access(str(self.executable), os.X_OK)
+        """Enabled, our handler registered, and an executable browser is there."""
+        return (
+            self.enabled and self.registered and bool(self.executable) and os.access(str(self.executable), os.X_OK)
+        )
 
     def launch_options(self) -> dict[str, Any]:
         """``PLAYWRIGHT_LAUNCH_OPTIONS`` for this config (Playwright adds ``--no-sandbox`` itself)."""
@@ -107,6 +113,13 @@ class BrowserConfig:
         if self.js_heap_mb > 0 and not any(a.startswith("--js-flags") for a in args):
             args.append(f"--js-flags=--max-old-space-size={self.js_heap_mb}")
         return {"executable_path": self.executable, "headless": self.headless, "args": args}
+
+
+def _object_path(value: Any) -> str:
+    """A class or its import path -> the import path."""
+    if isinstance(value, str) or value is None:
+        return value or ""
+    return f"{value.__module__}.{value.__qualname__}"
 
 
 def browser_config(settings: BaseSettings | None) -> BrowserConfig:
@@ -127,6 +140,9 @@ class BrowserAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         config = BrowserConfig.from_settings(settings)
         if not config.enabled:
+            return
+        # scrapy-playwright needs Twisted's asyncio reactor (Scrapy's default); elsewhere, no browser.
+        if not settings.getbool("TWISTED_REACTOR_ENABLED", True) or settings.get("TWISTED_REACTOR") != ASYNCIO_REACTOR:
             return
         handlers = settings["DOWNLOAD_HANDLERS"]
         for scheme in ("http", "https"):

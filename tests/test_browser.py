@@ -34,7 +34,7 @@ from tests.trendlike_spider import TrendLikeSpider
 
 FIXTURES = Path(__file__).parent / "fixtures" / "browser"
 # Any executable file makes the browser "available" for the checks that never launch it.
-FAKE_BROWSER = {"BROWSER_EXECUTABLE": sys.executable}
+FAKE_BROWSER = {"BROWSER_EXECUTABLE": sys.executable, "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER}}
 COMPARED = ("headline", "article_body", "authors", "publisher", "dateline", "editor", "date_published", "section")
 
 
@@ -65,7 +65,9 @@ def test_config_defaults_and_overrides() -> None:
     assert options["executable_path"] == "/opt/x/chrome" and options["headless"] is True
     assert "--js-flags=--max-old-space-size=64" in options["args"]
     assert not custom.available  # no such executable
+    assert BrowserConfig.from_settings(Settings(FAKE_BROWSER)).available
     assert not BrowserConfig.from_settings(Settings({**FAKE_BROWSER, "BROWSER_ENABLED": False})).available
+    assert not BrowserConfig.from_settings(Settings({**FAKE_BROWSER, "DOWNLOAD_HANDLERS": {}})).available
 
 
 def addon_settings(values: dict[str, Any], priority: str = "project") -> Settings:
@@ -83,6 +85,9 @@ def test_addon_registers_lazy_handler_and_derives_playwright_settings() -> None:
     # Explicit PLAYWRIGHT_* settings win; BROWSER_ENABLED=False leaves Scrapy's own handlers.
     assert addon_settings({"PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 9}).getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT") == 9
     assert "http" not in addon_settings({"BROWSER_ENABLED": False}).getdict("DOWNLOAD_HANDLERS")
+    # Under another reactor, or none, scrapy-playwright cannot run: the add-on stays out of the way.
+    assert "http" not in addon_settings({"TWISTED_REACTOR": None}).getdict("DOWNLOAD_HANDLERS")
+    assert "http" not in addon_settings({"TWISTED_REACTOR_ENABLED": False}).getdict("DOWNLOAD_HANDLERS")
 
 
 def test_project_settings_enable_the_addon() -> None:
