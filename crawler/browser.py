@@ -161,39 +161,49 @@ class BrowserAddon:
 _PSEUDO = re.compile(r"::(text|attr\([^)]*\))")
 
 
-def css_for_browser(rules: list[str] | str) -> list[str]:
-    """Parsel rules -> CSS the browser understands (``::text``/``::attr()`` dropped, XPath skipped)."""
+def is_xpath(rule: str) -> bool:
+    """The base spider's convention: rules starting with ``/``, ``(`` or ``./`` are XPath, others CSS."""
+    return rule.startswith(("/", "(", "./"))
+
+
+def browser_rules(rules: list[str] | str) -> list[dict[str, str]]:
+    """Parsel rules -> rules the browser evaluates: ``{"css": ...}`` (``::text``/``::attr()`` dropped) or ``{"xpath": ...}``."""
     rules = [rules] if isinstance(rules, str) else rules
-    return [_PSEUDO.sub("", r).strip() for r in rules if r and not r.startswith(("/", "(", "./"))]
+    return [{"xpath": r} if is_xpath(r) else {"css": _PSEUDO.sub("", r).strip()} for r in rules if r]
 
 
-_HAS_TEXT_JS = """(sels) => sels.some((s) => {
-    try { return Array.from(document.querySelectorAll(s)).some((e) => e.textContent.trim() || e.href); }
-    catch (e) { return false; }
-})"""
+# The nodes a rule selects in the page (XPath 1.0 in the browser, as in parsel/lxml).
+_NODES_JS = """(r) => {
+    if (r.css) return Array.from(document.querySelectorAll(r.css));
+    const snap = document.evaluate(r.xpath, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+    const out = [];
+    for (let i = 0; i < snap.snapshotLength; i++) out.push(snap.snapshotItem(i));
+    return out;
+}"""
+_HAS_TEXT_JS = f"""(rules) => rules.some((r) => {{
+    try {{ return ({_NODES_JS})(r).some((e) => (e.textContent || "").trim()); }} catch (e) {{ return false; }}
+}})"""
+_COUNT_JS = f"(r) => {{ try {{ return ({_NODES_JS})(r).length; }} catch (e) {{ return 0; }} }}"
 
 
-async def wait_for_content(page: Any, selectors: list[str], timeout_ms: float) -> bool:
-    """Wait until one of ``selectors`` matches an element with text (the story written by the page's scripts).
+async def wait_for_content(page: Any, rules: list[dict[str, str]], timeout_ms: float) -> bool:
+    """Wait until one of ``rules`` selects something with text (the story / links written by the page's scripts).
 
     Returns False (and leaves the page as it is) when nothing appears in time.
     """
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
+    from playwright.async_api import Error as PlaywrightError
 
-    if not selectors:
+    if not rules:
         return False
     try:
-        await page.wait_for_function(_HAS_TEXT_JS, arg=selectors, timeout=timeout_ms)
-    except PlaywrightTimeout:
+        await page.wait_for_function(_HAS_TEXT_JS, arg=rules, timeout=timeout_ms)
+    except PlaywrightError:  # includes Playwright's TimeoutError
         return False
     return True
 
 
-_COUNT_JS = "(s) => { try { return document.querySelectorAll(s).length; } catch (e) { return 0; } }"
-
-
-async def click_load_more(page: Any, button: str, links: str, times: int, timeout_ms: float) -> int:
-    """Click a listing's "load more" ``button`` up to ``times`` times, each time waiting for more ``links``.
+async def click_load_more(page: Any, button: str, links: dict[str, str], times: int, timeout_ms: float) -> int:
+    """Click a listing's "load more" ``button`` (CSS) up to ``times`` times, each time waiting for more ``links``.
 
     Returns the number of clicks that brought new links; stops when the button is gone or nothing new comes.
     """
@@ -204,12 +214,10 @@ async def click_load_more(page: Any, button: str, links: str, times: int, timeou
         target = page.locator(button).first
         if not await target.count() or not await target.is_visible():
             break
-        before = await page.evaluate(_COUNT_JS, links)
+        before = int(await page.evaluate(_COUNT_JS, links))
         try:
             await target.click(timeout=timeout_ms)
-            await page.wait_for_function(
-                f"(s) => ({_COUNT_JS})(s) > {int(before)}", arg=links, timeout=timeout_ms
-            )
+            await page.wait_for_function(f"(r) => ({_COUNT_JS})(r) > {before}", arg=links, timeout=timeout_ms)
         except PlaywrightError:  # includes Playwright's TimeoutError
             break
         done += 1
@@ -229,13 +237,14 @@ def request_meta(spider: NewsSpider, kind: str) -> dict[str, Any]:
     timeout_ms = config.settle_timeout * 1000
     methods: list[Any] = []
     if kind == "listing":
-        links = css_for_browser(spider.listing_links)
+        links = browser_rules(spider.listing_links) if spider.listing_links else []
         methods.append(PageMethod(wait_for_content, links, timeout_ms))
         button = getattr(spider, "listing_load_more", "")
         if button and links and config.load_more_clicks:
             methods.append(PageMethod(click_load_more, button, links[0], config.load_more_clicks, timeout_ms))
     else:
-        methods.append(PageMethod(wait_for_content, css_for_browser(spider.selectors.get("article_body", [])), timeout_ms))
+        body = browser_rules(spider.selectors.get("article_body", []))
+        methods.append(PageMethod(wait_for_content, body, timeout_ms))
     return {"playwright": True, "playwright_page_methods": methods, META_BROWSER_KIND: kind}
 
 
@@ -255,25 +264,38 @@ def rendered(response: Response) -> bool:
 
 
 def container_rules(spider: NewsSpider) -> list[str]:
-    """CSS of the element the story is written into: ``article_container``, else each body rule minus its last step."""
+    """Rules for where the story belongs: ``article_container``, else the body rules, then each CSS body rule minus its last step."""
     declared = getattr(spider, "article_container", "")
     if declared:
         return [declared]
-    out = []
-    for rule in css_for_browser(spider.selectors.get("article_body", [])):
-        for part in rule.split(","):
-            steps = part.strip().split()
+    body = list(spider.selectors.get("article_body", []))
+    parents = []
+    for rule in body:
+        if is_xpath(rule):
+            continue
+        for part in _PSEUDO.sub("", rule).split(","):
+            steps = part.split()
             if len(steps) > 1:
-                out.append(" ".join(steps[:-1]).rstrip(" >+~"))
-    return out
+                parents.append(" ".join(steps[:-1]).rstrip(" >+~"))
+    return body + parents
+
+
+def _text(found: Any) -> str:
+    out = []
+    for sel in found:
+        if isinstance(sel.root, str):  # ::text / ::attr() / text() results
+            out.append(sel.root)
+        else:
+            out += sel.xpath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
+    return "".join(out).strip()
 
 
 def empty_container(spider: NewsSpider, response: TextResponse) -> bool:
-    """The story's container is on the page but has no text (scripts are meant to fill it)."""
+    """The story's place is on the page but holds no text (the first of :func:`container_rules` that matches)."""
     for rule in container_rules(spider):
-        found = response.css(rule)
+        found = response.xpath(rule) if is_xpath(rule) else response.css(rule)
         if found:
-            return not "".join(found.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()).strip()
+            return not _text(found)
     return False
 
 

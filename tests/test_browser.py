@@ -25,7 +25,7 @@ from crawler.browser import (
     BrowserAddon,
     BrowserConfig,
     container_rules,
-    css_for_browser,
+    browser_rules,
 )
 from crawler.items import Article
 from tests.conftest import need, run_scrapy
@@ -97,8 +97,11 @@ def test_project_settings_enable_the_addon() -> None:
 
 
 def test_selectors_for_the_browser() -> None:
-    assert css_for_browser(["ul.news-list li a::attr(href)", "//h1", "h1::text"]) == ["ul.news-list li a", "h1"]
-    assert container_rules(spider()) == ["div.article-content.article-paddings"]
+    assert browser_rules(["ul.news-list li a::attr(href)", "//h1", "h1::text"]) == [
+        {"css": "ul.news-list li a"}, {"xpath": "//h1"}, {"css": "h1"}
+    ]
+    body = "div.article-content.article-paddings p"
+    assert container_rules(spider()) == [body, "div.article-content.article-paddings"]
 
 
 # --- opt-in per site and per request ---------------------------------------------------------
@@ -217,3 +220,24 @@ def test_hanging_and_crashing_pages_time_out_and_the_crawl_goes_on(tmp_path: Pat
     assert stats["finish_reason"] == "finished"
     assert stats["news/browser/timeout"] == 1 and stats["news/browser/crashed"] == 1
     assert stats["playwright/page_count"] == stats["playwright/page_count/closed"]
+
+
+class XPathSite(TrendLikeSpider):
+    # Body rules in XPath, the last one the story block itself (as a site whose older pages use <br>).
+    selectors = {
+        "headline": ["h1::text"],
+        "article_body": [
+            "//div[contains(@class, 'article-content')]//p",
+            "//div[contains(@class, 'article-content')]",
+        ],
+    }
+
+
+def test_empty_story_block_found_by_xpath_rules() -> None:
+    crawler = get_crawler(XPathSite, settings_dict=FAKE_BROWSER)
+    s = XPathSite.from_crawler(crawler, base_url="http://127.0.0.1:8000")
+    (out,) = s.parse_article(page("js", "world/4003.html"))  # no metadata: only the empty block says "article"
+    assert isinstance(out, Request) and out.meta["playwright"]
+    assert {"xpath": "//div[contains(@class, 'article-content')]"} in out.meta["playwright_page_methods"][0].args[0]
+    (item,) = s.parse_article(page("static", "world/4003.html"))
+    assert isinstance(item, Article) and item.article_body
