@@ -305,9 +305,18 @@ def needs_browser(spider: NewsSpider, response: TextResponse, item: Article | No
         return False
     if item is not None and item.article_body:
         return False
-    if not browser_config(getattr(spider, "settings", None)).available:
+    if not browser_config(getattr(spider, "settings", None)).available or not runs_scripts(response):
         return False
     return is_article_page(response.selector) or empty_container(spider, response)
+
+
+def runs_scripts(response: TextResponse) -> bool:
+    """Does the page carry any script (JSON-LD and other data blocks aside)? Without one, rendering changes nothing."""
+    for kind in response.xpath("//script/@type").getall() + [""] * len(response.xpath("//script[not(@type)]")):
+        kind = kind.strip().lower()
+        if not kind or "javascript" in kind or "ecmascript" in kind or kind == "module":
+            return True
+    return False
 
 
 def fallback_request(spider: NewsSpider, response: Response) -> Request:

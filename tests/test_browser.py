@@ -7,6 +7,7 @@ tests/fixtures/browser: ``static/`` is server-rendered, ``js/`` writes the same 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import time
@@ -158,6 +159,10 @@ def test_no_fallback_when_not_needed_or_not_wanted() -> None:
     for off in (spider(use_browser="never"), spider({"BROWSER_ENABLED": False})):
         assert not any(isinstance(x, Request) for x in off.parse_article(page("js", "azerbaijan/politics/4001.html")))
     assert s.crawler.stats.get_value("news/browser/fallback") is None
+    # A page without any script (a truncated page, say) looks the same in a browser.
+    bare = page("js", "azerbaijan/politics/4001.html")
+    bare = bare.replace(body=re.sub(rb'<script src=[^>]*></script>', b"", bare.body))
+    assert b"ld+json" in bare.body and not s.needs_browser(bare, None)
 
 
 # --- crawls -----------------------------------------------------------------------------------
