@@ -184,7 +184,9 @@ def main() -> None:
             result["mode"] = name
             results.append(result)
             print(json.dumps(result), flush=True)
-    print(f"\n{'mode':<9} {'pages':>5} {'sec':>6} {'pages/s':>8} {'peak RSS':>9} {'peak PSS':>9} {'PSS 25%':>8} {'PSS end':>8}")
+    print(
+        f"\n{'mode':<9} {'pages':>5} {'sec':>6} {'pages/s':>8} {'peak RSS':>9} {'peak PSS':>9} {'PSS 25%':>8} {'PSS end':>8}"
+    )
     for r in results:
         print(
             f"{r['mode']:<9} {r['pages']:>5} {r['seconds']:>6} {r['pages_per_s']:>8} {r['chromium_peak_rss_mb']:>7}MB"

@@ -103,9 +103,7 @@ class BrowserConfig:
     @property
     def available(self) -> bool:
         """Enabled, our handler registered, and an executable browser is there."""
-        return (
-            self.enabled and self.registered and bool(self.executable) and os.access(str(self.executable), os.X_OK)
-        )
+        return self.enabled and self.registered and bool(self.executable) and os.access(str(self.executable), os.X_OK)
 
     def launch_options(self) -> dict[str, Any]:
         """``PLAYWRIGHT_LAUNCH_OPTIONS`` for this config (Playwright adds ``--no-sandbox`` itself)."""
@@ -232,7 +230,7 @@ def request_meta(spider: NewsSpider, kind: str) -> dict[str, Any]:
     config = browser_config(getattr(spider, "settings", None))
     if not config.available:
         return {}
-    from scrapy_playwright.page import PageMethod
+    from scrapy_playwright.page import PageMethod  # type: ignore[import-untyped]
 
     timeout_ms = config.settle_timeout * 1000
     methods: list[Any] = []
@@ -258,8 +256,10 @@ def spider_wants(spider: NewsSpider, kind: str) -> bool:
 
 def rendered(response: Response) -> bool:
     """Was this response rendered by the browser (or is it already the browser retry)?"""
-    return "playwright" in response.flags or bool(response.meta.get("playwright")) or bool(
-        response.meta.get(META_BROWSER_FALLBACK)
+    return (
+        "playwright" in response.flags
+        or bool(response.meta.get("playwright"))
+        or bool(response.meta.get(META_BROWSER_FALLBACK))
     )
 
 
@@ -302,6 +302,11 @@ def empty_container(spider: NewsSpider, response: TextResponse) -> bool:
 def needs_browser(spider: NewsSpider, response: TextResponse, item: Article | None) -> bool:
     """A plain article response without its story, on a page that is an article: render it once."""
     if getattr(spider, "use_browser", "fallback") == "never" or rendered(response) or response.request is None:
+        return False
+    # Only the spider the crawl runs can schedule a retry; `scrapy reparse` hands stored pages to
+    # site spiders that are not its crawler's spider (a request yielded there would be dropped).
+    crawler = getattr(spider, "crawler", None)
+    if crawler is None or getattr(crawler, "spider", None) is not spider:
         return False
     if item is not None and item.article_body:
         return False

@@ -25,7 +25,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler  # type: ignore[import-untyped]
 
 from crawler.browser import browser_config
 
@@ -39,7 +39,7 @@ class BrowserPageError(IgnoreRequest):
     """A browser page timed out or crashed: the request is dropped (never retried)."""
 
 
-class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]
     """Plain requests -> Scrapy's HTTP/1.1 handler; ``meta["playwright"]`` requests -> chromium, started on first use."""
 
     def __init__(self, crawler: Crawler) -> None:
@@ -48,20 +48,21 @@ class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         self._launched = False
         self._launch_lock_lazy = asyncio.Lock()
         self._pages: dict[int, Page] = {}
+        self._slots = asyncio.Semaphore(self.browser_config.max_pages)
         self._context_gen = 0
         self._context_used = 0
         self._context_open: Counter[str] = Counter()
         self._retiring: set[str] = set()
         # A crashed renderer surfaces as TargetClosedError, which the stock handler retries 3 times.
         self.config.target_closed_max_retries = 0
-        if self.abort_request is None and self.browser_config.block_resources:
+        if getattr(self, "abort_request", None) is None and self.browser_config.block_resources:
             self.abort_request = self._blocked
 
     # The stock handler launches Playwright on engine_started; we wait for a browser request.
     async def _maybe_launch_in_thread(self) -> None:
         return None
 
-    def _engine_started(self) -> None:  # type: ignore[override]  # Scrapy < 2.14 signal
+    def _engine_started(self) -> None:  # Scrapy < 2.14 signal
         return None
 
     async def _ensure_launched(self) -> None:
@@ -74,7 +75,7 @@ class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         return request.resource_type in self.browser_config.block_resources
 
     async def _create_page(self, request: Request, spider: Spider) -> Page:
-        page = await super()._create_page(request, spider)
+        page: Page = await super()._create_page(request, spider)
         self._pages[id(request)] = page
         return page
 
@@ -110,14 +111,20 @@ class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
 
     # --- downloads --------------------------------------------------------------------------
 
-    async def download_request(self, request: Request, spider: Spider | None = None) -> Response:  # type: ignore[override]
+    async def download_request(self, request: Request, spider: Spider | None = None) -> Response:
         if not request.meta.get("playwright"):
-            return await super().download_request(request)  # type: ignore[call-arg]
+            plain: Response = await super().download_request(request)
+            return plain
         await self._ensure_launched()
+        # The deadline runs from when the page gets one of the BROWSER_MAX_PAGES slots, not while it queues.
+        async with self._slots:
+            return await self._render(request)
+
+    async def _render(self, request: Request) -> Response:
         context = self._pick_context(request)
         self.stats.inc_value("news/browser/requests")
         try:
-            response = await asyncio.wait_for(super().download_request(request), self.browser_config.timeout)  # type: ignore[call-arg]
+            response: Response = await asyncio.wait_for(super().download_request(request), self.browser_config.timeout)
         except (asyncio.TimeoutError, PlaywrightTimeout) as exc:
             self._count_failure("timeout", request, exc)
             raise BrowserPageError(f"browser page timed out: {request.url}") from exc
@@ -135,7 +142,9 @@ class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
 
     def _count_failure(self, kind: str, request: Request, exc: BaseException) -> None:
         self.stats.inc_value(f"news/browser/{kind}")
-        logger.warning("Browser page %s: %s (%s)", kind, request.url, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        logger.warning(
+            "Browser page %s: %s (%s)", kind, request.url, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        )
 
     async def _close_page(self, request: Request) -> None:
         """Close the request's page if the stock handler left it open (deadline hit mid-way)."""

@@ -12,7 +12,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from scrapy import Request
@@ -25,8 +25,8 @@ from crawler.browser import (
     META_BROWSER_FALLBACK,
     BrowserAddon,
     BrowserConfig,
-    container_rules,
     browser_rules,
+    container_rules,
 )
 from crawler.items import Article
 from tests.conftest import need, run_scrapy
@@ -99,7 +99,9 @@ def test_project_settings_enable_the_addon() -> None:
 
 def test_selectors_for_the_browser() -> None:
     assert browser_rules(["ul.news-list li a::attr(href)", "//h1", "h1::text"]) == [
-        {"css": "ul.news-list li a"}, {"xpath": "//h1"}, {"css": "h1"}
+        {"css": "ul.news-list li a"},
+        {"xpath": "//h1"},
+        {"css": "h1"},
     ]
     body = "div.article-content.article-paddings p"
     assert container_rules(spider()) == [body, "div.article-content.article-paddings"]
@@ -159,9 +161,13 @@ def test_no_fallback_when_not_needed_or_not_wanted() -> None:
     for off in (spider(use_browser="never"), spider({"BROWSER_ENABLED": False})):
         assert not any(isinstance(x, Request) for x in off.parse_article(page("js", "azerbaijan/politics/4001.html")))
     assert s.crawler.stats.get_value("news/browser/fallback") is None
+    # A site spider that is not its crawler's spider (``scrapy reparse``) yields the item as it is.
+    helper = TrendLikeSpider.from_crawler(s.crawler, base_url="http://127.0.0.1:8000")
+    (item,) = helper.parse_article(page("js", "azerbaijan/politics/4001.html"))
+    assert isinstance(item, Article) and not item.article_body
     # A page without any script (a truncated page, say) looks the same in a browser.
     bare = page("js", "azerbaijan/politics/4001.html")
-    bare = bare.replace(body=re.sub(rb'<script src=[^>]*></script>', b"", bare.body))
+    bare = bare.replace(body=re.sub(rb"<script src=[^>]*></script>", b"", bare.body))
     assert b"ld+json" in bare.body and not s.needs_browser(bare, None)
 
 
@@ -229,7 +235,7 @@ def test_hanging_and_crashing_pages_time_out_and_the_crawl_goes_on(tmp_path: Pat
 
 class XPathSite(TrendLikeSpider):
     # Body rules in XPath, the last one the story block itself (as a site whose older pages use <br>).
-    selectors = {
+    selectors: ClassVar[dict[str, list[str]]] = {
         "headline": ["h1::text"],
         "article_body": [
             "//div[contains(@class, 'article-content')]//p",
@@ -240,7 +246,7 @@ class XPathSite(TrendLikeSpider):
 
 def test_empty_story_block_found_by_xpath_rules() -> None:
     crawler = get_crawler(XPathSite, settings_dict=FAKE_BROWSER)
-    s = XPathSite.from_crawler(crawler, base_url="http://127.0.0.1:8000")
+    s = crawler.spider = XPathSite.from_crawler(crawler, base_url="http://127.0.0.1:8000")
     (out,) = s.parse_article(page("js", "world/4003.html"))  # no metadata: only the empty block says "article"
     assert isinstance(out, Request) and out.meta["playwright"]
     assert {"xpath": "//div[contains(@class, 'article-content')]"} in out.meta["playwright_page_methods"][0].args[0]

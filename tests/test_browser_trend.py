@@ -16,7 +16,7 @@ from tests.conftest import REPO_ROOT, need, run_scrapy
 from tests.trend_site import CRAWL_SETTINGS, EXPECTED_STATS, crawl_stats, expected_records
 
 SCRIPTED = ["azerbaijan/politics/3900001.html", "world/europe/3900003.html", "azerbaijan/siyaset/3900004.html"]
-_STORY = re.compile(r'(<div class="article-content article-paddings">)(.*?)(</div>)', re.S)
+_STORY = re.compile(r'(<div class="article-content article-paddings">)(.*?)(</div>)', re.DOTALL)
 _LOADER = """<script>
   // The story arrives after load, from the site's JSON API.
   window.addEventListener("load", () => setTimeout(async () => {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
 
 from crawler.news_spider import NewsSpider
 
@@ -16,7 +16,7 @@ from crawler.news_spider import NewsSpider
 class TrendLikeSpider(NewsSpider):
     name = "trendlike"
     default_base_url = "http://127.0.0.1"
-    listing_urls = ["/news/latest/"]
+    listing_urls: ClassVar[list[str]] = ["/news/latest/"]
     listing_links = "ul.news-list li a::attr(href)"
     # Server-rendered twin: "Load more" is a link to the next page; script twin: a button.
     listing_next = "a.load-more::attr(href)"
@@ -25,7 +25,7 @@ class TrendLikeSpider(NewsSpider):
     timezone = "+04:00"
     language = "en"
     use_browser = "listings"
-    selectors = {
+    selectors: ClassVar[dict[str, list[str]]] = {
         "headline": ["h1::text"],
         "section": ["span.section::text"],
         "article_body": ["div.article-content.article-paddings p"],
