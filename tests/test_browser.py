@@ -7,6 +7,7 @@ tests/fixtures/browser: ``static/`` is server-rendered, ``js/`` writes the same 
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import shutil
 import sys
@@ -123,6 +124,7 @@ def test_use_browser_modes(mode: str, listing: bool, article: bool) -> None:
     if listing:  # the listing waits for its links and clicks "load more"
         methods = [m.method.__name__ for m in start.meta["playwright_page_methods"]]
         assert methods == ["wait_for_content", "click_load_more"]
+        pickle.dumps(start.to_dict(spider=s))  # disk queues (JOBDIR) and shared schedulers store requests
 
 
 def test_no_browser_meta_when_disabled_or_missing() -> None:
@@ -224,7 +226,7 @@ def test_hanging_and_crashing_pages_time_out_and_the_crawl_goes_on(tmp_path: Pat
     started = time.monotonic()
     articles, stats, _ = crawl(
         tmp_path, "js", "-a", "listing=/news/broken/",
-        "-s", "BROWSER_TIMEOUT=4", "-s", "BROWSER_SETTLE_TIMEOUT=2", "-s", "BROWSER_JS_HEAP_MB=64",
+        "-s", "BROWSER_TIMEOUT=5", "-s", "BROWSER_SETTLE_TIMEOUT=2", "-s", "BROWSER_JS_HEAP_MB=64",
     )  # fmt: skip
     assert time.monotonic() - started < 60
     assert [a["url"].rsplit("/", 1)[1] for a in articles] == ["4001.html"]
