@@ -328,6 +328,8 @@ def fallback_request(spider: NewsSpider, response: Response) -> Request:
     """The one browser retry of ``response``'s request (not filtered as a duplicate; counted)."""
     assert response.request is not None
     meta = {**response.request.meta, **request_meta(spider, "article"), META_BROWSER_FALLBACK: True}
+    # The same page again, not a new discovery: exempt from the incremental seen-store's judgement.
+    meta["news_incremental"] = False
     for key in ("redirect_urls", "redirect_times", "redirect_reasons", "retry_times", "download_slot"):
         meta.pop(key, None)
     if spider.crawler.stats:

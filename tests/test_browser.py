@@ -147,7 +147,7 @@ def test_script_page_without_story_is_rendered_once(path: str) -> None:
     (out,) = list(s.parse_article(page("js", path, meta={"news_listed_date": None})))
     assert isinstance(out, Request)
     assert out.meta["playwright"] and out.meta[META_BROWSER_FALLBACK] and out.dont_filter
-    assert out.url.endswith(path) and "news_listed_date" in out.meta
+    assert out.url.endswith(path) and "news_listed_date" in out.meta and out.meta["news_incremental"] is False
     assert s.crawler.stats.get_value("news/browser/fallback") == 1
     # The rendered answer is parsed, never sent back again, even if it still lacks the story.
     again = list(s.parse_article(page("js", path, meta=out.meta, flags=["playwright"])))
