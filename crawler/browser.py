@@ -308,10 +308,15 @@ def needs_browser(spider: NewsSpider, response: TextResponse, item: Article | No
     crawler = getattr(spider, "crawler", None)
     if crawler is None or getattr(crawler, "spider", None) is not spider:
         return False
-    if item is not None and item.article_body:
+    # A body from the generic extractor (extraction "generic") is a guess made around the story's
+    # place; when that place is there but empty, the story is the scripts' to write: render.
+    generic_body = item is not None and (item.extraction or {}).get("article_body") == "generic"
+    if item is not None and item.article_body and not generic_body:
         return False
     if not browser_config(getattr(spider, "settings", None)).available or not runs_scripts(response):
         return False
+    if generic_body:
+        return empty_container(spider, response)
     return is_article_page(response.selector) or empty_container(spider, response)
 
 

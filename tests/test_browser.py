@@ -155,6 +155,18 @@ def test_script_page_without_story_is_rendered_once(path: str) -> None:
     assert s.crawler.stats.get_value("news/browser/fallback") == 1
 
 
+def test_generic_guess_beside_an_empty_story_block_is_rendered() -> None:
+    # The generic extractor (extraction "generic") may fill the body from around an empty block.
+    s = spider()
+    guess = Article(article_body="Latest", extraction={"article_body": "generic"})
+    assert s.needs_browser(page("js", "azerbaijan/politics/4001.html"), guess)
+    served = page("static", "azerbaijan/politics/4001.html")
+    served = served.replace(body=served.body.replace(b"</head>", b'<script src="/app.js"></script></head>'))
+    assert not s.needs_browser(served, guess)  # scripts, but the story is in the HTML
+    site = Article(article_body="Latest", extraction={"article_body": "site"})
+    assert not s.needs_browser(page("js", "azerbaijan/politics/4001.html"), site)
+
+
 def test_no_fallback_when_not_needed_or_not_wanted() -> None:
     s = spider(use_browser="fallback")
     (item,) = s.parse_article(page("static", "world/4003.html"))
