@@ -22,7 +22,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from crawler import boilerplate, processors
+from crawler import boilerplate, browser, processors
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
 from crawler.metadata import is_article_page, page_metadata
@@ -89,6 +89,15 @@ class NewsSpider(Spider):
     """Regex (searched in the URL) telling article links from the rest; None accepts every link."""
     max_listing_pages: ClassVar[int] = 20
 
+    use_browser: ClassVar[str] = "fallback"
+    """Which pages chromium renders (``-a use_browser=...`` overrides; ``BROWSER_ENABLED=False`` turns all off):
+    ``"never"``; ``"fallback"`` (default) only an article whose plain HTML lacks the story, once;
+    ``"listings"`` listing pages too (links written by scripts, "load more"); ``"always"`` listings and articles."""
+    article_container: ClassVar[str] = ""
+    """CSS of the element scripts write the story into (default: the ``article_body`` rules minus their last step)."""
+    listing_load_more: ClassVar[str] = ""
+    """CSS of a listing's "load more" button, clicked in the browser when listings are rendered."""
+
     def __init__(self, *args: Any, base_url: str | None = None, since: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.since: date | None = self._parse_since(since)
@@ -148,12 +157,14 @@ class NewsSpider(Spider):
         reqs = [Request(self.site_url(u), callback=self.parse_feed) for u in self.feed_urls]
         reqs += [Request(self.site_url(u), callback=self.parse_sitemap) for u in self.sitemap_urls]
         reqs += [
-            Request(self.site_url(u), callback=self.parse_listing, cb_kwargs={"page": 1}) for u in self.listing_urls
+            Request(self.site_url(u), callback=self.parse_listing, cb_kwargs={"page": 1}, meta=self.browser_meta("listing"))
+            for u in self.listing_urls
         ]
         return reqs
 
     def article_request(self, url: str, listed: datetime | None = None, **kwargs: Any) -> Request:
         meta = {META_LISTED_DATE: listed} if listed else {}
+        meta.update(self.browser_meta("article"))
         meta.update(kwargs.pop("meta", {}))
         return Request(self.site_url(url), callback=self.parse_article, meta=meta, **kwargs)
 
@@ -234,6 +245,7 @@ class NewsSpider(Spider):
                     self.site_url(response.urljoin(nxt.strip())),
                     callback=self.parse_listing,
                     cb_kwargs={"page": page + 1},
+                    meta=self.browser_meta("listing"),
                 )
 
     # --- articles -----------------------------------------------------------------------------
@@ -241,25 +253,41 @@ class NewsSpider(Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         yield from self.parse_article(response)
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
-        """The one article callback (live crawl and re-parse): yields one Article, or nothing."""
+    def parse_article(self, response: Response) -> Iterator[Article | Request]:
+        """The one article callback (live crawl and re-parse): yields one Article, or nothing (or its browser retry)."""
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
         if not isinstance(response, TextResponse):
             if stats:
                 stats.inc_value("news/skipped/not_html")
             return
         if not self.is_article(response):
+            if self.needs_browser(response, None):
+                yield browser.fallback_request(self, response)
+                return
             if stats:
                 stats.inc_value("news/skipped/not_article")
             self.logger.debug("Not an article: %s", response.url)
             return
         item = self.extract(response)
+        if self.needs_browser(response, item):
+            yield browser.fallback_request(self, response)
+            return
         published = processors.parse_date(item.date_published) if item.date_published else None
         if not self.is_recent(published):
             if stats:
                 stats.inc_value("news/skipped/older_than_since")
             return
         yield item
+
+    # --- browser (see crawler/browser.py) -------------------------------------------------------
+
+    def browser_meta(self, kind: str) -> dict[str, Any]:
+        """Request meta sending a ``kind`` (``"article"``/``"listing"``) request through chromium per ``use_browser``."""
+        return browser.request_meta(self, kind) if browser.spider_wants(self, kind) else {}
+
+    def needs_browser(self, response: TextResponse, item: Article | None) -> bool:
+        """A plain response of an article page without its story (None: not recognised as an article): render once."""
+        return browser.needs_browser(self, response, item)
 
     def is_article(self, response: TextResponse) -> bool:
         """An article page: the site's headline or body rule matches, or metadata says article."""

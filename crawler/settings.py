@@ -30,3 +30,7 @@ ADDONS = {"crawler.addon.StructuredExport": 0}
 # --- components -------------------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
+
+# --- browser (JavaScript pages; BROWSER_* settings: see crawler/browser.py) ----------------------
+# Registers scrapy-playwright for http/https; chromium starts only when a request asks for it.
+ADDONS["crawler.browser.BrowserAddon"] = 0
