@@ -301,7 +301,7 @@ def empty_container(spider: NewsSpider, response: TextResponse) -> bool:
 
 def needs_browser(spider: NewsSpider, response: TextResponse, item: Article | None) -> bool:
     """A plain article response without its story, on a page that is an article: render it once."""
-    if getattr(spider, "use_browser", "fallback") == "never" or rendered(response) or response.request is None:
+    if getattr(spider, "use_browser", "fallback") == "never" or response.request is None or rendered(response):
         return False
     # Only the spider the crawl runs can schedule a retry; `scrapy reparse` hands stored pages to
     # site spiders that are not its crawler's spider (a request yielded there would be dropped).
