@@ -63,6 +63,8 @@ class NewsSpider(Spider):
         "in_language", "publisher", "main_image", "canonical_url",
     )  # fmt: skip
     """Fields filled from JSON-LD / <meta> when the site selectors find nothing."""
+    generic_fields: ClassVar[tuple[str, ...]] = ("headline", "article_body", "date_published", "authors")
+    """Fields taken from the generic extractor (crawler/generic.py) when selectors and metadata miss them."""
     boilerplate_rules: ClassVar[boilerplate.Rules] = boilerplate.DEFAULT_RULES
     timezone: ClassVar[str | None] = None
     """The site's zone for times written without an offset (``"+04:00"``, ``"Europe/Berlin"``)."""
@@ -294,6 +296,7 @@ class NewsSpider(Spider):
                 loader.add_value(field, value)
                 if loader.get_collected_values(field):
                     extraction[field] = source
+        self.fill_generic(response, loader, extraction)
         if not loader.get_collected_values("in_language") and self.language:
             loader.add_value("in_language", self.language)
         loader.add_value("spider", self.name)
@@ -305,3 +308,21 @@ class NewsSpider(Spider):
         item.extraction = {k: v for k, v in extraction.items() if getattr(item, k, None) not in (None, "", [])}
         return item
 
+    def fill_generic(self, response: TextResponse, loader: ArticleLoader, extraction: dict[str, str]) -> None:
+        """Fields of ``generic_fields`` still empty -> the generic extractor's values, marked "generic".
+
+        A redesign that breaks a selector degrades the field to generic quality instead of to an
+        empty record; stats ``news/fallback/<field>`` count it.
+        """
+        missing = [f for f in self.generic_fields if not loader.get_collected_values(f)]
+        if not missing:
+            return
+        from crawler.generic import generic_values
+
+        stats = self.crawler.stats if getattr(self, "crawler", None) else None
+        for field, (_source, value) in generic_values(response, missing).items():
+            loader.add_value(field, value)
+            if loader.get_collected_values(field):
+                extraction[field] = "generic"
+                if stats:
+                    stats.inc_value(f"news/fallback/{field}")
