@@ -23,10 +23,12 @@ import html as html_lib
 import logging
 import re
 import unicodedata
+from copy import deepcopy
 from collections.abc import Iterable, Sequence
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Any
 
+from itemloaders.processors import MapCompose
 from lxml import etree
 from parsel import Selector
 from scrapy.http import TextResponse
@@ -82,9 +84,14 @@ def trafilatura_paragraphs(root: Any, url: str | None = None) -> list[str]:
     """lxml tree of a page -> the main content's paragraphs (and sub-headings) via trafilatura; [] if none."""
     from trafilatura import bare_extraction
 
+    # Our tree comes from the response's selector, which keeps comments; React pages write text as
+    # "borrowing costs <!-- -->are" and trafilatura drops what follows a comment. A copy without them
+    # (trafilatura would copy the tree anyway) leaves the response's tree untouched.
+    tree = deepcopy(root)
+    etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     try:
         doc = bare_extraction(
-            root, url=url, include_comments=False, include_tables=False, include_formatting=True, with_metadata=False
+            tree, url=url, include_comments=False, include_tables=False, include_formatting=True, with_metadata=False
         )
     except (ValueError, TypeError, etree.LxmlError) as exc:  # trafilatura raises on odd trees
         logger.debug("trafilatura failed on %s: %s", url, exc)
@@ -152,45 +159,161 @@ def body_paragraphs(root: Any, url: str | None = None, article_body: str | None 
 
 # --- headline -----------------------------------------------------------------------------------
 
+# "Headline | Site", "Headline – Section – Site", "Headline | Site | by Author", "Headline * Site"
+_TITLE_TAIL = re.compile(r"\s+(?:[|–—•·*»]|-{1,2})\s+")
+
+
+def _title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
+    """A title -> itself and, when it has one, the part before its "| Site" tail or the site's name."""
+    text = _norm(html_lib.unescape(text))
+    out = [text]
+    parts = _TITLE_TAIL.split(text)
+    if len(parts) > 1 and parts[0]:
+        out.append(parts[0])
+    for site in site_names:
+        # "津波注意報 気象庁：朝日新聞デジタル", "Headline - Site" without spaces around the dash
+        if site and len(site) < len(text) and text.casefold().endswith(site.casefold()):
+            head = re.sub(r"[\s\W_]+$", "", text[: -len(site)])
+            if head and head not in out:
+                out.append(head)
+    return out
+
+
+def headline(selector: Selector, ld_headline: str | None) -> tuple[str, str] | None:
+    """The story's headline: ``(source, text)``, by agreement of the page's titles.
+
+    Three independent witnesses: JSON-LD ``headline``; the page's title (``og:title``, else
+    ``twitter:title``, else ``<title>``: usually one CMS field, so one vote), also without its
+    "| Site" tail; the ``<h1>`` elements. The text (compared without case and punctuation) that
+    most witnesses give wins, ties going to JSON-LD, then the titles. Of the winning texts, the
+    ``og:title`` spelling is used first (plain text; JSON-LD often carries HTML entities and quotes).
+    """
+    site_names = _meta_values(selector, "og:site_name") + _meta_values(selector, "application-name")
+    witnesses: list[list[tuple[str, str]]] = [  # (source, text), in text-preference order
+        [("jsonld", ld_headline)] if ld_headline else [],
+        [("meta", t) for t in _first_title(selector)],
+        [(GENERIC, t) for t in _h1_texts(selector)],
+    ]
+    text_rank = {"meta": 0, "jsonld": 1, GENERIC: 2}
+    candidates: list[tuple[int, int, int, str, str]] = []  # (text rank, order, variant, key, source, text)
+    votes: dict[str, set[int]] = {}
+    order = 0
+    for witness, texts in enumerate(witnesses):
+        for source, text in texts:
+            for variant, v in enumerate(_title_variants(text, site_names)):
+                k = _key(v)
+                if not k:
+                    continue
+                votes.setdefault(k, set()).add(witness)
+                candidates.append((text_rank[source], order, -variant, k, source, v))  # type: ignore[arg-type]
+                order += 1
+    if not candidates:
+        return None
+    best = max(votes, key=lambda k: (len(votes[k]), -min(votes[k])))
+    chosen = min(c for c in candidates if c[3] == best)
+    return chosen[4], chosen[5]
+
+
+def _first_title(selector: Selector) -> list[str]:
+    for name in ("og:title", "twitter:title"):
+        if values := _meta_values(selector, name):
+            return values[:1]
+    return [t for t in selector.xpath("//head/title/text()").getall()[:1] if t.strip()]
+
 
 def _h1_texts(selector: Selector) -> list[str]:
     return [t for t in (_norm(" ".join(h.xpath(".//text()").getall())) for h in selector.xpath("//body//h1")) if t]
 
 
-def headline(selector: Selector, meta_title: str | None) -> tuple[str, str] | None:
-    """The story's headline: ``(source, text)``.
+def _meta_values(selector: Selector, name: str) -> list[str]:
+    return [v for v in selector.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content').getall() if v.strip()]
 
-    The ``<h1>`` that equals (or is contained in) a metadata title wins, as metadata titles often
-    carry a "| Site" suffix; else the metadata title, suffix removed; else the first ``<h1>``.
+
+# --- dates --------------------------------------------------------------------------------------
+
+_DATE_META = (
+    "article:published_time", "og:article:published_time", "og:published_time", "datePublished", "pubdate",
+    "publishdate", "publish-date", "publish_date", "dc.date.issued", "DC.date.issued", "dcterms.created",
+    "dc.date", "DC.date", "parsely-pub-date", "sailthru.date", "date",
+)  # fmt: skip
+# Any other <meta> naming a publication time ("cXenseParse:publishtime", "article.published"...).
+_PUBLISH_META = etree.XPath(
+    "//meta[contains(translate(concat(@name, @property, @itemprop), 'PUBLISHED', 'published'), 'publish')]/@content"
+)
+
+
+def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None) -> tuple[str, datetime] | None:
+    """The publication time: ``(source, aware datetime)``; None when no candidate states or implies an offset.
+
+    Candidates in order: JSON-LD ``datePublished``/``dateCreated``, publication ``<meta>`` tags,
+    ``<time datetime>``. The first readable one wins; when it has no offset, the offset comes from
+    another candidate with the same wall-clock time, else from the page's other stated times
+    (its modification time...), else from ``tz``; never invented.
     """
-    titles = [t for t in (meta_title, *_meta_titles(selector)) if t]
-    h1s = _h1_texts(selector)
-    keys = [_key(t) for t in titles]
-    for h in h1s:
-        hk = _key(h)
-        if hk and any(hk == k or (len(hk) >= 15 and hk in k) for k in keys):
-            return GENERIC, h
-    if meta_title:
-        return "meta", meta_title
-    if h1s:
-        return GENERIC, h1s[0]
-    title = selector.xpath("//title/text()").get()
-    stripped = processors.strip_site_suffix(title) if title else None
-    return ("meta", stripped) if stripped else None
+    raws: list[tuple[str, Any]] = []
+    if ld:
+        raws += [("jsonld", ld.get("datePublished")), ("jsonld", ld.get("dateCreated"))]
+    for name in _DATE_META:
+        raws += [("meta", v) for v in _meta_values(selector, name)]
+    raws += [("meta", v) for v in selector.xpath('//*[@itemprop="datePublished"]/@datetime').getall()]
+    raws += [(GENERIC, v) for v in selector.xpath("//time/@datetime").getall()]
+    raws += [("meta", v) for v in _PUBLISH_META(selector.root)]
+    parsed: list[tuple[str, datetime, bool]] = []  # (source, datetime, has an offset)
+    for source, raw in raws:
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        aware = processors.parse_date(raw)
+        wall = aware or processors.parse_date(raw, "UTC")
+        if wall is not None:
+            parsed.append((source, wall, aware is not None))
+    if not parsed:
+        return None
+    source, first, has_offset = parsed[0]
+    if has_offset:
+        return source, first
+    naive = first.replace(tzinfo=None)
+    for src, dt, aware in parsed[1:]:
+        if aware and dt.replace(tzinfo=None) == naive:
+            return src, dt
+    offsets = [dt.tzinfo for _, dt, aware in parsed if aware]
+    offsets += _page_offsets(ld)
+    zone = offsets[0] if offsets else processors.as_tzinfo(tz)
+    if zone is None:
+        return None
+    return source, processors._aware(naive, zone) or naive.replace(tzinfo=zone)
 
 
-def _meta_titles(selector: Selector) -> list[str]:
-    vals = selector.xpath(
-        '//meta[@property="og:title" or @name="twitter:title" or @property="twitter:title"]/@content'
-    ).getall()
-    vals += selector.xpath("//title/text()").getall()
-    return [_norm(v) for v in vals if v.strip()]
+def _page_offsets(ld: dict[str, Any] | None) -> list[Any]:
+    out = []
+    for key in ("dateModified", "uploadDate"):
+        raw = ld.get(key) if ld else None
+        dt = processors.parse_date(raw) if isinstance(raw, str) else None
+        if dt is not None:
+            out.append(dt.tzinfo)
+    return out
+
+
+def iso_exact(value: Any, loader_context: dict[str, Any] | None = None) -> str | None:
+    """Loader input processor: a page date -> ISO 8601 keeping the fraction of a second the page states."""
+    if isinstance(value, datetime):
+        return value.isoformat() if value.tzinfo else None
+    ctx = loader_context or {}
+    dt = processors.parse_date(value, ctx.get("timezone"), ctx.get("crawl_date"))
+    return dt.isoformat() if dt else None
+
+
+class GenericLoader(ArticleLoader):
+    """The shared loader, with dates kept to the precision the page states (``12:00:29.055+00:00``)."""
+
+    date_published_in = date_modified_in = MapCompose(iso_exact)
 
 
 # --- all fields ---------------------------------------------------------------------------------
 
 
-def generic_values(response: TextResponse, fields: Iterable[str] = FIELDS) -> dict[str, tuple[str, Any]]:
+def generic_values(
+    response: TextResponse, fields: Iterable[str] = FIELDS, tz: Any = None
+) -> dict[str, tuple[str, Any]]:
     """Raw Article field values for a page, ``field -> (source, value)``, for the requested fields.
 
     ``source`` is ``jsonld``, ``meta`` or ``generic``; values go through the loader's processors.
@@ -199,16 +322,18 @@ def generic_values(response: TextResponse, fields: Iterable[str] = FIELDS) -> di
     selector = response.selector
     meta = page_metadata(selector)
     out: dict[str, tuple[str, Any]] = {f: v for f, v in meta.items() if f in wanted and f != "article_body"}
+    ld = json_ld_article(selector) if wanted & {"headline", "date_published", "article_body"} else None
     if "headline" in wanted:
-        meta_title = meta.get("headline", (None, None))[1]
-        found = headline(selector, meta_title if isinstance(meta_title, str) else None)
+        ld_headline = ld.get("headline") if ld else None
+        found = headline(selector, ld_headline if isinstance(ld_headline, str) else None)
         if found:
-            source, text = found
-            if source == "meta" and "headline" in meta:
-                source = meta["headline"][0]
-            out["headline"] = (source, text)
+            out["headline"] = found
+    if "date_published" in wanted:
+        out.pop("date_published", None)
+        date = published_date(selector, ld, tz)
+        if date:
+            out["date_published"] = (date[0], date[1].isoformat())
     if "article_body" in wanted:
-        ld = json_ld_article(selector)
         ld_body = ld.get("articleBody") if ld else None
         source, paragraphs = body_paragraphs(selector.root, response.url, ld_body if isinstance(ld_body, str) else None)
         if paragraphs:
@@ -219,7 +344,7 @@ def generic_values(response: TextResponse, fields: Iterable[str] = FIELDS) -> di
 def extract_article(
     response: TextResponse,
     spider: str = GENERIC,
-    loader_class: type[ArticleLoader] = ArticleLoader,
+    loader_class: type[ArticleLoader] | None = None,
     stats: Any = None,
     tz: str | None = None,
     rules: boilerplate.Rules | None = None,
@@ -228,12 +353,12 @@ def extract_article(
     from crawler.news_spider import crawl_date
 
     fetched = crawl_date(response)
-    loader = loader_class(
+    loader = (loader_class or GenericLoader)(
         response=response, stats=stats, timezone=tz, crawl_date=fetched, boilerplate=rules or boilerplate.DEFAULT_RULES
     )
     loader.add_value("url", response.url)
     extraction: dict[str, str] = {}
-    for field, (source, value) in generic_values(response).items():
+    for field, (source, value) in generic_values(response, tz=tz).items():
         loader.add_value(field, value)
         if loader.get_collected_values(field):
             extraction[field] = source

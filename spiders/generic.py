@@ -18,7 +18,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from crawler.generic import extract_article, looks_like_article
+from crawler.generic import GenericLoader, extract_article, looks_like_article
 from crawler.items import Article
 from crawler.news_spider import NewsSpider
 
@@ -38,6 +38,7 @@ class GenericSpider(NewsSpider):
     """Site-agnostic: no ``allowed_domains``, no selectors; metadata and main-content extraction only."""
 
     name = "generic"
+    loader_class = GenericLoader
 
     def __init__(
         self,
