@@ -50,7 +50,7 @@ def test_generic_article_from_json_ld_graph_and_meta() -> None:
     assert article.extraction["article_body"] == "generic"
     assert article.extraction["date_published"] == "jsonld"
     assert article.extraction["authors"] == "jsonld"
-    assert article.extraction["headline"] == "generic"
+    assert article.extraction["headline"] == "meta"  # og:title, its "| Site" tail cut (agreed by JSON-LD, <h1>)
     assert article.spider == "generic"
 
 
