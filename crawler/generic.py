@@ -256,7 +256,7 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
     for name in _DATE_META:
         raws += [("meta", v) for v in _meta_values(selector, name)]
     raws += [("meta", v) for v in selector.xpath('//*[@itemprop="datePublished"]/@datetime').getall()]
-    raws += [(GENERIC, v) for v in selector.xpath("//time/@datetime").getall()]
+    raws += [("meta", v) for v in selector.xpath("//time/@datetime").getall()]
     raws += [("meta", v) for v in _PUBLISH_META(selector.root)]
     parsed: list[tuple[str, datetime, bool]] = []  # (source, datetime, has an offset)
     for source, raw in raws:
