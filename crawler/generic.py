@@ -55,6 +55,7 @@ _TEXT_BLOCKS = etree.XPath(
 )
 _BLOCK_NAMES = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "pre", "div", "ul", "ol", "table"})
 _WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f\ufeff]+")
+_MARKDOWN_LINK = re.compile(r"\]\((?:https?:)?//[^)\s]*\)|https?://\S+")
 _MIN_MATCH_CHARS = 12
 """A block shorter than this is not matched against articleBody (a word like "Politics" occurs anywhere)."""
 _LD_COVERAGE = 0.8
@@ -118,6 +119,8 @@ def article_body_paragraphs(root: Any, article_body: str | None) -> list[str] | 
     text = html_lib.unescape(article_body)
     if "<" in text and ">" in text:
         text = " ".join(processors.html_to_text(text) or [])
+    # Some CMSs write articleBody as Markdown: "[the pandemic](https://site/tag/covid)", "+++dropcap".
+    text = _MARKDOWN_LINK.sub("", text)
     ref = _key(text)
     if len(ref) < 200:
         return None
