@@ -56,6 +56,11 @@ _TEXT_BLOCKS = etree.XPath(
 _BLOCK_NAMES = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "pre", "div", "ul", "ol", "table"})
 _WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f\ufeff]+")
 _MARKDOWN_LINK = re.compile(r"\]\((?:https?:)?//[^)\s]*\)|https?://\S+")
+# Posts embedded from social platforms (the classes are the platforms' own embed code): quoted, not the story.
+_EMBEDS = etree.XPath(
+    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'twitter-video') or "
+    "contains(@class, 'instagram-media') or contains(@class, 'tiktok-embed')]"
+)
 _MIN_MATCH_CHARS = 12
 """A block shorter than this is not matched against articleBody (a word like "Politics" occurs anywhere)."""
 _LD_COVERAGE = 0.8
@@ -90,6 +95,8 @@ def trafilatura_paragraphs(root: Any, url: str | None = None) -> list[str]:
     # (trafilatura would copy the tree anyway) leaves the response's tree untouched.
     tree = deepcopy(root)
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
+    for embed in _EMBEDS(tree):
+        embed.drop_tree()
     try:
         doc = bare_extraction(
             tree, url=url, include_comments=False, include_tables=False, include_formatting=True, with_metadata=False
@@ -152,12 +159,56 @@ def article_body_paragraphs(root: Any, article_body: str | None) -> list[str] | 
     return paragraphs
 
 
-def body_paragraphs(root: Any, url: str | None = None, article_body: str | None = None) -> tuple[str, list[str]]:
-    """The story's paragraphs: ``(source, paragraphs)``, source ``jsonld`` or ``generic``."""
+def body_paragraphs(
+    root: Any,
+    url: str | None = None,
+    article_body: str | None = None,
+    titles: Sequence[str] = (),
+    authors: Sequence[str] = (),
+) -> tuple[str, list[str]]:
+    """The story's paragraphs: ``(source, paragraphs)``, source ``jsonld`` or ``generic``, cleaned by :func:`trim_story`."""
     from_ld = article_body_paragraphs(root, article_body)
     if from_ld:
-        return "jsonld", from_ld
-    return GENERIC, trafilatura_paragraphs(root, url)
+        return "jsonld", trim_story(from_ld, titles, authors)
+    return GENERIC, trim_story(trafilatura_paragraphs(root, url), titles, authors)
+
+
+# The line that starts what follows a story: related links, comments, "more from" lists.
+_STORY_END = re.compile(
+    r"^(?:more from\b.{0,60}|more (?:stories|news|articles|coverage) (?:from|on|about)\b.{0,60}|"
+    r"related (?:articles|stories|coverage|content|reading)|read next|recommended(?: for you| stories)?|"
+    r"you (?:may|might) also (?:like|be interested in)|comments?(?: \(\d+\))?|\d+ comments?|"
+    r"join (?:our commenting forum|the conversation|the discussion)|leave a comment|most (?:read|popular|viewed))"
+    r"\s*:?$",
+    re.I,
+)
+# Sentence-final punctuation in the scripts of our sites (Latin, CJK, Arabic, Devanagari...).
+_SENTENCE_END = re.compile(r"[.!?…。！？؟।\"'”’»)\]]\s*$")
+_SHORT_LINE = 20
+
+
+def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: Sequence[str] = ()) -> list[str]:
+    """A main-content extract -> the story only.
+
+    - leading lines that repeat the headline (any of the page's titles) or only name the authors;
+    - everything from a "More from ...", "Related articles", "Comments" line on (after the story began);
+    - short trailing lines without sentence punctuation ("Share", "Comments", "关注").
+    """
+    drop_keys = {k for t in titles for v in _title_variants(t) if (k := _key(v))}
+    author_keys = {_key(a) for a in authors if a} | {_key(" ".join(authors))} if authors else set()
+    out: list[str] = []
+    for i, text in enumerate(paragraphs):
+        k = _key(text)
+        if not k:
+            continue
+        if not out and i < 4 and (k in drop_keys or k in author_keys):
+            continue
+        if len(out) >= 2 and _STORY_END.match(text.strip()):
+            break
+        out.append(text)
+    while out and len(out[-1]) < _SHORT_LINE and not _SENTENCE_END.search(out[-1]):
+        out.pop()
+    return out
 
 
 # --- headline -----------------------------------------------------------------------------------
@@ -338,7 +389,13 @@ def generic_values(
             out["date_published"] = (date[0], date[1].isoformat())
     if "article_body" in wanted:
         ld_body = ld.get("articleBody") if ld else None
-        source, paragraphs = body_paragraphs(selector.root, response.url, ld_body if isinstance(ld_body, str) else None)
+        titles = [t for t in (ld.get("headline") if ld else None, *_first_title(selector), *_h1_texts(selector)[:2])
+                  if isinstance(t, str)]
+        names = meta.get("authors", (None, []))[1]
+        names = [names] if isinstance(names, str) else [n for n in names or [] if isinstance(n, str)]
+        source, paragraphs = body_paragraphs(
+            selector.root, response.url, ld_body if isinstance(ld_body, str) else None, titles, names
+        )
         if paragraphs:
             out["article_body"] = (source, paragraphs)
     return out
