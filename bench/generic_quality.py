@@ -10,7 +10,8 @@ Body metrics (both printed, per page then mean):
   also respects order - the measure public main-content benchmarks report (~0.96 for trafilatura);
 - ``pF1``: crawler.corpus.body_f1, paragraph LCS F1 (a paragraph counts only when exactly right).
 
-Timing: per page, the median over ``--repeat`` runs of (a) trafilatura alone on the HTML text
+Timing: CPU time of this process (``time.process_time``: the machine is shared, wall time is noisy);
+per page, the median over ``--repeat`` runs of (a) trafilatura alone on the HTML text
 (``trafilatura.extract``, which parses the page itself) and (b) the whole generic Article extraction
 from the HTML text (one lxml parse shared by metadata, trafilatura and cleaning).
 """
@@ -54,9 +55,9 @@ def fresh_response(page: corpus.CorpusPage, body: bytes) -> HtmlResponse:
 def timed(fn: Any, repeat: int) -> tuple[Any, float]:
     times, result = [], None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = time.process_time()
         result = fn()
-        times.append(time.perf_counter() - t)
+        times.append(time.process_time() - t)
     return result, statistics.median(times)
 
 

@@ -36,7 +36,7 @@ from scrapy.http import TextResponse
 from crawler import boilerplate, processors
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
-from crawler.metadata import json_ld_article, page_metadata
+from crawler.metadata import json_ld_article, meta_names, meta_values, page_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -280,7 +280,7 @@ def _h1_texts(selector: Selector) -> list[str]:
 
 
 def _meta_values(selector: Selector, name: str) -> list[str]:
-    return [v for v in selector.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content').getall() if v.strip()]
+    return meta_values(selector, name)
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -290,10 +290,6 @@ _DATE_META = (
     "publishdate", "publish-date", "publish_date", "dc.date.issued", "DC.date.issued", "dcterms.created",
     "dc.date", "DC.date", "parsely-pub-date", "sailthru.date", "date",
 )  # fmt: skip
-# Any other <meta> naming a publication time ("cXenseParse:publishtime", "article.published"...).
-_PUBLISH_META = etree.XPath(
-    "//meta[contains(translate(concat(@name, @property, @itemprop), 'PUBLISHED', 'published'), 'publish')]/@content"
-)
 
 
 def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None) -> tuple[str, datetime] | None:
@@ -311,7 +307,9 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
         raws += [("meta", v) for v in _meta_values(selector, name)]
     raws += [("meta", v) for v in selector.xpath('//*[@itemprop="datePublished"]/@datetime').getall()]
     raws += [("meta", v) for v in selector.xpath("//time/@datetime").getall()]
-    raws += [("meta", v) for v in _PUBLISH_META(selector.root)]
+    # Any other <meta> naming a publication time ("cXenseParse:publishtime", "article.published"...).
+    others = [n for n in meta_names(selector) if "publish" in n.casefold() and n not in _DATE_META]
+    raws += [("meta", v) for v in meta_values(selector, *others)]
     parsed: list[tuple[str, datetime, bool]] = []  # (source, datetime, has an offset)
     for source, raw in raws:
         if not isinstance(raw, str) or not raw.strip():
@@ -414,7 +412,12 @@ def extract_article(
 
     fetched = crawl_date(response)
     loader = (loader_class or GenericLoader)(
-        response=response, stats=stats, timezone=tz, crawl_date=fetched, boilerplate=rules or boilerplate.DEFAULT_RULES
+        response=response,
+        selector=response.selector,  # the one parse of the page, shared with metadata and trafilatura
+        stats=stats,
+        timezone=tz,
+        crawl_date=fetched,
+        boilerplate=rules or boilerplate.DEFAULT_RULES,
     )
     loader.add_value("url", response.url)
     extraction: dict[str, str] = {}

@@ -267,6 +267,7 @@ class NewsSpider(Spider):
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
         return self.loader_class(
             response=response,
+            selector=response.selector,  # the response's parsed tree, not a second parse
             stats=stats,
             timezone=self.timezone,
             crawl_date=crawl_date(response),
