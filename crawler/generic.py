@@ -20,6 +20,7 @@ spider and by ``scrapy reparse`` for hosts without a spider).
 from __future__ import annotations
 
 import html as html_lib
+import json
 import logging
 import re
 import unicodedata
@@ -170,7 +171,59 @@ def body_paragraphs(
     from_ld = article_body_paragraphs(root, article_body)
     if from_ld:
         return "jsonld", trim_story(from_ld, titles, authors)
-    return GENERIC, trim_story(trafilatura_paragraphs(root, url), titles, authors)
+    paragraphs = trafilatura_paragraphs(root, url)
+    if sum(len(p) for p in paragraphs) < _SHORT_BODY:
+        embedded = script_html_paragraphs(root)
+        if sum(len(p) for p in embedded) > sum(len(p) for p in paragraphs):
+            paragraphs = embedded
+    return GENERIC, trim_story(paragraphs, titles, authors)
+
+
+_SHORT_BODY = 300
+"""Below this many characters of main content, look for the story in the page's scripts."""
+# A JSON/JS string literal of some length inside an inline script.
+_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.){300,})"')
+_HTML_PARAGRAPH = re.compile(r"<p[\s>]|<br\s*/?>", re.I)
+_SCRIPTS = etree.XPath("//script[not(@src)]/text()")
+
+
+def script_html_paragraphs(root: Any) -> list[str]:
+    """Client-rendered pages: the longest HTML string in the inline scripts' data -> its paragraphs; [] if none.
+
+    Sites built with JavaScript frameworks ship the story as HTML inside a data blob
+    (``{"contentHtml": "\\u003cp\\u003e..."}``), sometimes JSON inside a JSON string, and
+    render it in the browser.
+    """
+    best: list[str] = []
+    best_len = 0
+    for script in _SCRIPTS(root):
+        if len(script) < 500:
+            continue
+        for value in _js_strings(script, depth=2):
+            if not value.lstrip().startswith("<") or len(_HTML_PARAGRAPH.findall(value)) < 2:
+                continue
+            paragraphs = processors.html_to_text(_CAPTIONS.sub("", value)) or []
+            paragraphs = [p for p in paragraphs if not _PLACEHOLDER.fullmatch(p)]
+            text_len = sum(len(p) for p in paragraphs)
+            if text_len > best_len:
+                best, best_len = paragraphs, text_len
+    return best
+
+
+_CAPTIONS = re.compile(r"<(figure|figcaption)\b.*?</\1>|<div class=\"caption\".*?</div>", re.S | re.I)
+_PLACEHOLDER = re.compile(r"\$\$\w+\$\$|\W*")  # "$$ARTICLEAD$$": where the site inserts an ad
+
+
+def _js_strings(text: str, depth: int) -> Iterable[str]:
+    """The long string literals of a script, decoded; and those inside them (JSON in a JSON string)."""
+    for m in _JS_STRING.finditer(text):
+        try:
+            value = json.loads(f'"{m.group(1)}"')
+        except ValueError:
+            continue
+        yield value
+        if depth > 1 and '"' in value:
+            yield from _js_strings(value, depth - 1)
 
 
 # The line that starts what follows a story: related links, comments, "more from" lists.
