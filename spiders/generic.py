@@ -21,6 +21,7 @@ from scrapy.http import Response, TextResponse
 from crawler.generic import GenericLoader, extract_article, looks_like_article
 from crawler.items import Article
 from crawler.news_spider import NewsSpider
+from crawler.runinfo import fail_run
 
 
 def url_list(value: str | None) -> list[str]:
@@ -52,12 +53,13 @@ class GenericSpider(NewsSpider):
         self.feed_urls = url_list(feeds)  # type: ignore[misc]
         self.sitemap_urls = url_list(sitemaps)  # type: ignore[misc]
         self.article_urls = url_list(urls)
-        if not (self.feed_urls or self.sitemap_urls or self.article_urls):
-            raise ValueError("generic spider: give -a feeds=..., -a sitemaps=... or -a urls=... (URLs or a file)")
 
     def start_requests_list(self) -> list[Request]:
         reqs = super().start_requests_list()
         reqs += [self.article_request(u) for u in self.article_urls]
+        if not reqs:
+            # Built without arguments it still parses pages (``scrapy reparse``'s fallback); a crawl needs some.
+            fail_run(self.crawler, "no_start_urls", "generic spider: give -a feeds=..., -a sitemaps=... or -a urls=...")
         return reqs
 
     def parse_article(self, response: Response) -> Iterator[Article]:

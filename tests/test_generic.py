@@ -131,8 +131,13 @@ def test_url_list_from_arguments_and_file(tmp_path: Path) -> None:
     listing.write_text("# saved links\nhttp://a.example/1\n\nhttp://b.example/2\n", "utf-8")
     assert url_list(str(listing)) == ["http://a.example/1", "http://b.example/2"]
     assert url_list(None) == []
-    with pytest.raises(ValueError):
-        GenericSpider()
+    assert GenericSpider().article_urls == []  # built bare by ``scrapy reparse``'s dispatcher
+
+
+def test_generic_spider_without_start_urls_fails_the_run() -> None:
+    proc = run_scrapy("crawl", "generic")
+    assert "Run failed (no_start_urls)" in proc.stderr
+    assert "'news/failed': ['no_start_urls']" in proc.stderr
 
 
 @pytest.fixture
