@@ -30,3 +30,8 @@ ADDONS = {"crawler.addon.StructuredExport": 0}
 # --- components -------------------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
+
+# --- archive, replay, re-parse (crawler/archive.py, crawler/replay.py, crawler/reparse.py) -----
+# Both components stay off until ARCHIVE_WARC_DIR / REPLAY_ARCHIVE is set (NotConfigured).
+EXTENSIONS = {"crawler.archive.WarcArchive": 500}
+DOWNLOADER_MIDDLEWARES = {"crawler.replay.ReplayMiddleware": 950}
