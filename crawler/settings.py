@@ -35,3 +35,8 @@ LOG_LEVEL = "INFO"
 # Both components stay off until ARCHIVE_WARC_DIR / REPLAY_ARCHIVE is set (NotConfigured).
 EXTENSIONS = {"crawler.archive.WarcArchive": 500}
 DOWNLOADER_MIDDLEWARES = {"crawler.replay.ReplayMiddleware": 950}
+
+# --- generic extraction (crawler/generic.py, spiders/generic.py) ------------------------------
+# `scrapy reparse`: pages of hosts that no site spider owns go to the generic extractor (the
+# generic spider's article callback). "" skips them instead (counted in news/reparse/no_spider).
+REPARSE_FALLBACK = "spiders.generic.GenericSpider"

@@ -183,3 +183,24 @@ def test_generic_spider_crawls_feeds_sitemaps_and_url_lists(site, tmp_path: Path
     assert bridge["spider"] == "generic"
     assert bridge["extraction"]["article_body"] == "generic"
     assert "'news/skipped/not_article': 1" in proc.stderr  # the sitemap's section page
+
+
+def test_reparse_sends_hosts_without_a_spider_to_the_generic_extractor(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "bridge.html").write_bytes((FIXTURES / "graph_article.html").read_bytes())
+    (pages / "manifest.tsv").write_text(f"bridge.html\t{GRAPH_URL}\t2024-05-14T08:00:00Z\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = run_scrapy("reparse", str(pages), "-O", f"{out}:jsonlines")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    [article] = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert article["spider"] == "generic"
+    assert article["headline"] == "Harbour bridge reopens after two-year repair"
+    assert article["extraction"]["article_body"] == "generic"
+    assert article["fetched_at"] == "2024-05-14T08:00:00+00:00"
+    assert "'news/reparse/fallback': 1" in proc.stderr
+
+    skipped = run_scrapy("reparse", str(pages), "-O", f"{out}:jsonlines", "-s", "REPARSE_FALLBACK=")
+    assert skipped.returncode == 0, skipped.stderr[-3000:]
+    assert out.read_text("utf-8") == ""
+    assert "'news/reparse/no_spider': 1" in skipped.stderr
