@@ -336,6 +336,36 @@ def _meta_values(selector: Selector, name: str) -> list[str]:
     return meta_values(selector, name)
 
 
+# --- authors ----------------------------------------------------------------------------------
+
+_BYLINE_XPATHS = (
+    "//body//*[@itemprop='author']//*[@itemprop='name']",
+    "//body//*[@itemprop='author']",
+    "//body//a[@rel='author']",
+)  # fmt: skip
+
+
+def _has_names(found: tuple[str, Any] | None) -> bool:
+    """Does a metadata author value hold a person's name (not only URLs such as ``article:author``)?"""
+    if not found:
+        return False
+    values = found[1] if isinstance(found[1], list) else [found[1]]
+    return any(processors.split_names(v) for v in values if isinstance(v, str))
+
+
+def byline_authors(selector: Selector) -> list[str]:
+    """The page's marked-up byline (``itemprop=author``, ``rel=author``): the first one's names; [] if none.
+
+    Only the first: later ones are usually bylines of related stories in side columns.
+    """
+    for xpath in _BYLINE_XPATHS:
+        for el in selector.xpath(xpath)[:1]:
+            text = el.attrib.get("content") or _norm(" ".join(el.xpath(".//text()").getall()))
+            if text and len(text) <= 120 and (names := processors.split_names(text)):
+                return names
+    return []
+
+
 # --- dates --------------------------------------------------------------------------------------
 
 _DATE_META = (
@@ -433,6 +463,8 @@ def generic_values(
         found = headline(selector, ld_headline if isinstance(ld_headline, str) else None)
         if found:
             out["headline"] = found
+    if "authors" in wanted and not _has_names(out.get("authors")) and (names := byline_authors(selector)):
+        out["authors"] = (GENERIC, names)
     if "date_published" in wanted:
         out.pop("date_published", None)
         date = published_date(selector, ld, tz)
