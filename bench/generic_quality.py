@@ -28,13 +28,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scrapy import Request  # noqa: E402
-from scrapy.http import HtmlResponse  # noqa: E402
+from scrapy import Request
+from scrapy.http import HtmlResponse
 
-from crawler import corpus  # noqa: E402
-from crawler.corpus_overrides import apply_overrides  # noqa: E402
-from crawler.generic import extract_article  # noqa: E402
-from crawler.news_spider import META_CRAWL_DATE  # noqa: E402
+from crawler import corpus
+from crawler.corpus_overrides import apply_overrides
+from crawler.generic import extract_article
+from crawler.news_spider import META_CRAWL_DATE
 
 
 def token_similarity(expected: list[str], got: list[str]) -> float:
@@ -82,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         body = gzip.decompress(page.path.read_bytes())
         exp_paras = expected.get("article_body_paragraphs", [])
         text = body.decode("utf-8")
-        traf_text, t_traf = timed(lambda: trafilatura.extract(text, url=page.url, include_comments=False), args.repeat)
-        article, t_gen = timed(lambda: extract_article(fresh_response(page, body)), args.repeat)
+        traf_text, t_traf = timed(lambda: trafilatura.extract(text, url=page.url, include_comments=False), args.repeat)  # noqa: B023
+        article, t_gen = timed(lambda: extract_article(fresh_response(page, body)), args.repeat)  # noqa: B023
         got = {k: getattr(article, k) for k in ("headline", "authors", "date_published", "article_body")}
         s = corpus.score(page, got, expected)
         traf_paras = (traf_text or "").split("\n")
@@ -168,7 +168,9 @@ def _summary(rows: list[dict[str, Any]], extractors: bool) -> None:
         for label, key in (("readability-lxml alone", "readab"), ("JSON-LD articleBody alone", "ld")):
             sims = [r[f"{key}_sim"] for r in rows]
             ms = _mean([r.get(f"t_{key}", 0.0) for r in rows]) * 1000
-            print(f"{label:28} {_mean(sims):15.3f} {_mean([r[f'{key}_pf1'] for r in rows]):13.3f} {min(sims):8.3f} {ms:8.1f}")
+            print(
+                f"{label:28} {_mean(sims):15.3f} {_mean([r[f'{key}_pf1'] for r in rows]):13.3f} {min(sims):8.3f} {ms:8.1f}"
+            )
         print(f"  (JSON-LD articleBody present on {int(sum(r['ld_has'] for r in rows))} of {n} pages)")
     wins = sum(r["sim"] > r["traf_sim"] + 1e-9 for r in rows)
     losses = sum(r["sim"] < r["traf_sim"] - 1e-9 for r in rows)

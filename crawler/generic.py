@@ -24,8 +24,8 @@ import json
 import logging
 import re
 import unicodedata
-from copy import deepcopy
 from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from datetime import datetime, timezone
 from typing import Any
 
@@ -183,7 +183,7 @@ _SHORT_BODY = 300
 """Below this many characters of main content, look for the story in the page's scripts."""
 # A JSON/JS string literal of some length inside an inline script.
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.){300,})"')
-_HTML_PARAGRAPH = re.compile(r"<p[\s>]|<br\s*/?>", re.I)
+_HTML_PARAGRAPH = re.compile(r"<p[\s>]|<br\s*/?>", re.IGNORECASE)
 _SCRIPTS = etree.XPath("//script[not(@src)]/text()")
 
 
@@ -210,7 +210,7 @@ def script_html_paragraphs(root: Any) -> list[str]:
     return best
 
 
-_CAPTIONS = re.compile(r"<(figure|figcaption)\b.*?</\1>|<div class=\"caption\".*?</div>", re.S | re.I)
+_CAPTIONS = re.compile(r"<(figure|figcaption)\b.*?</\1>|<div class=\"caption\".*?</div>", re.DOTALL | re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\$\$\w+\$\$|\W*")  # "$$ARTICLEAD$$": where the site inserts an ad
 
 
@@ -233,7 +233,7 @@ _STORY_END = re.compile(
     r"you (?:may|might) also (?:like|be interested in)|comments?(?: \(\d+\))?|\d+ comments?|"
     r"join (?:our commenting forum|the conversation|the discussion)|leave a comment|most (?:read|popular|viewed))"
     r"\s*:?$",
-    re.I,
+    re.IGNORECASE,
 )
 # Sentence-final punctuation in the scripts of our sites (Latin, CJK, Arabic, Devanagari...).
 _SENTENCE_END = re.compile(r"[.!?…。！？؟।\"'”’»)\]]\s*$")
@@ -302,7 +302,7 @@ def headline(selector: Selector, ld_headline: str | None) -> tuple[str, str] | N
         [(GENERIC, t) for t in _h1_texts(selector)],
     ]
     text_rank = {"meta": 0, "jsonld": 1, GENERIC: 2}
-    candidates: list[tuple[int, int, int, str, str]] = []  # (text rank, order, variant, key, source, text)
+    candidates: list[tuple[int, int, int, str, str, str]] = []  # (text rank, order, variant, key, source, text)
     votes: dict[str, set[int]] = {}
     order = 0
     for witness, texts in enumerate(witnesses):
@@ -312,7 +312,7 @@ def headline(selector: Selector, ld_headline: str | None) -> tuple[str, str] | N
                 if not k:
                     continue
                 votes.setdefault(k, set()).add(witness)
-                candidates.append((text_rank[source], order, -variant, k, source, v))  # type: ignore[arg-type]
+                candidates.append((text_rank[source], order, -variant, k, source, v))
                 order += 1
     if not candidates:
         return None
@@ -407,10 +407,10 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
     if has_offset:
         return source, first
     naive = first.replace(tzinfo=None)
-    for src, dt, aware in parsed[1:]:
-        if aware and dt.replace(tzinfo=None) == naive:
+    for src, dt, stated in parsed[1:]:
+        if stated and dt.replace(tzinfo=None) == naive:
             return src, dt
-    offsets = [dt.tzinfo for _, dt, aware in parsed if aware]
+    offsets = [dt.tzinfo for _, dt, stated in parsed if stated]
     offsets += _page_offsets(ld)
     zone = offsets[0] if offsets else processors.as_tzinfo(tz)
     if zone is None:
@@ -472,8 +472,11 @@ def generic_values(
             out["date_published"] = (date[0], date[1].isoformat())
     if "article_body" in wanted:
         ld_body = ld.get("articleBody") if ld else None
-        titles = [t for t in (ld.get("headline") if ld else None, *_first_title(selector), *_h1_texts(selector)[:2])
-                  if isinstance(t, str)]
+        titles = [
+            t
+            for t in (ld.get("headline") if ld else None, *_first_title(selector), *_h1_texts(selector)[:2])
+            if isinstance(t, str)
+        ]
         names = meta.get("authors", (None, []))[1]
         names = [names] if isinstance(names, str) else [n for n in names or [] if isinstance(n, str)]
         source, paragraphs = body_paragraphs(

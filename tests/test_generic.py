@@ -177,7 +177,10 @@ def test_generic_spider_crawls_feeds_sitemaps_and_url_lists(site, tmp_path: Path
     articles = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     by_headline = {a["headline"]: a for a in articles}
     # The bridge story is in the feed and in the URL file: exported once (dedupe pipeline).
-    assert sorted(by_headline) == ["Harbour bridge reopens after two-year repair", "Stadtbibliothek verlängert Öffnungszeiten"]
+    assert sorted(by_headline) == [
+        "Harbour bridge reopens after two-year repair",
+        "Stadtbibliothek verlängert Öffnungszeiten",
+    ]
     assert len(articles) == 2
     bridge = by_headline["Harbour bridge reopens after two-year repair"]
     assert bridge["spider"] == "generic"
