@@ -6,11 +6,13 @@ tree it is given) and our cleaning (:func:`crawler.processors.split_body` via th
 
 - metadata: JSON-LD (``NewsArticle`` & co., ``@graph``, lists), OpenGraph, ``article:*``, Dublin
   Core, ``<time datetime>``, ``rel=canonical``, ``<html lang>``;
-- headline: the page's ``<h1>`` when it agrees with the metadata title, else the metadata title
-  without its "| Site" suffix;
+- headline: the text JSON-LD ``headline``, the page title (without its "| Site" tail) and the
+  ``<h1>`` agree on (:func:`headline`); publication time with the offset the page states
+  (:func:`published_date`); authors from metadata, else the marked-up byline;
 - body: trafilatura's main content; where the page publishes JSON-LD ``articleBody``, the page's
   text blocks that the ``articleBody`` contains (it is the publisher's own statement of the story,
-  but usually without paragraph breaks), when they cover it.
+  but usually without paragraph breaks), when they cover it and it is not a teaser; for
+  client-rendered pages, the story's HTML in the inline script data; then :func:`trim_story`.
 
 Entry points: :func:`generic_values` (raw values with provenance, used by site spiders for the
 fields their selectors miss) and :func:`extract_article` (a whole Article, used by the ``generic``
@@ -155,9 +157,25 @@ def article_body_paragraphs(root: Any, article_body: str | None) -> list[str] | 
         seen.add(k)
         covered += len(k)
         paragraphs.append(t)
-    if covered < _LD_COVERAGE * len(ref):
+    if covered < _LD_COVERAGE * len(ref) or _story_goes_on(chosen[-1], ref):
         return None
     return paragraphs
+
+
+def _story_goes_on(last: Any, ref: str) -> bool:
+    """After the last block articleBody contains, do more long paragraphs follow in the same container?
+
+    Paywalled sites cut articleBody to a teaser: the page (or its trafilatura extract) has the rest.
+    """
+    more = 0
+    for sibling in last.itersiblings():
+        if isinstance(sibling.tag, str) and sibling.tag == "p":
+            k = _key(_block_text(sibling))
+            if len(k) >= 80 and k not in ref:
+                more += 1
+                if more >= 2:
+                    return True
+    return False
 
 
 def body_paragraphs(

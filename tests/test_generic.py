@@ -207,3 +207,21 @@ def test_reparse_sends_hosts_without_a_spider_to_the_generic_extractor(tmp_path:
     assert skipped.returncode == 0, skipped.stderr[-3000:]
     assert out.read_text("utf-8") == ""
     assert "'news/reparse/no_spider': 1" in skipped.stderr
+
+
+def test_teaser_article_body_gives_way_to_the_whole_story() -> None:
+    """A paywalled site's articleBody holds the first paragraphs only: the page's full story wins."""
+    paragraphs = [
+        f"Paragraph {n} of the council budget story explains, in some detail, what changes for the "
+        f"schools, the buses and the libraries of the town in the coming year, item {n}."
+        for n in range(1, 7)
+    ]
+    teaser = " ".join(paragraphs[:3])
+    page = f"""<html lang="en"><head><script type="application/ld+json">
+    {json.dumps({"@type": "NewsArticle", "headline": "Budget agreed", "articleBody": teaser})}
+    </script></head><body><h1>Budget agreed</h1><article>{"".join(f"<p>{p}</p>" for p in paragraphs)}</article>
+    </body></html>"""
+    response = HtmlResponse("https://town.example/budget", body=page.encode(), encoding="utf-8")
+    source, value = generic_values(response, ["article_body"])["article_body"]
+    assert source == "generic"
+    assert value == paragraphs
