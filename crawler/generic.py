@@ -310,27 +310,29 @@ def headline(selector: Selector, ld_headline: str | None) -> tuple[str, str] | N
     Three independent witnesses: JSON-LD ``headline``; the page's title (``og:title``, else
     ``twitter:title``, else ``<title>``: usually one CMS field, so one vote), also without its
     "| Site" tail; the ``<h1>`` elements. The text (compared without case and punctuation) that
-    most witnesses give wins, ties going to JSON-LD, then the titles. Of the winning texts, the
-    ``og:title`` spelling is used first (plain text; JSON-LD often carries HTML entities and quotes).
+    most witnesses give wins, ties going to JSON-LD, then the titles. Of the winning spellings, the
+    plainest (shortest: no decorative quotes) is used, ``og:title``'s first among equals.
     """
     site_names = _meta_values(selector, "og:site_name") + _meta_values(selector, "application-name")
-    witnesses: list[list[tuple[str, str]]] = [  # (source, text), in text-preference order
+    witnesses: list[list[tuple[str, str]]] = [  # (source, text), in tie-break order
         [("jsonld", ld_headline)] if ld_headline else [],
         [("meta", t) for t in _first_title(selector)],
         [(GENERIC, t) for t in _h1_texts(selector)],
     ]
     text_rank = {"meta": 0, "jsonld": 1, GENERIC: 2}
-    candidates: list[tuple[int, int, int, str, str, str]] = []  # (text rank, order, variant, key, source, text)
+    # (length, text rank, order, key, source, text): equal keys differ only in punctuation and spacing,
+    # so the shortest spelling is the plainest one (no decorative quotes, no doubled spaces).
+    candidates: list[tuple[int, int, int, str, str, str]] = []
     votes: dict[str, set[int]] = {}
     order = 0
     for witness, texts in enumerate(witnesses):
         for source, text in texts:
-            for variant, v in enumerate(_title_variants(text, site_names)):
+            for v in _title_variants(text, site_names):
                 k = _key(v)
                 if not k:
                     continue
                 votes.setdefault(k, set()).add(witness)
-                candidates.append((text_rank[source], order, -variant, k, source, v))
+                candidates.append((len(v), text_rank[source], order, k, source, v))
                 order += 1
     if not candidates:
         return None
