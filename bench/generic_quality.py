@@ -182,7 +182,8 @@ def _summary(rows: list[dict[str, Any]], extractors: bool) -> None:
     ratios = [r["t_gen"] / r["t_traf"] for r in rows if r["t_traf"]]
     print(
         f"time per page: generic {gen_ms:.1f} ms, trafilatura alone {traf_ms:.1f} ms, "
-        f"ratio of means {gen_ms / traf_ms:.2f}x, median per-page ratio {statistics.median(ratios):.2f}x"
+        f"ratio of means {gen_ms / traf_ms:.2f}x, median per-page ratio {statistics.median(ratios):.2f}x, "
+        f"pages over 1.3x: {sum(r > 1.3 for r in ratios)} of {len(ratios)} (max {max(ratios):.2f}x)"
     )
     sources: dict[str, int] = {}
     for r in rows:

@@ -26,6 +26,7 @@ import json
 import logging
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
 from datetime import datetime, timezone
@@ -89,8 +90,25 @@ def _block_text(el: Any) -> str:
 # --- body -------------------------------------------------------------------------------------
 
 
+_MAIN_CONTENT: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
+"""trafilatura's paragraphs per parsed page: the generic spider asks twice (is it an article? its body)."""
+
+
 def trafilatura_paragraphs(root: Any, url: str | None = None) -> list[str]:
     """lxml tree of a page -> the main content's paragraphs (and sub-headings) via trafilatura; [] if none."""
+    try:
+        return list(_MAIN_CONTENT[root])
+    except (KeyError, TypeError):
+        pass
+    paragraphs = _trafilatura_paragraphs(root, url)
+    try:
+        _MAIN_CONTENT[root] = paragraphs
+    except TypeError:
+        pass
+    return list(paragraphs)
+
+
+def _trafilatura_paragraphs(root: Any, url: str | None) -> list[str]:
     from trafilatura import bare_extraction
 
     # Our tree comes from the response's selector, which keeps comments; React pages write text as
