@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -121,13 +122,41 @@ def _url(value: Any) -> str | None:
     return None
 
 
+_META_INDEX: weakref.WeakKeyDictionary[Any, dict[str, list[str]]] = weakref.WeakKeyDictionary()
+
+
+def _meta_index(selector: Selector) -> dict[str, list[str]]:
+    """``<meta content>`` values by their ``property``/``name``/``itemprop``, page order; one pass per parsed page."""
+    root = selector.root
+    try:
+        return _META_INDEX[root]
+    except (KeyError, TypeError):
+        pass
+    index: dict[str, list[str]] = {}
+    for el in root.xpath("//meta[@content]") if hasattr(root, "xpath") else []:
+        content = el.get("content")
+        for key in {el.get("property"), el.get("name"), el.get("itemprop")} - {None}:
+            index.setdefault(key, []).append(content)
+    try:
+        _META_INDEX[root] = index
+    except TypeError:
+        pass
+    return index
+
+
 def _meta(selector: Selector, *names: str) -> list[str]:
-    out: list[str] = []
-    for name in names:
-        out += selector.xpath(
-            f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content'
-        ).getall()
-    return [v for v in out if v.strip()]
+    index = _meta_index(selector)
+    return [v for name in names for v in index.get(name, []) if v.strip()]
+
+
+def meta_values(selector: Selector, *names: str) -> list[str]:
+    """Non-empty ``<meta content>`` of the given property/name/itemprop names, in the order of the names."""
+    return _meta(selector, *names)
+
+
+def meta_names(selector: Selector) -> list[str]:
+    """Every ``property``/``name``/``itemprop`` that a ``<meta content>`` of the page uses."""
+    return list(_meta_index(selector))
 
 
 def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:

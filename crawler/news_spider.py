@@ -71,6 +71,8 @@ class NewsSpider(Spider):
         "in_language", "publisher", "main_image", "canonical_url",
     )  # fmt: skip
     """Fields filled from JSON-LD / <meta> when the site selectors find nothing."""
+    generic_fields: ClassVar[tuple[str, ...]] = ("headline", "article_body", "date_published", "authors")
+    """Fields taken from the generic extractor (crawler/generic.py) when selectors and metadata miss them."""
     boilerplate_rules: ClassVar[boilerplate.Rules] = boilerplate.DEFAULT_RULES
     timezone: ClassVar[str | None] = None
     """The site's zone for times written without an offset (``"+04:00"``, ``"Europe/Berlin"``)."""
@@ -301,6 +303,7 @@ class NewsSpider(Spider):
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
         return self.loader_class(
             response=response,
+            selector=response.selector,  # the response's parsed tree, not a second parse
             stats=stats,
             timezone=self.timezone,
             crawl_date=crawl_date(response),
@@ -330,6 +333,7 @@ class NewsSpider(Spider):
                 loader.add_value(field, value)
                 if loader.get_collected_values(field):
                     extraction[field] = source
+        self.fill_generic(response, loader, extraction)
         if not loader.get_collected_values("in_language") and self.language:
             loader.add_value("in_language", self.language)
         loader.add_value("spider", self.name)
@@ -341,3 +345,32 @@ class NewsSpider(Spider):
         item.extraction = {k: v for k, v in extraction.items() if getattr(item, k, None) not in (None, "", [])}
         return item
 
+    generic_min_body_chars: ClassVar[int] = 150
+    """A generic body shorter than this (in characters) is not taken as the story."""
+
+    def fill_generic(self, response: TextResponse, loader: ArticleLoader, extraction: dict[str, str]) -> None:
+        """Fields of ``generic_fields`` still empty -> the generic extractor's values, marked "generic".
+
+        A redesign that breaks a selector degrades the field to generic quality instead of to an
+        empty record; stats ``news/fallback/<field>`` count it.
+        """
+        missing = [f for f in self.generic_fields if not loader.get_collected_values(f)]
+        if not missing:
+            return
+        from crawler.generic import generic_values
+
+        stats = self.crawler.stats if getattr(self, "crawler", None) else None
+        for field, (_source, value) in generic_values(response, missing).items():
+            if field == "article_body" and sum(map(len, value if isinstance(value, list) else [value])) < (
+                self.generic_min_body_chars
+            ):
+                # A page whose story block is empty (JavaScript fills it) leaves only menus and
+                # sidebars ("Latest ... Politics") for the generic extractor: that is no story.
+                if stats:
+                    stats.inc_value("news/fallback/rejected/article_body")
+                continue
+            loader.add_value(field, value)
+            if loader.get_collected_values(field):
+                extraction[field] = "generic"
+                if stats:
+                    stats.inc_value(f"news/fallback/{field}")

@@ -81,6 +81,8 @@ class TrendSpider(NewsSpider):
     template_labels: ClassVar[tuple[str, ...]] = ("Materials", "Materiallar", "Материалы")
     # Authors and publisher come from the story's lead ("By X - Trend:"), not from <meta name=author>.
     metadata_fields = tuple(f for f in NewsSpider.metadata_fields if f not in ("authors", "publisher"))
+    # ...so the generic extractor, which would name the agency itself, never supplies them either.
+    generic_fields = tuple(f for f in NewsSpider.generic_fields if f != "authors")
     publisher_name: ClassVar[str] = "Trend"
 
     # field -> rules: metadata first, then visible markup (see the seed README's markup facts).

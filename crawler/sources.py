@@ -1,0 +1,414 @@
+"""Stored pages for a re-parse: WARC files, Scrapy HTTP cache directories, and directories of HTML files.
+
+Every reader yields :class:`StoredPage` objects (one fetched HTTP response each) and reports what it
+could not read through a :class:`SkipCounter` (stats ``news/reparse/skipped/<reason>`` and
+``news/reparse/errors/<kind>``, plus one log line per problem), so a damaged input never stops a run.
+
+Sources (``open_source(path)`` picks the reader):
+
+- ``*.warc`` / ``*.warc.gz`` (also CC-NEWS: request, response, metadata records; chunked or
+  gzip/deflate/br-encoded payloads). Only ``response`` records are pages; the rest are counted.
+  A broken record is skipped by resynchronising on the next gzip member / ``WARC/`` header.
+- A Scrapy HTTP cache directory (``.scrapy/httpcache`` or one spider's folder in it): the
+  ``FilesystemCacheStorage`` layout (``<fp[:2]>/<fp>/pickled_meta`` + ``response_*``, gzipped or
+  not) and ``DbmCacheStorage`` files (``<spider>.db``).
+- A directory of ``.html`` / ``.html.gz`` files with a ``manifest.tsv`` naming their URLs (see
+  :func:`read_html_dir`).
+- A directory of WARC files (every ``*.warc``/``*.warc.gz`` under it, in name order).
+"""
+
+from __future__ import annotations
+
+import dbm
+import gzip
+import logging
+import pickle
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_NAME = "manifest.tsv"
+WARC_SUFFIXES = (".warc", ".warc.gz")
+HOP_BY_HOP = (b"transfer-encoding", b"content-encoding", b"content-length")
+"""Headers describing the stored bytes, not the page: dropped once the payload is decoded."""
+
+
+@dataclass
+class StoredPage:
+    """One stored HTTP response: final URL, status, headers (decoded payload), body, fetch time."""
+
+    url: str
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    date: datetime | None = None
+    origin: str = ""
+    """Where it was read from (file and offset/key), for log lines."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class SkipCounter:
+    """Counts (stats) and logs everything a reader or the re-parse skips; logs each reason up to ``log_limit`` times."""
+
+    def __init__(self, stats: Any = None, log_limit: int = 20) -> None:
+        self.stats = stats
+        self.log_limit = log_limit
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, key: str, origin: str, detail: str = "", level: int = logging.WARNING) -> None:
+        """Count ``news/reparse/<key>`` and log it with where it happened."""
+        n = self.counts[key] = self.counts.get(key, 0) + 1
+        if self.stats is not None:
+            self.stats.inc_value(f"news/reparse/{key}")
+        if n <= self.log_limit:
+            logger.log(level, "Re-parse %s: %s%s", key, origin, f" ({detail})" if detail else "")
+            if n == self.log_limit:
+                logger.log(level, "Re-parse %s: further cases only counted", key)
+
+
+Skip = Callable[..., None]
+
+
+def _noop_skip(key: str, origin: str, detail: str = "", level: int = logging.WARNING) -> None:
+    pass
+
+
+# --- payload decoding ---------------------------------------------------------------------------
+
+
+def _decode_content(encoding: bytes, body: bytes, max_size: int) -> bytes:
+    """Undo one Content-Encoding (gzip, x-gzip, deflate, br, identity); raises ValueError when it fails."""
+    enc = encoding.strip().lower()
+    if enc in (b"", b"identity"):
+        return body
+    if enc in (b"gzip", b"x-gzip"):
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif enc == b"deflate":
+        # Servers send either zlib-wrapped or raw deflate under this name.
+        d = zlib.decompressobj(zlib.MAX_WBITS if body[:1] == b"\x78" else -zlib.MAX_WBITS)
+    elif enc == b"br":
+        import brotli
+
+        try:
+            out = brotli.decompress(body)
+        except brotli.error as exc:
+            raise ValueError(f"bad br payload: {exc}") from exc
+        if max_size and len(out) > max_size:
+            raise OverflowError(len(out))
+        return bytes(out)
+    else:
+        raise ValueError(f"unknown Content-Encoding {encoding!r}")
+    try:
+        out = d.decompress(body, max_size + 1 if max_size else 0)
+    except zlib.error as exc:
+        raise ValueError(f"bad {enc.decode()} payload: {exc}") from exc
+    if max_size and len(out) > max_size:
+        raise OverflowError(len(out))
+    if not d.eof:
+        raise ValueError(f"truncated {enc.decode()} payload")
+    return out
+
+
+def decode_payload(headers: list[tuple[bytes, bytes]], body: bytes, max_size: int = 0) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """Raw stored (headers, body) -> (headers without encoding headers, decoded body).
+
+    Undoes ``Content-Encoding`` (last applied first). Raises ValueError (undecodable) or
+    OverflowError (larger than ``max_size``).
+    """
+    encodings = [v for k, v in headers if k.lower() == b"content-encoding"]
+    for value in reversed(encodings):
+        for enc in reversed(value.split(b",")):
+            body = _decode_content(enc, body, max_size)
+    return [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP], body
+
+
+def _to_bytes(value: Any) -> bytes:
+    return value if isinstance(value, bytes) else str(value).encode("latin-1", "replace")
+
+
+# --- WARC ---------------------------------------------------------------------------------------
+
+
+def _resync(fh: BinaryIO, start: int, gzipped: bool) -> int | None:
+    """Offset of the next record start after ``start`` (gzip member or ``WARC/`` line), or None at EOF."""
+    magic = b"\x1f\x8b\x08" if gzipped else b"\nWARC/1."
+    fh.seek(start)
+    tail = b""
+    pos = start
+    while True:
+        chunk = fh.read(1 << 20)
+        if not chunk:
+            return None
+        buf = tail + chunk
+        i = buf.find(magic, 1 if pos == start else 0)
+        if i >= 0:
+            found = pos - len(tail) + i
+            return found if gzipped else found + 1
+        tail = buf[-len(magic) :]
+        pos += len(chunk)
+
+
+def parse_warc_date(value: str | None) -> datetime | None:
+    """``WARC-Date`` (``2024-05-01T10:00:00Z``, WARC/1.1 may add fractions of a second) -> aware datetime, or None."""
+    if not value:
+        return None
+    try:
+        text = value.strip()
+        # Some writers emit both an offset and a Z ("...+00:00Z"): the Z is redundant then.
+        text = text[:-1] if text.endswith("Z") and ("+" in text[10:] or text[10:].count("-")) else text
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
+    """A ``.warc`` / ``.warc.gz`` file -> its response records as pages; other records counted and skipped."""
+    with open(path, "rb") as fh:
+        gzipped = fh.read(2) == b"\x1f\x8b"
+        offset = 0
+        while offset is not None:
+            fh.seek(offset)
+            iterator = ArchiveIterator(fh, arc2warc=True)
+            try:
+                for record in iterator:
+                    origin = f"{path.name}@{iterator.offset}"
+                    page = _warc_page(record, origin, skip, max_size)
+                    if page is not None:
+                        yield page
+                offset = None
+            except (Exception, EOFError) as exc:  # warcio raises zlib, EOF, ArchiveLoadFailed, ValueError...
+                # iterator.offset is the end of the last good record: the broken one starts there.
+                bad_at = max(iterator.offset, offset)
+                kind = "errors/truncated" if _is_truncation(exc) else "errors/broken_record"
+                skip(kind, f"{path.name}@{bad_at}", f"{type(exc).__name__}: {exc}"[:300])
+                offset = _resync(fh, bad_at, gzipped)
+
+
+def _is_truncation(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, EOFError) or "truncat" in text or "end-of-stream" in text or "incomplete" in text
+
+
+def _warc_page(record: Any, origin: str, skip: Skip, max_size: int) -> StoredPage | None:
+    """One WARC record -> a page (response records with an HTTP status line), else None (counted)."""
+    rec_type = record.rec_type
+    if rec_type != "response":
+        skip(f"records/{rec_type}", origin, level=logging.DEBUG)
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    http = record.http_headers
+    if http is None or not url.lower().startswith(("http://", "https://")):
+        skip("skipped/not_http", origin, url, level=logging.DEBUG)
+        return None
+    try:
+        status = int(http.get_statuscode() or 0)
+    except ValueError:
+        status = 0
+    headers = [(_to_bytes(k), _to_bytes(v)) for k, v in http.headers]
+    # warcio undoes the chunking; Content-Encoding is undone here, strictly, so that a truncated
+    # gzip payload is a counted skip rather than half a page. One byte past the limit spots huge pages.
+    stream = record.raw_stream
+    if (http.get_header("Transfer-Encoding") or "").lower() == "chunked":
+        stream = ChunkedDataReader(stream)
+    try:
+        raw = stream.read(max_size + 1) if max_size else stream.read()
+        if max_size and len(raw) > max_size:
+            raise OverflowError(len(raw))
+        if getattr(record.raw_stream, "limit", 0) > 0:
+            # The file ended before the record's Content-Length: a truncated (cut) archive.
+            skip("errors/truncated", origin, f"{url}: record cut short")
+            return None
+        headers, body = decode_payload(headers, raw, max_size)
+    except OverflowError:
+        skip("skipped/too_large", origin, f"{url}: more than {max_size} bytes")
+        return None
+    except (zlib.error, OSError, ValueError, EOFError) as exc:
+        skip("skipped/bad_payload", origin, f"{url}: {exc}")
+        return None
+    headers = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
+    date = parse_warc_date(record.rec_headers.get_header("WARC-Date"))
+    return StoredPage(url, status, headers, body, date, origin)
+
+
+# --- Scrapy HTTP cache ---------------------------------------------------------------------------
+
+
+def _read_maybe_gz(path: Path) -> bytes:
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        # HTTPCACHE_GZIP=True gzips every file of the entry.
+        data = gzip.decompress(data)
+    return data
+
+
+def _parse_header_block(raw: bytes) -> list[tuple[bytes, bytes]]:
+    """``Name: value`` lines (Scrapy's ``headers_dict_to_raw``) -> pairs."""
+    out = []
+    for line in raw.splitlines():
+        if b":" in line:
+            k, v = line.split(b":", 1)
+            out.append((k.strip(), v.strip()))
+    return out
+
+
+def read_fs_cache_entry(entry: Path, skip: Skip = _noop_skip, max_size: int = 0) -> StoredPage | None:
+    """One FilesystemCacheStorage entry directory -> a page, or None (counted)."""
+    origin = f"{entry.parent.parent.name}/{entry.name}"
+    try:
+        meta = pickle.loads(_read_maybe_gz(entry / "pickled_meta"))  # noqa: S301 - Scrapy's own cache format
+        headers = _parse_header_block(_read_maybe_gz(entry / "response_headers"))
+        body = _read_maybe_gz(entry / "response_body")
+        headers, body = decode_payload(headers, body, max_size)
+    except OverflowError:
+        skip("skipped/too_large", origin)
+        return None
+    except (OSError, EOFError, ValueError, pickle.UnpicklingError, KeyError, zlib.error) as exc:
+        skip("errors/bad_cache_entry", origin, f"{type(exc).__name__}: {exc}")
+        return None
+    url = meta.get("response_url") or meta.get("url") or ""
+    ts = meta.get("timestamp")
+    date = datetime.fromtimestamp(ts, timezone.utc) if isinstance(ts, (int, float)) else None
+    return StoredPage(url, int(meta.get("status", 200)), headers, body, date, origin)
+
+
+def read_dbm_cache(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
+    """A DbmCacheStorage database (``<spider>.db``) -> its pages."""
+    try:
+        db = dbm.open(str(path), "r")
+    except Exception as exc:  # dbm.error is a tuple of backend errors
+        skip("errors/bad_cache_db", path.name, str(exc))
+        return
+    with db:
+        for key in sorted(k for k in db.keys() if k.endswith(b"_data")):
+            origin = f"{path.name}:{key[:-5].decode(errors='replace')}"
+            try:
+                data = pickle.loads(db[key])  # noqa: S301 - Scrapy's own cache format
+                raw_headers = data["headers"]
+                headers = [(_to_bytes(k), _to_bytes(v)) for k, vs in raw_headers.items() for v in (vs if isinstance(vs, list) else [vs])]
+                headers, body = decode_payload(headers, data["body"], max_size)
+                ts = db.get(key[:-5] + b"_time")
+                date = datetime.fromtimestamp(float(ts), timezone.utc) if ts else None
+            except OverflowError:
+                skip("skipped/too_large", origin)
+                continue
+            except Exception as exc:  # a damaged entry: pickle, KeyError, ValueError...
+                skip("errors/bad_cache_entry", origin, f"{type(exc).__name__}: {exc}")
+                continue
+            yield StoredPage(data["url"], int(data["status"]), headers, body, date, origin)
+
+
+def _dbm_files(root: Path) -> list[Path]:
+    """DBM cache databases under ``root``: ``x.db`` (gdbm/ndbm) or ``x.db.dat`` (dbm.dumb) -> ``x.db``."""
+    found = set()
+    for p in root.rglob("*.db*"):
+        base = p.with_suffix("") if p.suffix in (".dat", ".dir", ".bak", ".pag") else p
+        if base.name.endswith(".db") and dbm.whichdb(str(base)):
+            found.add(base)
+    return sorted(found)
+
+
+def read_cache_dir(root: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
+    """A Scrapy HTTP cache directory (filesystem and/or DBM storage) -> its pages, entries in path order."""
+    for meta in sorted(root.rglob("pickled_meta")):
+        page = read_fs_cache_entry(meta.parent, skip, max_size)
+        if page is not None:
+            yield page
+    for db in _dbm_files(root):
+        yield from read_dbm_cache(db, skip, max_size)
+
+
+# --- directory of HTML files ----------------------------------------------------------------------
+
+
+def parse_manifest(path: Path) -> list[tuple[str, str, datetime | None]]:
+    """``manifest.tsv`` -> [(file, url, fetched)].
+
+    Format: UTF-8 text, one page per line, tab-separated ``FILE<TAB>URL[<TAB>FETCHED]``; FILE is
+    relative to the manifest's directory (``.html`` or ``.html.gz``), FETCHED an optional ISO 8601
+    time (UTC when it has no offset) used as the page's crawl date. Blank lines and lines starting
+    with ``#`` are ignored.
+    """
+    rows = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.rstrip("\r\n").split("\t")
+        if len(parts) < 2 or not parts[1].strip():
+            raise ValueError(f"{path.name} line {n}: expected FILE<TAB>URL[<TAB>FETCHED]")
+        fetched = None
+        if len(parts) > 2 and parts[2].strip():
+            fetched = datetime.fromisoformat(parts[2].strip().replace("Z", "+00:00"))
+            if fetched.tzinfo is None:
+                fetched = fetched.replace(tzinfo=timezone.utc)
+        rows.append((parts[0].strip(), parts[1].strip(), fetched))
+    return rows
+
+
+def read_html_dir(root: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
+    """A directory with ``manifest.tsv`` and ``.html``/``.html.gz`` files -> pages (files not listed are counted)."""
+    rows = parse_manifest(root / MANIFEST_NAME)
+    listed = set()
+    for name, url, fetched in rows:
+        listed.add(name)
+        path = root / name
+        try:
+            body = path.read_bytes()
+            if name.endswith(".gz"):
+                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                body = d.decompress(body, max_size + 1 if max_size else 0)
+                if not d.eof and not (max_size and len(body) > max_size):
+                    raise ValueError("truncated gzip file")
+        except (OSError, ValueError, zlib.error) as exc:
+            skip("errors/bad_file", name, f"{type(exc).__name__}: {exc}")
+            continue
+        if max_size and len(body) > max_size:
+            skip("skipped/too_large", name, f"{url}: more than {max_size} bytes")
+            continue
+        yield StoredPage(url, 200, [(b"Content-Type", b"text/html")], body, fetched, name)
+    for path in sorted(root.rglob("*.htm*")):
+        rel = path.relative_to(root).as_posix()
+        if rel not in listed and rel.endswith((".html", ".html.gz", ".htm")):
+            skip("skipped/not_in_manifest", rel, level=logging.INFO)
+
+
+# --- dispatch on the kind of source ---------------------------------------------------------------
+
+
+def source_kind(path: Path) -> str:
+    """``warc`` | ``warc_dir`` | ``html_dir`` | ``cache_dir``; raises ValueError for anything else."""
+    if path.is_file():
+        if path.name.endswith(WARC_SUFFIXES) or path.name.endswith(".warc.gz.open"):
+            return "warc"
+        raise ValueError(f"{path}: not a .warc/.warc.gz file or a directory")
+    if not path.is_dir():
+        raise ValueError(f"{path}: no such file or directory")
+    if (path / MANIFEST_NAME).is_file():
+        return "html_dir"
+    if next(path.rglob("pickled_meta"), None) is not None or _dbm_files(path):
+        return "cache_dir"
+    if any(p.name.endswith(WARC_SUFFIXES) for p in path.rglob("*.warc*")):
+        return "warc_dir"
+    raise ValueError(f"{path}: no WARC files, {MANIFEST_NAME} or Scrapy HTTP cache found")
+
+
+def read_source(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
+    """Any supported source (see the module docstring) -> its pages."""
+    kind = source_kind(path)
+    if kind == "warc":
+        yield from read_warc(path, skip, max_size)
+    elif kind == "warc_dir":
+        for p in sorted(q for q in path.rglob("*.warc*") if q.name.endswith(WARC_SUFFIXES)):
+            yield from read_warc(p, skip, max_size)
+    elif kind == "html_dir":
+        yield from read_html_dir(path, skip, max_size)
+    else:
+        yield from read_cache_dir(path, skip, max_size)
