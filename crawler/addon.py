@@ -13,3 +13,15 @@ class StructuredExport:
             "ITEM_PIPELINES", "pipelines.validate.ValidatePipeline", 100
         )
         settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.dedupe.DedupePipeline", 200)
+        enable_incremental_and_health(settings)
+
+
+def enable_incremental_and_health(settings: BaseSettings) -> None:
+    """Seen-store (``STATE_*``, off with ``STATE_ENABLED=False``) and site health (``HEALTH_*``) for every crawl."""
+    # 50: before robots.txt and retries, so a known page costs no request at all.
+    settings.setdefault_in_component_priority_dict(
+        "DOWNLOADER_MIDDLEWARES", "crawler.incremental.IncrementalMiddleware", 50
+    )
+    # After validation and de-duplication, before any exporter.
+    settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.incremental.IncrementalPipeline", 300)
+    settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.health.HealthExtension", 500)
