@@ -205,12 +205,65 @@ def parse_editor(value: Any) -> str | None:
     return m.group("name") if m else None
 
 
-_LEAD = re.compile(
-    rf"^(?P<dateline>[^\W\d_][^\n:.;]{{0,60}}?,\s*(?:[^\W\d_][^\n:.;,]{{0,40}},\s*)?(?:{_MONTH_RE})\.?\s+\d{{1,2}}"
-    r"|[^\W\d_][^\W\d_ .-]{1,30})\s*[.,]\s*"
-    r"(?P<byline>(?:by\s+[^:]{1,120}?\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w .&-]{1,30}?)):\s*",
+# Datelines that open a story: "BAKU, Azerbaijan, June 18", "Bakı, 15 noyabr", "Баку, 15 ноября".
+_PLACE = r"[^\W\d_][^\n:.;,()]{0,40}?"
+_FULL_DATELINE = (
+    rf"{_PLACE},\s*(?:{_PLACE},\s*)?(?:(?:{_MONTH_RE})\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?)(?![\w])"
+)
+# A single place word is a dateline only when the agency follows: "Bakı. Trend:", "Москва. Trend:".
+_PLACE_WORD = r"[^\W\d_][^\W\d_-]{1,30}"
+_LEAD_DATELINE = re.compile(
+    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$)|(?P<place>{_PLACE_WORD})\s*[.,]\s*)", re.I
+)
+# After the dateline: "By A and B - Trend:", "Trend:", "By A - Trend News Agency:".
+_LEAD_BYLINE = re.compile(
+    r"^(?:(?P<by>by|от|автор)\s+(?P<names>[^:\n]{1,120}?)\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*:\s*",
     re.I,
 )
+
+
+@dataclass(frozen=True)
+class Lead:
+    """What the opening line of a story says before the story: dateline, writers, agency; and the rest."""
+
+    dateline: str | None
+    byline: Byline | None
+    publisher: str | None
+    rest: str
+
+
+def _agency_like(value: str) -> bool:
+    words = value.split()
+    return 0 < len(words) <= 4 and all(w[0].isupper() or w[0].isdigit() for w in words)
+
+
+def parse_lead(value: Any) -> Lead | None:
+    """``BAKU, Azerbaijan, June 18. By A - Trend: text`` -> Lead(dateline, byline, "Trend", "text").
+
+    Also ``Bakı. Trend: text``, ``BAKU, Azerbaijan, November 24. Text`` (dateline only) and a bare
+    dateline line. None when the text does not open with a dateline (a place word alone needs the
+    agency after it).
+    """
+    text = clean_text(value)
+    if not text:
+        return None
+    m = _LEAD_DATELINE.match(text)
+    if not m:
+        return None
+    dateline = (m.group("full") or m.group("place")).strip()
+    rest = text[m.end() :]
+    byline = None
+    publisher = None
+    b = _LEAD_BYLINE.match(rest)
+    if b and _agency_like(b.group("agency")):
+        publisher = b.group("agency").strip()
+        if b.group("names"):
+            names = split_names(b.group("names"))
+            byline = Byline(names, publisher) if names else None
+        rest = rest[b.end() :]
+    elif m.group("place"):
+        return None
+    return Lead(dateline, byline, publisher, rest.strip())
 
 
 @dataclass
@@ -244,22 +297,20 @@ def split_body(
         text = clean_text(text) or ""
         if not text or rules.is_boilerplate(text, headline=headline):
             continue
+        if not kept and not parts.dateline and (lead := parse_lead(text)):
+            parts.dateline = lead.dateline
+            if lead.byline and not parts.authors:
+                parts.authors = lead.byline.authors
+            parts.publisher = lead.publisher or parts.publisher
+            text = lead.rest
+            if not text:
+                continue
         if len(kept) < lead_lines and not parts.authors and (byline := _byline_line(text)):
             parts.authors, parts.publisher = byline.authors, byline.publisher or parts.publisher
             continue
         if len(kept) < lead_lines and not parts.dateline and (dl := parse_dateline(text)):
             parts.dateline = dl
             continue
-        if not kept and not parts.dateline and (m := _LEAD.match(text)):
-            parts.dateline = m.group("dateline").strip()
-            byline = parse_byline(m.group("byline") + ":")
-            if byline:
-                parts.authors, parts.publisher = byline.authors, byline.publisher
-            else:
-                parts.publisher = m.group("agency").strip()
-            text = text[m.end() :].strip()
-            if not text:
-                continue
         if (editor := parse_editor(text)) is not None:
             parts.editor = editor
             continue
@@ -269,7 +320,8 @@ def split_body(
 
 
 def _byline_line(text: str) -> Byline | None:
-    if not _BY.match(text) and not re.search(r"\s[-–—|]\s*[^\W\d_][\w .&-]{1,30}:\s*$", text):
+    """A paragraph that is only a byline: ``By A - Trend:``, ``A and B - Trend:``, ``A | Reuters``."""
+    if not _BY.match(text) and not re.search(r"(\s[-–—|]\s*[^\W\d_][\w .&-]{1,30}:|\s\|\s*[^\W\d_][\w .&-]{1,30})\s*$", text):
         return None
     if len(text.split()) > 15:
         return None
