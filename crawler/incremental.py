@@ -2,8 +2,9 @@
 
 A downloader middleware in front of every article request (callback ``parse_article``):
 
-- never exported before (new URL, or a page that produced no article last time) -> fetched;
-- exported, and a feed or sitemap now lists it with a date newer than the one stored (meta
+- never exported before (new URL, or a page that produced no article last time, so a fixed
+  parser or a repaired page gets its chance) -> fetched;
+- exported (or settled as a copy of a story exported from another URL), and a feed or sitemap now lists it with a date newer than the one stored (meta
   ``news_listed_date``; a feed's ``pubDate``/``updated``, a sitemap's ``lastmod``) -> fetched again;
 - exported, and older than ``STATE_REVISIT_AGE`` seconds (0 = never) -> fetched again;
 - else skipped (``IgnoreRequest``).

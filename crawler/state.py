@@ -48,9 +48,11 @@ CREATE TABLE IF NOT EXISTS pages (
     listed_at REAL,               -- unix time of the newest date a feed / sitemap gave for it
     body_hash TEXT,               -- hash of the exported story's words (pipelines.dedupe.body_hash)
     date_modified TEXT,           -- date_modified of the exported article
-    revision INTEGER,             -- 1 after the first export, +1 per changed version exported
-    exported_at REAL              -- unix time of the last export
+    revision INTEGER,             -- 1 after the first export, +1 per changed version exported;
+                                  -- 0: settled without export (its story was exported from another URL)
+    exported_at REAL              -- unix time of the last export (or settlement)
 );
+CREATE INDEX IF NOT EXISTS pages_body ON pages (body_hash);
 """
 
 
@@ -166,6 +168,15 @@ class SeenStore:
                 " exported_at = excluded.exported_at, fetched_at = COALESCE(fetched_at, excluded.fetched_at)",
                 (url_key(url), url, now, body_hash, date_modified, revision, now),
             )
+
+    def exported_body(self, body_hash: str, url: str) -> str | None:
+        """The URL of another page exported with this body hash, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT url FROM pages WHERE body_hash = ? AND revision > 0 AND key != ? LIMIT 1",
+                (body_hash, url_key(url)),
+            ).fetchone()
+        return str(row[0]) if row else None
 
     def count(self, exported_only: bool = False) -> int:
         """Number of rows (of exported pages only, with ``exported_only``)."""

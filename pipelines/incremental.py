@@ -4,7 +4,9 @@ Compares each article with the seen-store (:mod:`crawler.state`) by URL: new -> 
 same story words and same ``date_modified`` -> dropped as ``unchanged``; otherwise -> exported
 again with ``revision`` + 1. The store is updated only for articles every pipeline let through
 (``item_scraped``), so an article a later pipeline drops is tried again next run.
-Stats: ``news/incremental/new``, ``.../revised``, ``.../unchanged``.
+A new URL whose story an earlier run exported from another URL is dropped as a ``duplicate body``
+(de-duplication across runs; :mod:`pipelines.dedupe` handles one run).
+Stats: ``news/incremental/new``, ``.../revised``, ``.../unchanged``, ``.../duplicate_body``.
 """
 
 from __future__ import annotations
@@ -53,7 +55,14 @@ class IncrementalPipeline:
         page = self.store.get(url)
         digest = body_hash(adapter.get("article_body") or "")
         modified = adapter.get("date_modified")
-        if page is None or page.revision is None:
+        if page is None or not page.revision:
+            other = self.store.exported_body(digest, url) if adapter.get("article_body") else None
+            if other:
+                # The story an earlier run exported from another URL (a republished copy): settled as
+                # revision 0 so the page is not fetched again until a feed lists it as changed.
+                self.store.record_export(url, digest, modified, 0)
+                self.stats.inc_value("news/incremental/duplicate_body")
+                raise DropItem(f"duplicate body: {url} (exported from {other} in an earlier run)")
             revision = 1
             self.stats.inc_value("news/incremental/new")
         elif page.body_hash == digest and page.date_modified == modified:

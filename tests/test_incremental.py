@@ -155,6 +155,19 @@ def test_pipeline_revision_new_unchanged_changed(tmp_path):
         1, 1, 2)
 
 
+def test_a_copy_of_a_story_exported_earlier_is_settled_not_exported(tmp_path):
+    crawler = _crawler(tmp_path)
+    pipe, mw = IncrementalPipeline.from_crawler(crawler), IncrementalMiddleware.from_crawler(crawler)
+    original = Article(url="http://site.test/energy/1.html", headline="H", article_body="Same story.")
+    pipe.item_scraped(pipe.process_item(original))
+    with pytest.raises(DropItem, match="duplicate body"):
+        pipe.process_item(Article(url="http://site.test/economy/7.html", headline="H", article_body="Same story."))
+    with pytest.raises(IgnoreRequest):  # next run: not fetched again
+        mw.process_request(_article_request(crawler.spider, "http://site.test/economy/7.html"))
+    rewritten = Article(url="http://site.test/economy/7.html", headline="H", article_body="A story of its own.")
+    assert pipe.process_item(rewritten).revision == 1
+
+
 def test_memory_store_starts_empty_every_run(tmp_path):
     for _ in range(2):
         crawler = _crawler(tmp_path, STATE_DIR=MEMORY)
