@@ -10,11 +10,15 @@ and, when the export plugin is on, beside its manifest as ``_health/<run_id>.jso
 - yield: parsed articles per fetched article page, against ``HEALTH_MIN_ARTICLE_YIELD`` - a
   redesign can also make pages stop looking like articles at all;
 - blocked: HTTP 403 and 429 are counted apart; their share of responses above
-  ``HEALTH_MAX_BLOCKED_SHARE`` fails the run as ``blocked`` (not a layout problem).
+  ``HEALTH_MAX_BLOCKED_SHARE`` fails the run as ``blocked`` (not a layout problem);
+- unreachable: no response at all, only download errors, fails the run as ``unreachable``.
+
+Pages fetched again because they gave no article in an earlier run are reported
+(``article_pages_retried``) but left out of the verdict, which is about what is new on the site.
 
 Checks run only on ``HEALTH_MIN_SAMPLE`` pages / articles or more: an incremental run that found
 nothing new is healthy. A failed check ends the run through :func:`crawler.runinfo.fail_run`
-with finish reason ``unhealthy`` (or ``blocked``), which Scrapyd's job log shows.
+with finish reason ``unhealthy`` (or ``blocked``, ``unreachable``), which Scrapyd's job log shows.
 """
 
 from __future__ import annotations
@@ -36,16 +40,17 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 from crawler import runinfo
-from crawler.incremental import is_article_request
+from crawler.incremental import META_RETRY, is_article_request
 from crawler.items import ARTICLE_FIELDS
 from crawler.state import MEMORY, state_dir
 
 logger = logging.getLogger(__name__)
 
+# A redesign takes a field to (near) zero; a few odd pages (galleries, truncated pages) must not alarm.
 DEFAULT_MIN_COVERAGE: dict[str, float] = {
-    "headline": 0.9,
-    "article_body": 0.9,
-    "date_published": 0.8,
+    "headline": 0.8,
+    "article_body": 0.8,
+    "date_published": 0.7,
 }
 BLOCKED_STATUSES = (403, 429)
 
@@ -84,6 +89,7 @@ class HealthExtension:
         self.crawler = crawler
         self.config = config
         self.article_pages = 0
+        self.retried = 0
         self.parsed = 0
         self.present: Counter[str] = Counter()
         self.drops: Counter[str] = Counter()
@@ -103,19 +109,26 @@ class HealthExtension:
 
     def response_received(self, response: Response, request: Request) -> None:
         if is_article_request(request) and 200 <= response.status < 300:
-            self.article_pages += 1
+            if request.meta.get(META_RETRY):
+                self.retried += 1
+            else:
+                self.article_pages += 1
 
-    def _count_fields(self, item: Any) -> None:
+    def _count_fields(self, item: Any, response: Response | None) -> None:
+        # Pages that gave no article in an earlier run are fetched again (a fixed parser gets its
+        # chance) but are not judged again: the run's verdict is about what is new on the site.
+        if response is not None and response.meta.get(META_RETRY):
+            return
         self.parsed += 1
         for name, value in ItemAdapter(item).items():
             if value not in (None, "", [], {}):
                 self.present[name] += 1
 
-    def item_scraped(self, item: Any) -> None:
-        self._count_fields(item)
+    def item_scraped(self, item: Any, response: Response | None = None) -> None:
+        self._count_fields(item, response)
 
-    def item_dropped(self, item: Any, exception: BaseException) -> None:
-        self._count_fields(item)
+    def item_dropped(self, item: Any, exception: BaseException, response: Response | None = None) -> None:
+        self._count_fields(item, response)
         self.drops[drop_reason(exception)] += 1
 
     # --- reporting ----------------------------------------------------------------------------
@@ -128,6 +141,10 @@ class HealthExtension:
         errors = {str(code): n for code, n in sorted(statuses.items()) if code >= 400}
         blocked = sum(statuses.get(code, 0) for code in BLOCKED_STATUSES)
         responses = int(stats.get("downloader/response_count", 0))
+        # Timeouts, refused connections, DNS...; not the IgnoreRequest of skipped or robots-forbidden pages.
+        exc_prefix = "downloader/exception_type_count/"
+        errors_total = sum(int(v) for k, v in stats.items()
+                           if k.startswith(exc_prefix) and not k.endswith("IgnoreRequest"))
         fields = [f for f in ARTICLE_FIELDS if f not in ("spider", "fetched_at", "extraction", "revision")]
         coverage = {f: round(self.present[f] / self.parsed, 4) for f in fields} if self.parsed else {}
         incremental = {k.removeprefix("news/incremental/"): v for k, v in stats.items()
@@ -140,12 +157,13 @@ class HealthExtension:
             "close_reason": reason,
             "pages_fetched": responses,
             "article_pages_fetched": self.article_pages,
+            "article_pages_retried": self.retried,
             "articles_parsed": self.parsed,
             "articles_exported": int(stats.get("item_scraped_count", 0)),
             "drops": dict(sorted(self.drops.items())),
             "http_errors": errors,
             "blocked": blocked,
-            "download_errors": int(stats.get("downloader/exception_count", 0)),
+            "download_errors": errors_total,
             "coverage": coverage,
             "incremental": dict(sorted(incremental.items())),
             "thresholds": {
@@ -161,6 +179,9 @@ class HealthExtension:
         cfg = self.config
         problems: list[str] = []
         responses = report["pages_fetched"]
+        if responses == 0 and report["download_errors"]:
+            problems.append(f"no page fetched: {report['download_errors']} download errors")
+            return "unreachable", problems
         if responses >= cfg.min_sample and report["blocked"] / responses > cfg.max_blocked_share:
             problems.append(f"blocked: {report['blocked']} of {responses} responses were 403/429")
             return "blocked", problems

@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 META_INCREMENTAL = "news_incremental"
 """Request meta key: False exempts the request from the seen-store."""
 META_LISTED_DATE = "news_listed_date"
+META_RETRY = "news_incremental_retry"
+"""Request meta key set by the middleware: True when the page was fetched before without an article exported."""
 _META_CONDITIONAL = "_news_conditional"
 ARTICLE_CALLBACK = "parse_article"
 
@@ -72,7 +74,11 @@ class IncrementalMiddleware:
             return None
         page = self.store.get(request.url)
         if page is None or page.revision is None:
-            self.stats.inc_value("news/incremental/fetch/new" if page is None else "news/incremental/fetch/unexported")
+            if page is None:
+                self.stats.inc_value("news/incremental/fetch/new")
+            else:
+                self.stats.inc_value("news/incremental/fetch/unexported")
+                request.meta[META_RETRY] = True
             return None
         listed = to_timestamp(request.meta.get(META_LISTED_DATE))
         last_known = page.listed_at if page.listed_at is not None else page.exported_at

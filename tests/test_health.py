@@ -55,7 +55,7 @@ def _good(n: int) -> Article:
 
 def test_thresholds_merge_defaults_with_settings():
     config = HealthConfig.from_settings(Settings({"HEALTH_MIN_COVERAGE": '{"authors": 0.5, "date_published": 0}'}))
-    assert config.min_coverage == {"headline": 0.9, "article_body": 0.9, "authors": 0.5}
+    assert config.min_coverage == {"headline": 0.8, "article_body": 0.8, "authors": 0.5}
 
 
 def test_healthy_run_and_report_counts():
@@ -131,3 +131,27 @@ def test_a_broken_site_is_reported_unhealthy(tmp_path: Path):
     report = json.loads(report_path.read_text("utf-8"))
     assert report["healthy"] is False and report["article_pages_fetched"] == 5
     assert report["problems"]
+
+
+def test_a_run_without_any_response_is_unreachable():
+    ext = _extension()
+    ext.crawler.stats.set_value("downloader/exception_type_count/twisted.internet.error.ConnectionRefusedError", 2)
+    ext.crawler.stats.set_value("downloader/exception_type_count/scrapy.exceptions.IgnoreRequest", 5)
+    report = ext.report(ext.crawler.spider)
+    assert report["download_errors"] == 2
+    assert ext.judge(report)[0] == "unreachable"
+
+
+def test_pages_retried_after_giving_no_article_are_not_judged():
+    ext = _extension()
+    spider = ext.crawler.spider
+    for n in range(5):  # five truncated pages an earlier run could not export, fetched again
+        request = Request(f"http://site.test/{n}.html", callback=spider.parse_article,
+                          meta={"news_incremental_retry": True})
+        response = HtmlResponse(request.url, body=b"<p></p>", request=request)
+        ext.response_received(response, request)
+        ext.item_dropped(Article(url=request.url), DropItem("missing/headline: x"), response)
+    report = ext.report(spider)
+    assert (report["article_pages_retried"], report["articles_parsed"], report["drops"]) == (
+        5, 0, {"missing/headline": 5})
+    assert ext.judge(report) == (None, [])
