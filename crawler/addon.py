@@ -18,7 +18,11 @@ class StructuredExport:
 
 def enable_incremental_and_health(settings: BaseSettings) -> None:
     """Seen-store (``STATE_*``, off with ``STATE_ENABLED=False``) and site health (``HEALTH_*``) for every crawl."""
-    # 50: before robots.txt and retries, so a known page costs no request at all.
+    # Judges article requests as the spider yields them, before the scheduler's duplicate filter.
+    settings.setdefault_in_component_priority_dict(
+        "SPIDER_MIDDLEWARES", "crawler.incremental.IncrementalSpiderMiddleware", 500
+    )
+    # 50: sees the final response (after redirects and retries) to record validators and 304s.
     settings.setdefault_in_component_priority_dict(
         "DOWNLOADER_MIDDLEWARES", "crawler.incremental.IncrementalMiddleware", 50
     )

@@ -1,24 +1,31 @@
 """Incremental crawling: article pages an earlier run exported are not fetched again unless they may have changed.
 
-A downloader middleware in front of every article request (callback ``parse_article``):
+Two middlewares share the seen-store (:mod:`crawler.state`).
 
-- never exported before (new URL, or a page that produced no article last time, so a fixed
-  parser or a repaired page gets its chance) -> fetched;
-- exported (or settled as a copy of a story exported from another URL), and a feed or sitemap now lists it with a date newer than the one stored (meta
-  ``news_listed_date``; a feed's ``pubDate``/``updated``, a sitemap's ``lastmod``) -> fetched again;
-- exported, and older than ``STATE_REVISIT_AGE`` seconds (0 = never) -> fetched again;
-- else skipped (``IgnoreRequest``).
+:class:`IncrementalSpiderMiddleware` judges every article request (callback ``parse_article``) as
+the spider yields it, before the scheduler's duplicate filter (so a listing's undated link to a
+page cannot shadow the feed's dated link to it):
+
+- never fetched -> fetched (``news/incremental/fetch/new``);
+- fetched but never exported (no article, or dropped: a fixed parser or a repaired page gets
+  its chance) -> fetched (``fetch/unexported``; meta ``news_incremental_retry``);
+- exported (or settled as a copy of a story exported from another URL), and a feed or sitemap
+  lists it with a date newer than any date seen for it before (meta ``news_listed_date``: a
+  feed's ``pubDate``/``updated``, a sitemap's ``lastmod``) -> fetched again (``fetch/listed``);
+- exported, last fetched ``STATE_REVISIT_AGE`` seconds ago or more (0 = never) -> ``fetch/revisit``;
+- else dropped from the spider's output (``skipped/known``).
 
 A re-fetch carries ``If-None-Match`` / ``If-Modified-Since`` when the server gave an ETag /
-Last-Modified; a ``304 Not Modified`` answer is counted and goes no further. Feeds, sitemaps and
-listings are always fetched. Stats: ``news/incremental/...``. The request meta key
-``news_incremental = False`` lets one request through untouched.
+Last-Modified. :class:`IncrementalMiddleware` (downloader) records validators and fetch times and
+turns a ``304 Not Modified`` into a counted skip (``not_modified``). Feeds, sitemaps and listings
+are always fetched. The request meta key ``news_incremental = False`` exempts one request.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 from scrapy import Request, Spider
@@ -26,7 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from crawler.state import SeenStore, StateConfig, store_for, to_timestamp
+from crawler.state import Page, SeenStore, StateConfig, store_for, to_timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +53,22 @@ def is_article_request(request: Request) -> bool:
     return getattr(request.callback, "__name__", None) == ARTICLE_CALLBACK
 
 
-class IncrementalMiddleware:
-    """Downloader middleware: skips known article pages, adds conditional headers, turns 304 into a counted skip."""
+def decide(page: Page | None, listed: float | None, revisit_age: float, now: float) -> str | None:
+    """Store row, listed date (unix time), revisit age, now -> why to fetch (``new``, ``unexported``,
+    ``listed``, ``revisit``) or None to skip."""
+    if page is None or page.fetched_at is None:
+        return "new"
+    if page.revision is None:
+        return "unexported"
+    last_known = page.listed_at if page.listed_at is not None else page.exported_at
+    if listed is not None and last_known is not None and listed > last_known:
+        return "listed"
+    if revisit_age > 0 and now - page.fetched_at >= revisit_age:
+        return "revisit"
+    return None
 
+
+class _Base:
     def __init__(self, crawler: Crawler, config: StateConfig) -> None:
         self.crawler = crawler
         self.config = config
@@ -57,7 +77,7 @@ class IncrementalMiddleware:
         self._store: SeenStore | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> Any:
         config = StateConfig.from_settings(crawler.settings)
         if not config.enabled:
             raise NotConfigured("STATE_ENABLED is off")
@@ -69,43 +89,58 @@ class IncrementalMiddleware:
             self._store = store_for(self.crawler)
         return self._store
 
-    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+
+class IncrementalSpiderMiddleware(_Base):
+    """Spider middleware: drops article requests for known, unchanged pages; marks re-fetches conditional."""
+
+    def process_spider_output(self, response: Response, result: Iterable[Any], spider: Spider | None = None
+                              ) -> Iterator[Any]:
+        for obj in result:
+            if not isinstance(obj, Request) or self.admit(obj):
+                yield obj
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
+                                          spider: Spider | None = None) -> AsyncIterator[Any]:
+        async for obj in result:
+            if not isinstance(obj, Request) or self.admit(obj):
+                yield obj
+
+    def admit(self, request: Request) -> bool:
+        """An article request -> True to fetch it (conditional headers added), False when known and unchanged."""
         if not is_article_request(request):
-            return None
+            return True
         page = self.store.get(request.url)
-        if page is None or page.revision is None:
-            if page is None:
-                self.stats.inc_value("news/incremental/fetch/new")
-            else:
-                self.stats.inc_value("news/incremental/fetch/unexported")
-                request.meta[META_RETRY] = True
-            return None
         listed = to_timestamp(request.meta.get(META_LISTED_DATE))
-        last_known = page.listed_at if page.listed_at is not None else page.exported_at
-        if listed is not None and last_known is not None and listed > last_known:
-            reason = "listed"
-        elif self.config.revisit_age > 0 and time.time() - (page.fetched_at or 0) >= self.config.revisit_age:
-            reason = "revisit"
-        else:
+        reason = decide(page, listed, self.config.revisit_age, time.time())
+        if listed is not None:
+            self.store.record_listed(request.url, listed)
+        if reason is None:
             self.stats.inc_value("news/incremental/skipped/known")
-            raise IgnoreRequest(f"already exported, unchanged in the listing: {request.url}")
+            logger.debug("Known and unchanged, not fetched: %s", request.url)
+            return False
         self.stats.inc_value(f"news/incremental/fetch/{reason}")
-        if self.config.conditional and (page.etag or page.last_modified):
+        if reason == "unexported":
+            request.meta[META_RETRY] = True
+        if page is not None and reason in ("listed", "revisit") and self.config.conditional:
             if page.etag:
                 request.headers.setdefault(b"If-None-Match", page.etag.encode("latin-1"))
             if page.last_modified:
                 request.headers.setdefault(b"If-Modified-Since", page.last_modified.encode("latin-1"))
-            request.meta[_META_CONDITIONAL] = True
-            self.stats.inc_value("news/incremental/conditional")
-        return None
+            if page.etag or page.last_modified:
+                request.meta[_META_CONDITIONAL] = True
+                self.stats.inc_value("news/incremental/conditional")
+        return True
+
+
+class IncrementalMiddleware(_Base):
+    """Downloader middleware: records validators and fetch times of article pages; 304 -> counted, no further."""
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         if not is_article_request(request):
             return response
-        listed = to_timestamp(request.meta.get(META_LISTED_DATE))
         if response.status == 304 and request.meta.get(_META_CONDITIONAL):
             self.stats.inc_value("news/incremental/not_modified")
-            self.store.record_fetch(request.url, listed_at=listed, keep_validators=True)
+            self.store.record_fetch(request.url, keep_validators=True)
             raise IgnoreRequest(f"304 Not Modified: {request.url}")
         if 200 <= response.status < 300:
             etag = response.headers.get(b"ETag")
@@ -115,7 +150,6 @@ class IncrementalMiddleware:
                     url,
                     etag=etag.decode("latin-1") if etag else None,
                     last_modified=modified.decode("latin-1") if modified else None,
-                    listed_at=listed,
                 )
             if request.meta.get(_META_CONDITIONAL):
                 self.stats.inc_value("news/incremental/modified")

@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS pages (
     url TEXT NOT NULL,            -- the URL as last seen
     etag TEXT,                    -- ETag response header of the last 200
     last_modified TEXT,           -- Last-Modified response header of the last 200
-    fetched_at REAL,              -- unix time of the last fetch (200 or 304)
+    fetched_at REAL,              -- unix time of the last fetch (200 or 304); NULL: listed, never fetched
     listed_at REAL,               -- unix time of the newest date a feed / sitemap gave for it
     body_hash TEXT,               -- hash of the exported story's words (pipelines.dedupe.body_hash)
     date_modified TEXT,           -- date_modified of the exported article
@@ -154,6 +154,16 @@ class SeenStore:
                 " last_modified = CASE WHEN ? THEN last_modified ELSE excluded.last_modified END,"
                 " listed_at = MAX(COALESCE(listed_at, excluded.listed_at), COALESCE(excluded.listed_at, listed_at))",
                 (url_key(url), url, etag, last_modified, now, listed_at, keep_validators, keep_validators),
+            )
+
+    def record_listed(self, url: str, listed_at: float) -> None:
+        """A feed or sitemap listed ``url`` with this date (unix time); the newest date is kept."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO pages (key, url, listed_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET listed_at = MAX(COALESCE(listed_at, excluded.listed_at),"
+                " excluded.listed_at)",
+                (url_key(url), url, listed_at),
             )
 
     def record_export(self, url: str, body_hash: str, date_modified: str | None, revision: int) -> None:

@@ -16,7 +16,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler.incremental import IncrementalMiddleware
+from crawler.incremental import IncrementalMiddleware, IncrementalSpiderMiddleware
 from crawler.items import Article
 from crawler.state import MEMORY, SeenStore, default_state_dir, state_dir, store_for
 from pipelines.incremental import IncrementalPipeline
@@ -78,49 +78,64 @@ def _article_request(spider: _Spider, url: str, listed: datetime | None = None) 
 
 def test_middleware_skips_known_articles_unless_listed_newer_or_too_old(tmp_path):
     crawler = _crawler(tmp_path, STATE_REVISIT_AGE=3600)
-    spider, mw, store = crawler.spider, IncrementalMiddleware.from_crawler(crawler), store_for(crawler)
+    spider, store = crawler.spider, store_for(crawler)
+    smw, dmw = IncrementalSpiderMiddleware.from_crawler(crawler), IncrementalMiddleware.from_crawler(crawler)
     day = datetime(2026, 11, 1, tzinfo=timezone.utc)
     url = "http://site.test/news/1.html"
 
     new = _article_request(spider, url, day)
-    assert mw.process_request(new) is None  # never seen: fetched
-    mw.process_response(new, HtmlResponse(url, body=b"<p>x</p>", headers={"ETag": '"e1"'}))
-    assert mw.process_request(_article_request(spider, url, day)) is None  # fetched, not exported yet
+    assert smw.admit(new)  # never seen: fetched
+    dmw.process_response(new, HtmlResponse(url, body=b"<p>x</p>", headers={"ETag": '"e1"'}))
+    retry = _article_request(spider, url, day)
+    assert smw.admit(retry) and retry.meta["news_incremental_retry"]  # fetched, not exported yet
     store.record_export(url, "h", None, 1)
 
-    with pytest.raises(IgnoreRequest):
-        mw.process_request(_article_request(spider, url, day))  # same listed date
-    with pytest.raises(IgnoreRequest):
-        mw.process_request(_article_request(spider, url))  # a listing without date
     feed = Request("http://site.test/feed.rss", callback=spider.parse_feed)
-    assert mw.process_request(feed) is None  # feeds are always fetched
+    out = list(smw.process_spider_output(None, [_article_request(spider, url, day), _article_request(spider, url),
+                                                 feed, {"not": "a request"}]))
+    assert out == [feed, {"not": "a request"}]  # same date, no date: dropped
 
     changed = _article_request(spider, url, day + timedelta(hours=1))
-    assert mw.process_request(changed) is None
+    assert smw.admit(changed)
     assert changed.headers.get("If-None-Match") == b'"e1"'
+    assert not smw.admit(_article_request(spider, url, day + timedelta(hours=1)))  # that date is known now
 
     store.record_fetch(url, fetched_at=time.time() - 7200, keep_validators=True)
-    assert mw.process_request(_article_request(spider, url, day)) is None  # revisit age passed
+    assert smw.admit(_article_request(spider, url, day))  # revisit age passed
 
     stats = crawler.stats.get_stats()
-    assert stats["news/incremental/skipped/known"] == 2
+    assert stats["news/incremental/skipped/known"] == 3
     assert stats["news/incremental/fetch/listed"] == 1
     assert stats["news/incremental/fetch/revisit"] == 1
     assert stats["news/incremental/fetch/new"] == 1
+    assert stats["news/incremental/fetch/unexported"] == 1
+
+
+def test_an_undated_link_seen_first_does_not_hide_the_feed_date(tmp_path):
+    crawler = _crawler(tmp_path)
+    spider, store, smw = crawler.spider, store_for(crawler), IncrementalSpiderMiddleware.from_crawler(crawler)
+    url = "http://site.test/news/5.html"
+    assert smw.admit(_article_request(spider, url))  # first run: the listing's link wins the duplicate filter
+    assert smw.admit(_article_request(spider, url, datetime(2026, 11, 1, tzinfo=timezone.utc)))
+    store.record_fetch(url)
+    store.record_export(url, "h", None, 1)
+    assert not smw.admit(_article_request(spider, url, datetime(2026, 11, 1, tzinfo=timezone.utc)))
+    assert smw.admit(_article_request(spider, url, datetime(2026, 11, 2, tzinfo=timezone.utc)))
 
 
 def test_middleware_counts_304_and_exports_nothing(tmp_path):
     crawler = _crawler(tmp_path, STATE_REVISIT_AGE=0)
-    spider, mw, store = crawler.spider, IncrementalMiddleware.from_crawler(crawler), store_for(crawler)
+    spider, store = crawler.spider, store_for(crawler)
+    smw, dmw = IncrementalSpiderMiddleware.from_crawler(crawler), IncrementalMiddleware.from_crawler(crawler)
     url = "http://site.test/news/2.html"
     modified = "Sun, 01 Nov 2026 10:00:00 GMT"
     store.record_fetch(url, last_modified=modified, listed_at=100.0)
     store.record_export(url, "h", None, 1)
     req = _article_request(spider, url, datetime(2026, 11, 2, tzinfo=timezone.utc))
-    mw.process_request(req)
+    assert smw.admit(req)
     assert req.headers.get("If-Modified-Since") == modified.encode()
     with pytest.raises(IgnoreRequest):
-        mw.process_response(req, Response(url, status=304))
+        dmw.process_response(req, Response(url, status=304))
     assert crawler.stats.get_value("news/incremental/not_modified") == 1
     page = store.get(url)
     assert page.last_modified == modified and page.listed_at == datetime(2026, 11, 2, tzinfo=timezone.utc).timestamp()
@@ -129,8 +144,9 @@ def test_middleware_counts_304_and_exports_nothing(tmp_path):
 def test_middleware_off_with_state_enabled_false(tmp_path):
     from scrapy.exceptions import NotConfigured
 
-    with pytest.raises(NotConfigured):
-        IncrementalMiddleware.from_crawler(_crawler(tmp_path, STATE_ENABLED=False))
+    for cls in (IncrementalMiddleware, IncrementalSpiderMiddleware):
+        with pytest.raises(NotConfigured):
+            cls.from_crawler(_crawler(tmp_path, STATE_ENABLED=False))
 
 
 # --- the pipeline -------------------------------------------------------------------------------
@@ -157,13 +173,12 @@ def test_pipeline_revision_new_unchanged_changed(tmp_path):
 
 def test_a_copy_of_a_story_exported_earlier_is_settled_not_exported(tmp_path):
     crawler = _crawler(tmp_path)
-    pipe, mw = IncrementalPipeline.from_crawler(crawler), IncrementalMiddleware.from_crawler(crawler)
+    pipe, mw = IncrementalPipeline.from_crawler(crawler), IncrementalSpiderMiddleware.from_crawler(crawler)
     original = Article(url="http://site.test/energy/1.html", headline="H", article_body="Same story.")
     pipe.item_scraped(pipe.process_item(original))
     with pytest.raises(DropItem, match="duplicate body"):
         pipe.process_item(Article(url="http://site.test/economy/7.html", headline="H", article_body="Same story."))
-    with pytest.raises(IgnoreRequest):  # next run: not fetched again
-        mw.process_request(_article_request(crawler.spider, "http://site.test/economy/7.html"))
+    assert not mw.admit(_article_request(crawler.spider, "http://site.test/economy/7.html"))  # not fetched again
     rewritten = Article(url="http://site.test/economy/7.html", headline="H", article_body="A story of its own.")
     assert pipe.process_item(rewritten).revision == 1
 
