@@ -137,18 +137,20 @@ class HealthExtension:
         """This run's health as a JSON-ready dict (see README "Site health")."""
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         prefix = "downloader/response_status_count/"
-        statuses = {int(k[len(prefix):]): v for k, v in stats.items() if k.startswith(prefix)}
+        statuses = {int(k[len(prefix) :]): v for k, v in stats.items() if k.startswith(prefix)}
         errors = {str(code): n for code, n in sorted(statuses.items()) if code >= 400}
         blocked = sum(statuses.get(code, 0) for code in BLOCKED_STATUSES)
         responses = int(stats.get("downloader/response_count", 0))
         # Timeouts, refused connections, DNS...; not the IgnoreRequest of skipped or robots-forbidden pages.
         exc_prefix = "downloader/exception_type_count/"
-        errors_total = sum(int(v) for k, v in stats.items()
-                           if k.startswith(exc_prefix) and not k.endswith("IgnoreRequest"))
+        errors_total = sum(
+            int(v) for k, v in stats.items() if k.startswith(exc_prefix) and not k.endswith("IgnoreRequest")
+        )
         fields = [f for f in ARTICLE_FIELDS if f not in ("spider", "fetched_at", "extraction", "revision")]
         coverage = {f: round(self.present[f] / self.parsed, 4) for f in fields} if self.parsed else {}
-        incremental = {k.removeprefix("news/incremental/"): v for k, v in stats.items()
-                       if k.startswith("news/incremental/")}
+        incremental = {
+            k.removeprefix("news/incremental/"): v for k, v in stats.items() if k.startswith("news/incremental/")
+        }
         return {
             "spider": spider.name,
             "run_id": runinfo.run_id(self.crawler),
@@ -209,8 +211,12 @@ class HealthExtension:
             stats.set_value("news/health/healthy", failure is None)
             for name, share in report["coverage"].items():
                 stats.set_value(f"news/health/coverage/{name}", share)
-        logger.info("Site health of %s (run %s): %s", spider.name, report["run_id"],
-                    json.dumps(report, ensure_ascii=False, sort_keys=True))
+        logger.info(
+            "Site health of %s (run %s): %s",
+            spider.name,
+            report["run_id"],
+            json.dumps(report, ensure_ascii=False, sort_keys=True),
+        )
         self._write(report)
         if failure:
             runinfo.fail_run(self.crawler, failure, f"{spider.name}: " + "; ".join(problems))
@@ -235,7 +241,7 @@ class HealthExtension:
         if export is not None:
             try:
                 export.write_sidecar(f"_health/{name}", data)
-            except Exception as exc:  # the export store may be remote: its failure must not hide the verdict
+            except Exception as exc:  # noqa: BLE001 - a remote store's failure must not hide the verdict
                 logger.error("Cannot write the health report beside the export manifest: %s", exc)
                 if self.crawler.stats is not None:
                     self.crawler.stats.inc_value("news/health/sidecar_failed")

@@ -93,14 +93,16 @@ class _Base:
 class IncrementalSpiderMiddleware(_Base):
     """Spider middleware: drops article requests for known, unchanged pages; marks re-fetches conditional."""
 
-    def process_spider_output(self, response: Response, result: Iterable[Any], spider: Spider | None = None
-                              ) -> Iterator[Any]:
+    def process_spider_output(
+        self, response: Response, result: Iterable[Any], spider: Spider | None = None
+    ) -> Iterator[Any]:
         for obj in result:
             if not isinstance(obj, Request) or self.admit(obj):
                 yield obj
 
-    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
-                                          spider: Spider | None = None) -> AsyncIterator[Any]:
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any], spider: Spider | None = None
+    ) -> AsyncIterator[Any]:
         async for obj in result:
             if not isinstance(obj, Request) or self.admit(obj):
                 yield obj

@@ -97,12 +97,28 @@ def parse_args(argv: Sequence[str] | None, environ: dict[str, str]) -> argparse.
     parser.add_argument("--url", default=environ.get("SCRAPYD_URL") or DEFAULT_URL, help="Scrapyd URL")
     parser.add_argument("--project", default=environ.get("BYLINE_SCRAPYD_PROJECT") or DEFAULT_PROJECT)
     parser.add_argument("--auth", metavar="USER:PASSWORD", help="HTTP basic auth (default: $SCRAPYD_USERNAME/PASSWORD)")
-    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], type=_key_value,
-                        metavar="NAME=VALUE", help="Scrapy setting for the jobs (repeatable)")
-    parser.add_argument("-a", dest="args", action="append", default=[], type=_key_value,
-                        metavar="NAME=VALUE", help="spider argument, e.g. since=2026-11-01 (repeatable)")
-    parser.add_argument("--skip-running", action="store_true",
-                        help="do not schedule a spider that already has a pending or running job")
+    parser.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        type=_key_value,
+        metavar="NAME=VALUE",
+        help="Scrapy setting for the jobs (repeatable)",
+    )
+    parser.add_argument(
+        "-a",
+        dest="args",
+        action="append",
+        default=[],
+        type=_key_value,
+        metavar="NAME=VALUE",
+        help="spider argument, e.g. since=2026-11-01 (repeatable)",
+    )
+    parser.add_argument(
+        "--skip-running", action="store_true", help="do not schedule a spider that already has a pending or running job"
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="HTTP timeout in seconds")
     opts = parser.parse_args(argv)
     if not opts.spiders and environ.get("BYLINE_SPIDERS"):

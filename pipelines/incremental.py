@@ -80,5 +80,6 @@ class IncrementalPipeline:
         adapter = ItemAdapter(item)
         url, revision = adapter.get("url"), adapter.get("revision")
         if url and revision:
-            self.store.record_export(url, body_hash(adapter.get("article_body") or ""), adapter.get("date_modified"),
-                                     int(revision))
+            self.store.record_export(
+                url, body_hash(adapter.get("article_body") or ""), adapter.get("date_modified"), int(revision)
+            )
