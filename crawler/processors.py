@@ -150,7 +150,7 @@ def split_names(value: Any) -> list[str] | None:
     out = []
     for part in _NAME_SPLIT.split(text):
         name = part.strip(" .:-–—\"'")
-        if name and not _NOT_A_NAME.search(name) and len(name) <= 80:
+        if name and not _NOT_A_NAME.search(name) and len(name) <= 80 and not _BY.fullmatch(name + " "):
             out.append(name)
     return out or None
 
@@ -208,16 +208,25 @@ def parse_editor(value: Any) -> str | None:
 # Datelines that open a story: "BAKU, Azerbaijan, June 18", "Bakı, 15 noyabr", "Баку, 15 ноября".
 _PLACE = r"[^\W\d_][^\n:.;,()]{0,40}?"
 _FULL_DATELINE = (
-    rf"{_PLACE},\s*(?:{_PLACE},\s*)?(?:(?:{_MONTH_RE})\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?)(?![\w])"
+    rf"{_PLACE},\s*(?:{_PLACE},\s*)?"
+    rf"(?:(?:{_MONTH_RE})(?:\.\s*|\s+)\d{{1,2}}|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?)(?:,?\s+\d{{4}})?(?![\w])"
 )
 # A single place word is a dateline only when the agency follows: "Bakı. Trend:", "Москва. Trend:".
 _PLACE_WORD = r"[^\W\d_][^\W\d_-]{1,30}"
 _LEAD_DATELINE = re.compile(
-    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$)|(?P<place>{_PLACE_WORD})\s*[.,]\s*)", re.I
+    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(]))"
+    rf"|(?P<place>{_PLACE_WORD})(?:\s*[.,]\s*|\s*(?=/)))",
+    re.I,
 )
 # After the dateline: "By A and B - Trend:", "Trend:", "By A - Trend News Agency:".
 _LEAD_BYLINE = re.compile(
     r"^(?:(?P<by>by|от|автор)\s+(?P<names>[^:\n]{1,120}?)\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*:\s*",
+    re.I,
+)
+# Older and Russian-edition forms: "/ Trend, S. Agayeva /", "/ТРЕНД/.", "(Trend) -".
+_LEAD_SLASH = re.compile(
+    r"^(?:/\s*(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*(?:,\s*(?P<names>[^/]{1,80}?))?\s*/"
+    r"|\(\s*(?P<agency2>[^\W\d_][\w.&'’ -]{0,30}?)\s*\))\s*(?:[-–—:.]\s*)?",
     re.I,
 )
 
@@ -240,8 +249,8 @@ def _agency_like(value: str) -> bool:
 def parse_lead(value: Any) -> Lead | None:
     """``BAKU, Azerbaijan, June 18. By A - Trend: text`` -> Lead(dateline, byline, "Trend", "text").
 
-    Also ``Bakı. Trend: text``, ``BAKU, Azerbaijan, November 24. Text`` (dateline only) and a bare
-    dateline line. None when the text does not open with a dateline (a place word alone needs the
+    Also ``Bakı. Trend: text``, ``BAKU, Azerbaijan, November 24. Text`` (dateline only), a bare
+    dateline line, and older forms ``Baku, Azerbaijan, Nov.15 / Trend, S. Agayeva /``, ``БАКУ /ТРЕНД/.``. None when the text does not open with a dateline (a place word alone needs the
     agency after it).
     """
     text = clean_text(value)
@@ -250,12 +259,17 @@ def parse_lead(value: Any) -> Lead | None:
     m = _LEAD_DATELINE.match(text)
     if not m:
         return None
-    dateline = (m.group("full") or m.group("place")).strip()
+    dateline = (m.group("full") or m.group("place")).strip().rstrip(".").strip()
     rest = text[m.end() :]
     byline = None
     publisher = None
     b = _LEAD_BYLINE.match(rest)
-    if b and _agency_like(b.group("agency")):
+    if (sl := _LEAD_SLASH.match(rest)) and _agency_like(sl.group("agency") or sl.group("agency2")):
+        publisher = (sl.group("agency") or sl.group("agency2")).strip()
+        names = split_names(sl.group("names")) if sl.group("names") else None
+        byline = Byline(names, publisher) if names else None
+        rest = rest[sl.end() :]
+    elif b and _agency_like(b.group("agency")):
         publisher = b.group("agency").strip()
         if b.group("names"):
             names = split_names(b.group("names"))
@@ -385,6 +399,8 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     if text.isdigit() and len(text) >= 9:  # epoch seconds or milliseconds
         secs = int(text) / (1000 if len(text) > 11 else 1)
         return datetime.fromtimestamp(secs, timezone.utc)
+    if (t := _TIME_ONLY.fullmatch(text)) and (zone or t.group("offset")):
+        return _time_today(t, zone, crawl_date)
     for pattern in (_TEXT_DATE, _TEXT_DATE_US):
         m = pattern.search(text)
         if not m:
@@ -402,7 +418,9 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
         if m.group("year"):
             year = int(m.group("year"))
         else:
-            ref = crawl_date or datetime.now(timezone.utc)
+            # No year ("15 Noyabr 10:31"): the crawl's year on the page's own calendar, or the
+            # year before when the day would lie after the crawl day.
+            ref = _local_ref(crawl_date, zone_here)
             year = ref.year
             if (month, int(m.group("day"))) > (ref.month, ref.day):
                 year -= 1
@@ -414,6 +432,35 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     return None
 
 
+# Today's stories show only the time: "15:49 (UTC+04)" (Azerbaijani edition of Trend).
+_TIME_ONLY = re.compile(
+    r"(?:(?:today|bugün|сегодня),?\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
+    re.I,
+)
+
+
+def _local_ref(crawl_date: datetime | None, zone: tzinfo | None) -> datetime:
+    """The crawl time (default now) as a wall-clock time in ``zone`` (when both are aware)."""
+    ref = crawl_date or datetime.now(timezone.utc)
+    if zone is not None and ref.tzinfo is not None:
+        ref = ref.astimezone(zone)
+    return ref
+
+
+def _time_today(m: re.Match[str], zone: tzinfo | None, crawl_date: datetime | None) -> datetime | None:
+    """A time of day -> that time on the crawl day (the day before if it lies ahead of the crawl)."""
+    zone_here = as_tzinfo(m.group("offset").replace(" ", "")) if m.group("offset") else zone
+    hour, minute = int(m.group("hour")), int(m.group("minute"))
+    if hour > 23 or minute > 59:
+        return None
+    ref = _local_ref(crawl_date, zone_here)
+    dt = _aware(datetime(ref.year, ref.month, ref.day, hour, minute), zone_here)
+    if dt is not None and ref.tzinfo is not None and dt > ref + timedelta(minutes=5):
+        dt -= timedelta(days=1)
+    return dt
+
+
 def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
     if dt.tzinfo is not None:
         return dt
@@ -423,6 +470,15 @@ def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
         dt = dt.replace(tzinfo=zone)
         return dt.replace(tzinfo=timezone(dt.utcoffset() or timedelta(0)))
     return dt.replace(tzinfo=zone)
+
+
+def find_date(value: str) -> tuple[int, int] | None:
+    """Where a written date (``18 June 2014 14:32 (UTC +04:00)``, ``June 18, 2014``) sits in a text: (start, end)."""
+    for pattern in (_TEXT_DATE, _TEXT_DATE_US):
+        for m in pattern.finditer(value):
+            if _MONTH_NAMES.get(m.group("month").lower().rstrip(".")):
+                return m.start(), m.end()
+    return None
 
 
 def format_iso8601(dt: datetime) -> str:

@@ -23,7 +23,7 @@ EDITIONS: dict[str, tuple[str, str]] = {
 }
 
 # <title> and og:title may end in the site name: "Headline - Trend.Az", "Headline | Trend News Agency".
-_SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+Trend(?:\.Az| News Agency)?\s*$", re.I)
+_SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+Trend(?:\.Az| News Agency)?\s*$", re.IGNORECASE)
 
 
 def strip_trend_suffix(value: str) -> str | None:
@@ -33,7 +33,7 @@ def strip_trend_suffix(value: str) -> str | None:
 
 def is_agency_name(value: str) -> bool:
     """True for the agency's own name (``Trend``, ``Trend News Agency``), which is not an author."""
-    return bool(re.fullmatch(r"trend(?:\.az| news agency| agency)?", value.strip(), re.I))
+    return bool(re.fullmatch(r"trend(?:\.az| news agency| agency)?", value.strip(), re.IGNORECASE))
 
 
 class TrendLoader(ArticleLoader):
@@ -57,11 +57,18 @@ TREND_RULES = boilerplate.DEFAULT_RULES.extend(
 )
 
 
+# <div class="article-content article-paddings">: the story block of every article page.
+_CONTENT = (
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')"
+    " and contains(concat(' ', normalize-space(@class), ' '), ' article-paddings ')]"
+)
+
+
 class TrendSpider(NewsSpider):
     """``scrapy crawl trend [-a edition=en|az|ru] [-a since=YYYY-MM-DD] [-a base_url=URL] [-a sections=latest,...]``."""
 
     name = "trend"
-    allowed_domains = ["trend.az"]
+    allowed_domains = ["trend.az"]  # noqa: RUF012 - Scrapy's own attribute
     loader_class = TrendLoader
     boilerplate_rules = TREND_RULES
     timezone = "+04:00"  # Baku time, no daylight saving since 2016
@@ -69,7 +76,7 @@ class TrendSpider(NewsSpider):
     listing_links = "ul.news-list li a::attr(href)"
     listing_next = "link[rel=next]::attr(href), a[rel=next]::attr(href), .pagination a.next::attr(href)"
     # "Tags:" block under the story; present (possibly empty) on every article page.
-    tags_block: ClassVar[str] = ".tags-block, .article-tags"
+    tags_block: ClassVar[str] = ".tags-block, .article-tags, .tags"
     # Labels the page template writes beside the section name ("Azerbaijan Materials 18 June 2014 ...").
     template_labels: ClassVar[tuple[str, ...]] = ("Materials", "Materiallar", "Материалы")
     # Authors and publisher come from the story's lead ("By X - Trend:"), not from <meta name=author>.
@@ -79,29 +86,45 @@ class TrendSpider(NewsSpider):
     # field -> rules: metadata first, then visible markup (see the seed README's markup facts).
     selectors: ClassVar[dict[str, list[str]]] = {
         "canonical_url": ["link[rel=canonical]::attr(href)", "meta[property='og:url']::attr(content)"],
-        "headline": ["meta[property='og:title']::attr(content)", "h1::text", "title::text"],
+        "headline": ["meta[property='og:title']::attr(content)", "h1", "title::text"],
         "description": ["meta[property='og:description']::attr(content)", "meta[name=description]::attr(content)"],
-        "date_published": ["meta[property='article:published_time']::attr(content)", "span.date-time::text"],
+        # The visible time may wrap its parts: <span class="date-time">15 Noyabr <b>10:31</b> (UTC+04)</span>.
+        "date_published": ["meta[property='article:published_time']::attr(content)", "span.date-time"],
         "date_modified": ["meta[property='article:modified_time']::attr(content)"],
-        "section": ["meta[property='article:section']::attr(content)", ".breadcrumbs a:last-child::text"],
+        "section": [
+            "meta[property='article:section']::attr(content)",
+            ".top-part a.category::text, .breadcrumbs a:last-child::text",
+        ],
         "main_image": ["meta[property='og:image']::attr(content)"],
         "in_language": ["html::attr(lang)", "meta[property='og:locale']::attr(content)"],
-        "tags": ["meta[property='article:tag']::attr(content)", ".tags-block a::text, .article-tags a::text"],
-        # One rule so paragraphs keep page order.
-        "article_body": ["div.article-content.article-paddings > p, div.article-content.article-paddings > h2"],
+        "tags": [
+            "meta[property='article:tag']::attr(content)",
+            ".tags-block a::text, .article-tags a::text, .tags a::text",
+        ],
+        # The story: paragraphs and sub-headings of the content block, nested or not, in page order,
+        # minus image captions and embedded "read also" / social boxes; else the block's own text
+        # (older pages separate paragraphs with <br>).
+        "article_body": [
+            (
+                f"{_CONTENT}//*[self::p or self::h2 or self::h3][not(ancestor::figure or ancestor::table"
+                " or ancestor::*[contains(@class, 'read-also') or contains(@class, 'related')"
+                " or contains(@class, 'embed') or contains(@class, 'twitter') or contains(@class, 'instagram')])]"
+            ),
+            _CONTENT,
+        ],
     }
 
-    def __init__(
-        self, *args: Any, edition: str = "en", sections: str = "latest", **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, edition: str = "en", sections: str = "latest", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if edition not in EDITIONS:
             raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, got {edition!r}")
         self.edition = edition
-        self.default_base_url, self.language = EDITIONS[edition]
-        home = self.default_base_url
-        self.feed_urls = [f"{home}/feeds/index.rss"]
-        self.listing_urls = [f"{home}/{s.strip().strip('/')}/" for s in sections.split(",") if s.strip()]
+        # The edition decides where discovery starts (the base declares these per class).
+        home, language = EDITIONS[edition]
+        self.default_base_url = home  # type: ignore[misc]
+        self.language = language  # type: ignore[misc]
+        self.feed_urls = [f"{home}/feeds/index.rss"]  # type: ignore[misc]
+        self.listing_urls = [f"{home}/{s.strip().strip('/')}/" for s in sections.split(",") if s.strip()]  # type: ignore[misc]
 
     def extract(self, response: TextResponse) -> Article:
         """Shared extraction, then Trend's facts: empty tag block -> ``[]``, agency as publisher."""

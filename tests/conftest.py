@@ -23,6 +23,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # keeps its store in memory. Tests of incremental crawling pass their own STATE_DIR.
 os.environ["BYLINE_STATE_DIR"] = ":memory:"
 
+# Shared fixtures defined in their own modules: trend_site (a local Trend-like site).
+pytest_plugins = ["tests.trend_site"]
+
 
 def need(condition: Any, reason: str) -> None:
     """Skip (or fail under BYLINE_REQUIRE_ALL=1) when ``condition`` is falsy."""

@@ -24,7 +24,7 @@ import pytest
 
 from crawler.schedule import Scrapyd, ScrapydError
 from tests.conftest import REPO_ROOT, need
-from tests.trend_site import FAST_SETTINGS, expected_records, trend_site  # noqa: F401 - fixture
+from tests.trend_site import FAST_SETTINGS, expected_records
 
 USER, PASSWORD = "byline", "s3cret"
 PROJECT_FILES = ("crawler", "spiders", "pipelines", "pyproject.toml", "setup.py", "scrapy.cfg", "README.md")
@@ -159,7 +159,7 @@ def _health(server: Server, state: Path, job: str) -> dict:
     return json.loads((state / "health" / "trend" / f"{job}.json").read_text("utf-8"))
 
 
-def test_scheduled_runs_export_only_what_is_new(scrapyd: Server, trend_site, tmp_path):  # noqa: F811
+def test_scheduled_runs_export_only_what_is_new(scrapyd: Server, trend_site, tmp_path):
     expected_urls = sorted(r["url"] for r in expected_records(trend_site.base_url))
 
     job1 = _schedule(scrapyd, trend_site.base_url, tmp_path / "run1.jsonl")
@@ -194,7 +194,7 @@ def test_scheduled_runs_export_only_what_is_new(scrapyd: Server, trend_site, tmp
     assert "in April, the ministry said." in third[0]["article_body"]
 
 
-def test_a_redesigned_site_makes_the_scrapyd_job_unhealthy(scrapyd: Server, trend_site, tmp_path):  # noqa: F811
+def test_a_redesigned_site_makes_the_scrapyd_job_unhealthy(scrapyd: Server, trend_site, tmp_path):
     # The redesign renames the story container and drops og:title; <h1> becomes a styled <div>.
     for page in trend_site.root.rglob("*.html"):
         html = page.read_text("utf-8")

@@ -1,11 +1,11 @@
 """A local Trend-like news site for tests: the ``trend_site`` fixture and its expected crawl output.
 
-Use it in a test module with::
+``tests/conftest.py`` registers this module as a pytest plugin, so any test may ask for ``trend_site``::
 
-    from tests.trend_site import trend_site, expected_records  # noqa: F401  (pytest fixture import)
+    from tests.trend_site import CRAWL_SETTINGS, expected_records
 
     def test_something(trend_site):
-        proc = run_scrapy("crawl", "trend", "-a", f"base_url={trend_site.base_url}", "-O", str(out), *FAST)
+        proc = run_scrapy("crawl", "trend", "-a", f"base_url={trend_site.base_url}", "-O", str(out), *CRAWL_SETTINGS)
         assert [strip(r) for r in read_jsonl(out)] == expected_records(trend_site.base_url)
 
 ``trend_site`` is function-scoped: each test gets its own copy of ``tests/fixtures/trend_site`` in
@@ -33,6 +33,7 @@ order), without ``fetched_at``; ``{base_url}`` in it stands for the mirror's add
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,8 +58,14 @@ EXPECTED_STATS: dict[str, int] = {
 }
 """Stats of a full crawl of the site (no ``since``)."""
 
-FAST_SETTINGS: tuple[str, ...] = ("-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO")
-"""``scrapy crawl`` options that keep a crawl of the local site fast (politeness is for real sites)."""
+CRAWL_SETTINGS: tuple[str, ...] = (
+    "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0",
+    "-s", "CONCURRENT_REQUESTS=1", "-s", "DEPTH_PRIORITY=1",
+    "-s", "SCHEDULER_MEMORY_QUEUE=scrapy.squeues.FifoMemoryQueue",
+    "-s", "SCHEDULER_DISK_QUEUE=scrapy.squeues.PickleFifoDiskQueue",
+)  # fmt: skip
+"""``scrapy crawl`` options for the local site: fast (no throttling) and in a fixed, breadth-first order,
+so that of the two copies of one story the feed's (found first) is the one exported."""
 
 
 def expected_records(base_url: str) -> list[dict[str, Any]]:
@@ -77,3 +84,16 @@ def trend_site(tmp_path: Path) -> Iterator[Site]:
     shutil.copytree(SITE_DIR, root, ignore=shutil.ignore_patterns("expected.jsonl"))
     with serve(root) as site:
         yield site
+
+
+_STAT_LINE = re.compile(r"^\s*[{ ]?'(?P<key>[^']+)':\s*(?P<value>-?\d+),?\}?\s*$")
+
+
+def crawl_stats(log: str) -> dict[str, int]:
+    """The integer stats of a ``scrapy crawl`` log (the "Dumping Scrapy stats" block)."""
+    block = log.rsplit("Dumping Scrapy stats:", 1)[-1]
+    out: dict[str, int] = {}
+    for line in block.splitlines():
+        if m := _STAT_LINE.match(line):
+            out[m.group("key")] = int(m.group("value"))
+    return out
