@@ -114,7 +114,7 @@ class IncrementalSpiderMiddleware(_Base):
         page = self.store.get(request.url)
         listed = to_timestamp(request.meta.get(META_LISTED_DATE))
         reason = decide(page, listed, self.config.revisit_age, time.time())
-        if listed is not None:
+        if listed is not None and (page is None or page.listed_at is None or listed > page.listed_at):
             self.store.record_listed(request.url, listed)
         if reason is None:
             self.stats.inc_value("news/incremental/skipped/known")

@@ -114,6 +114,9 @@ class SeenStore:
         self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
         if path != MEMORY:
             self._db.execute("PRAGMA journal_mode=WAL")
+            # One commit per page: NORMAL syncs at checkpoints, not at every commit (a power cut may
+            # lose the last pages' rows - they are then fetched once more - never corrupt the file).
+            self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
 
     @classmethod
