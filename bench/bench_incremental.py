@@ -11,12 +11,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scrapy import Request, Spider  # noqa: E402
-from scrapy.http import HtmlResponse  # noqa: E402
-from scrapy.utils.test import get_crawler  # noqa: E402
+from scrapy import Request, Spider
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
-from crawler.incremental import IncrementalMiddleware, IncrementalSpiderMiddleware  # noqa: E402
-from crawler.state import store_for  # noqa: E402
+from crawler.incremental import IncrementalMiddleware, IncrementalSpiderMiddleware
+from crawler.state import store_for
 
 
 class BenchSpider(Spider):
@@ -30,8 +30,11 @@ def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         crawler = get_crawler(BenchSpider, {"STATE_DIR": tmp, "REMOTE_CONTROL_ENABLED": False})
         crawler.spider = spider = BenchSpider.from_crawler(crawler)
-        smw, dmw, store = IncrementalSpiderMiddleware(crawler, _cfg(crawler)), IncrementalMiddleware(
-            crawler, _cfg(crawler)), store_for(crawler)
+        smw, dmw, store = (
+            IncrementalSpiderMiddleware(crawler, _cfg(crawler)),
+            IncrementalMiddleware(crawler, _cfg(crawler)),
+            store_for(crawler),
+        )
         day = datetime(2026, 11, 1, tzinfo=timezone.utc)
         urls = [f"http://site.test/news/{i}.html" for i in range(n)]
         start = time.perf_counter()
@@ -42,12 +45,17 @@ def main(n: int) -> None:
             store.record_export(url, f"h{i}", None, 1)
         first = time.perf_counter() - start
         start = time.perf_counter()
-        skipped = sum(not smw.admit(Request(url, callback=spider.parse_article,
-                                            meta={"news_listed_date": day + timedelta(minutes=i)}))
-                      for i, url in enumerate(urls))
+        skipped = sum(
+            not smw.admit(
+                Request(url, callback=spider.parse_article, meta={"news_listed_date": day + timedelta(minutes=i)})
+            )
+            for i, url in enumerate(urls)
+        )
         second = time.perf_counter() - start
-    print(f"{n} pages: first run {n / first:,.0f} pages/s (judge + record fetch + record export); "
-          f"second run {n / second:,.0f} requests/s judged, {skipped} skipped")
+    print(
+        f"{n} pages: first run {n / first:,.0f} pages/s (judge + record fetch + record export); "
+        f"second run {n / second:,.0f} requests/s judged, {skipped} skipped"
+    )
 
 
 def _cfg(crawler):
