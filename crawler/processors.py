@@ -168,10 +168,22 @@ for _lang_months in (
     "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık".split(),  # tr
 ):
     for _i, _name in enumerate(_lang_months, start=1):
-        _MONTH_NAMES.setdefault(_name, _i)
+        _MONTH_NAMES.setdefault(_name.replace("ı", "i"), _i)
 for _i, _name in enumerate(_MONTHS_EN, start=1):
     _MONTH_NAMES.setdefault(_name[:3], _i)
 _MONTH_NAMES["sept"] = 9
+_TURKIC_I = str.maketrans({"İ": "I", "ı": "i"})
+
+
+def _fold_i(text: str) -> str:
+    """Same-length text where Turkic dotted/dotless I match ASCII (``İyun`` ~ ``iyun``, ``Kasım`` ~ ``kasim``)."""
+    return text.translate(_TURKIC_I)
+
+
+def _month_number(name: str) -> int | None:
+    return _MONTH_NAMES.get(_fold_i(name).lower().rstrip("."))
+
+
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTH_NAMES), key=len, reverse=True))
 
 _DATELINE = re.compile(
@@ -187,10 +199,10 @@ def parse_dateline(value: Any) -> str | None:
     text = clean_text(value)
     if not text:
         return None
-    m = _DATELINE.match(text)
+    m = _DATELINE.match(_fold_i(text))
     if not m or m.end() != len(text):
         return None
-    return m.group("dateline").strip()
+    return text[m.start("dateline") : m.end("dateline")].strip()
 
 
 _EDITOR = re.compile(r"^(?:edited by|editing by|editor:|redaktə edən:?|редактор:?)\s*(?P<name>.{1,60}?)\s*\.?$", re.I)
@@ -256,10 +268,11 @@ def parse_lead(value: Any) -> Lead | None:
     text = clean_text(value)
     if not text:
         return None
-    m = _LEAD_DATELINE.match(text)
+    m = _LEAD_DATELINE.match(_fold_i(text))
     if not m:
         return None
-    dateline = (m.group("full") or m.group("place")).strip().rstrip(".").strip()
+    group = "full" if m.group("full") else "place"
+    dateline = text[m.start(group) : m.end(group)].strip().rstrip(".").strip()
     rest = text[m.end() :]
     byline = None
     publisher = None
@@ -402,10 +415,10 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     if (t := _TIME_ONLY.fullmatch(text)) and (zone or t.group("offset")):
         return _time_today(t, zone, crawl_date)
     for pattern in (_TEXT_DATE, _TEXT_DATE_US):
-        m = pattern.search(text)
+        m = pattern.search(_fold_i(text))
         if not m:
             continue
-        month = _MONTH_NAMES.get(m.group("month").lower().rstrip("."))
+        month = _month_number(m.group("month"))
         if not month:
             continue
         hour = int(m.group("hour") or 0)
@@ -475,8 +488,8 @@ def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
 def find_date(value: str) -> tuple[int, int] | None:
     """Where a written date (``18 June 2014 14:32 (UTC +04:00)``, ``June 18, 2014``) sits in a text: (start, end)."""
     for pattern in (_TEXT_DATE, _TEXT_DATE_US):
-        for m in pattern.finditer(value):
-            if _MONTH_NAMES.get(m.group("month").lower().rstrip(".")):
+        for m in pattern.finditer(_fold_i(value)):
+            if _month_number(m.group("month")):
                 return m.start(), m.end()
     return None
 

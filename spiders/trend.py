@@ -106,7 +106,7 @@ class TrendSpider(NewsSpider):
         # (older pages separate paragraphs with <br>).
         "article_body": [
             (
-                f"{_CONTENT}//*[self::p or self::h2 or self::h3][not(ancestor::figure or ancestor::table"
+                f"{_CONTENT}//*[self::p or self::h2 or self::h3 or self::li[not(.//p)]][not(ancestor::figure or ancestor::table"
                 " or ancestor::*[contains(@class, 'read-also') or contains(@class, 'related')"
                 " or contains(@class, 'embed') or contains(@class, 'twitter') or contains(@class, 'instagram')])]"
             ),

@@ -104,6 +104,7 @@ def test_split_names(value, expected) -> None:
         ("BAKU, Azerbaijan, June 18.", "BAKU, Azerbaijan, June 18"),
         ("LONDON, United Kingdom, Nov. 25", "LONDON, United Kingdom, Nov. 25"),
         ("Baku, June 18", "Baku, June 18"),
+        ("Bakı, Azərbaycan, İyun 18", "Bakı, Azərbaycan, İyun 18"),
         ("The cooperation between Azerbaijan and Russia is developing", None),
         ("Azerbaijan, Russia, June 18 talks ended", None),
         ("June 18", None),
@@ -146,6 +147,7 @@ def test_parse_editor(value, expected) -> None:
         ("Bakı. Trend:", "Bakı", None, "Trend", ""),
         ("Bakı. Trend: Prezident sərəncam imzalayıb.", "Bakı", None, "Trend", "Prezident sərəncam imzalayıb."),
         ("Bakı, 15 noyabr. Trend: xəbər", "Bakı, 15 noyabr", None, "Trend", "xəbər"),
+        ("Bakı, 15 İyun. Trend:", "Bakı, 15 İyun", None, "Trend", ""),
         ("Баку, 15 ноября. Trend:", "Баку, 15 ноября", None, "Trend", ""),
         ("BAKU, Azerbaijan, November 24. Exports grew.", "BAKU, Azerbaijan, November 24", None, None, "Exports grew."),
         # a quote after the dateline is story text, not an agency
@@ -244,6 +246,11 @@ def test_split_body(paragraphs, expected) -> None:
         ("15:49 (UTC+04)", "+04:00", "2026-11-29T15:49:00+04:00"),
         ("17:30 (UTC+04)", "+04:00", "2026-11-28T17:30:00+04:00"),  # later than the crawl: yesterday
         ("1402000000", None, "2014-06-05T20:26:40+00:00"),
+        # Turkic dotted and dotless I: "İyun", "İYUL", "KASIM"
+        ("15 İyun 10:31 (UTC+04)", "+04:00", "2026-06-15T10:31:00+04:00"),
+        ("3 İYUL 2025 09:00", "+04:00", "2025-07-03T09:00:00+04:00"),
+        ("5 KASIM 2025 10:00 (UTC+03)", None, "2025-11-05T10:00:00+03:00"),
+        ("5 Kasım 2025 10:00 (UTC+03)", None, "2025-11-05T10:00:00+03:00"),
     ],
 )
 def test_parse_date(value, tz, expected) -> None:

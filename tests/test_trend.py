@@ -220,7 +220,7 @@ def test_crawl_since_skips_older_articles(trend_site, tmp_path) -> None:
 
 
 def test_every_exported_record_matches_the_schema(trend_site, tmp_path) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema  # the test extra
     schema = article_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     assert list(schema["properties"]) == list(ARTICLE_FIELDS)
@@ -250,8 +250,9 @@ VARIANT_HEAD = """<html lang="en"><head><meta property="og:type" content="articl
         (
             """<div class="article-content article-paddings"><div class="text"><p>BAKU, Azerbaijan, June 18. By Ann Lee
             and Bo Park - Trend:</p><figure><img src="a.jpg"><p>Caption</p></figure><p>First.</p>
-            <div class="read-also"><p>Read also: another story</p></div><h2>Sub-heading</h2><p>Second.</p></div></div>""",
-            "First.\n\nSub-heading\n\nSecond.", "BAKU, Azerbaijan, June 18", ["Ann Lee", "Bo Park"],
+            <div class="read-also"><p>Read also: another story</p></div><h2>Sub-heading</h2><p>Second.</p>
+            <ul><li>Item one</li><li><p>Item two</p></li></ul></div></div>""",
+            "First.\n\nSub-heading\n\nSecond.\n\nItem one\n\nItem two", "BAKU, Azerbaijan, June 18", ["Ann Lee", "Bo Park"],
         ),
         # older layout: text in the block itself, paragraphs separated by <br>
         (
@@ -306,9 +307,14 @@ def test_text_blocks_of_other_pages(expected) -> None:
 @pytest.mark.parametrize(
     ("head", "authors", "source"),
     [
-        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", "author": '
-         '[{"@type": "Person", "name": "Ann Lee"}, {"@type": "Organization", "name": "Trend News Agency"}]}</script>',
-         ["Ann Lee"], "jsonld"),
+        (
+            (
+                '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", "author": '
+                '[{"@type": "Person", "name": "Ann Lee"}, {"@type": "Organization", "name": "Trend News Agency"}]}'
+                "</script>"
+            ),
+            ["Ann Lee"], "jsonld",
+        ),
         ('<meta name="author" content="Trend">', None, None),  # the agency itself is not an author
     ],
 )  # fmt: skip
