@@ -214,7 +214,13 @@ def parse_editor(value: Any) -> str | None:
     if not text:
         return None
     m = _EDITOR.match(text)
-    return m.group("name") if m else None
+    if not m:
+        return None
+    name = m.group("name")
+    # "Редактор: Н.М." - the last dot belongs to an initial, not to the sentence.
+    if text.endswith(".") and not name.endswith(".") and re.search(r"(?:^|[.\s])[^\W\d_]$", name):
+        name += "."
+    return name
 
 
 # Datelines that open a story: "BAKU, Azerbaijan, June 18", "Bakı, 15 noyabr", "Баку, 15 ноября".
@@ -235,9 +241,11 @@ _LEAD_BYLINE = re.compile(
     r"^(?:(?P<by>by|от|автор)\s+(?P<names>[^:\n]{1,120}?)\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*:\s*",
     re.I,
 )
-# Older and Russian-edition forms: "/ Trend, S. Agayeva /", "/ТРЕНД/.", "(Trend) -".
+# Older and Russian-edition forms: "/ Trend, S. Agayeva /", "/ТРЕНД/.", "(Trend) -", and the
+# correspondent's form "/корр. Trend Н.Гасымова/" ("corr." = the agency's correspondent, then the name).
 _LEAD_SLASH = re.compile(
-    r"^(?:/\s*(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*(?:,\s*(?P<names>[^/]{1,80}?))?\s*/"
+    r"^(?:/\s*(?:корр|corr)\.\s*(?P<agency3>[^\W\d_][\w.&'’-]{0,30})\s+(?P<names3>[^/]{1,80}?)\s*/"
+    r"|/\s*(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*(?:,\s*(?P<names>[^/]{1,80}?))?\s*/"
     r"|\(\s*(?P<agency2>[^\W\d_][\w.&'’ -]{0,30}?)\s*\))\s*(?:[-–—:.]\s*)?",
     re.I,
 )
@@ -280,9 +288,10 @@ def parse_lead(value: Any) -> Lead | None:
     publisher = None
     wire = False
     b = _LEAD_BYLINE.match(rest)
-    if (sl := _LEAD_SLASH.match(rest)) and _agency_like(sl.group("agency") or sl.group("agency2")):
-        publisher = (sl.group("agency") or sl.group("agency2")).strip()
-        names = split_names(sl.group("names")) if sl.group("names") else None
+    if (sl := _LEAD_SLASH.match(rest)) and _agency_like(sl.group("agency") or sl.group("agency2") or sl.group("agency3")):
+        publisher = (sl.group("agency") or sl.group("agency2") or sl.group("agency3")).strip()
+        names_text = sl.group("names") or sl.group("names3")
+        names = split_names(names_text) if names_text else None
         byline = Byline(names, publisher) if names else None
         wire = bool(sl.group("agency2")) and bool(re.match(r"\s*[-–—]", rest[sl.end("agency2") + 1 :]))
         rest = rest[sl.end() :]

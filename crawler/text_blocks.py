@@ -36,8 +36,28 @@ def _section_of(prefix: str, rules: boilerplate.Rules) -> str | None:
 
 
 # Rules whose lines close the story: the tag list and the sidebar headings ("Latest", "Related") below it.
-_STORY_END_RULES = frozenset({"tags_label", "sidebar_heading"})
+# A site's own rules named with these prefixes close it too (``sidebar_heading_az_ru``: "Son xəbərlər").
+_STORY_END_RULES = ("tags_label", "sidebar_heading")
 _META_LINE_WINDOW = 12
+# A tag written one per line under an empty "Tags:" label (a dump of <ul><li>tag</li>...): a short line.
+_MAX_TAG_WORDS = 5
+_MAX_TAG_CHARS = 50
+
+
+def _closes_story(rule: str | None) -> bool:
+    return rule is not None and rule.startswith(_STORY_END_RULES)
+
+
+def _tags_after(lines: list[tuple[str, bool]], at: int, rules: boilerplate.Rules) -> list[str]:
+    """The short lines after an empty ``Tags:`` line at ``at``, up to the next sidebar heading or longer line."""
+    tags = []
+    for text, _ in lines[at + 1 :]:
+        if _closes_story(rules.match(text)) or _TAGS_LINE.match(text):
+            break
+        if len(text) > _MAX_TAG_CHARS or len(text.split()) > _MAX_TAG_WORDS or text.endswith((".", "!", "?")):
+            break
+        tags.append(text)
+    return tags
 
 
 def load_text_blocks(loader: ArticleLoader, blocks: Sequence[str]) -> Any:
@@ -48,7 +68,8 @@ def load_text_blocks(loader: ArticleLoader, blocks: Sequence[str]) -> Any:
     the first block that is not boilerplate). The blocks between the date line and the story's
     opening (dateline, byline or repeated headline) are the ``description``; the story runs from
     there to the tag list or the first sidebar heading (the loader then takes the dateline, byline
-    and editor lines out of it). A tags line after the headline gives ``tags`` (``[]`` when empty).
+    and editor lines out of it). A tags line after the headline gives ``tags``: the tags after the
+    label, else the short lines under it up to a sidebar heading (``[]`` when there are none).
     """
     rules: boilerplate.Rules = loader.context.get("boilerplate") or boilerplate.DEFAULT_RULES
     lines: list[tuple[str, bool]] = []  # (text, closes the story)
@@ -57,7 +78,7 @@ def load_text_blocks(loader: ArticleLoader, blocks: Sequence[str]) -> Any:
         if not text:
             continue
         rule = "tags_label" if _TAGS_LINE.match(text) else rules.match(text)
-        if rule in _STORY_END_RULES:
+        if _closes_story(rule):
             lines.append((text, True))
         elif rule is None:
             lines.append((text, False))
@@ -90,11 +111,13 @@ def load_text_blocks(loader: ArticleLoader, blocks: Sequence[str]) -> Any:
     loader.add_value("article_body", rest)
 
     tags_seen = False
-    for text, _ in lines[head_at + 1 :]:
-        if m := _TAGS_LINE.match(text):
+    for at in range(head_at + 1, len(lines)):
+        if m := _TAGS_LINE.match(lines[at][0]):
             tags_seen = True
             if m.group("tags").strip():
                 loader.add_value("tags", m.group("tags"))
+            else:
+                loader.add_value("tags", _tags_after(lines, at, rules))
             break
     return _finish(loader, tags_seen)
 

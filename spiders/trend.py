@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, ClassVar
+from urllib.parse import urldefrag, urlsplit
 
 from itemloaders.processors import MapCompose
+from scrapy import Request
 from scrapy.http import TextResponse
 
 from crawler import boilerplate
@@ -54,13 +57,34 @@ TREND_RULES = boilerplate.DEFAULT_RULES.extend(
     trend_materials_label=r"^(materials|materiallar|материалы)$",
     # A trailing "Trend" / "Trend News Agency" signature line.
     trend_signature=r"^trend(\.az| news agency)?\.?$",
+    # In-story links of the other editions: "Həmçinin oxuyun: <title>", "Читайте также: <title>".
+    trend_read_also_az_ru=r"^(həmçinin (oxuyun|bax)|oxuyun|читайте (также|тоже)|смотрите также|см\. также)\s*:.{0,200}$",
+    # Sidebar headings of the other editions ("Latest"): "Son xəbərlər", "Последние новости". The
+    # ``sidebar_heading`` prefix makes a text dump's story end there, as at the English "Latest".
+    sidebar_heading_az_ru=r"^(son xəbərlər|xəbər lenti|digər xəbərlər|ən çox oxunanlar|последние новости|лента новостей"
+    r"|другие новости|самое читаемое)\s*:?$",
 )
 
 
 # <div class="article-content article-paddings">: the story block of every article page.
-_CONTENT = (
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')"
-    " and contains(concat(' ', normalize-space(@class), ' '), ' article-paddings ')]"
+_CONTENT_CLASS = (
+    "contains(concat(' ', normalize-space(@class), ' '), ' article-content ')"
+    " and contains(concat(' ', normalize-space(@class), ' '), ' article-paddings ')"
+)
+_CONTENT = f"//div[{_CONTENT_CLASS}]"
+# Containers inside the story block that are not the story: images and their captions, data
+# tables, "read also" / related boxes, embedded posts, share buttons (<ul class="social-share">
+# <li>Facebook</li><li>X</li>...). Only containers *inside* the block count: old pages lay the
+# whole page out in a <table>, and a wrapper's class ("with-related") says nothing of the story.
+_NOT_STORY = (
+    "self::figure or self::table"
+    " or contains(@class, 'read-also') or contains(@class, 'related') or contains(@class, 'embed')"
+    " or contains(@class, 'twitter') or contains(@class, 'instagram') or contains(@class, 'caption')"
+    " or contains(@class, 'share') or contains(@class, 'social')"
+)
+_STORY_PARTS = (
+    f"{_CONTENT}//*[self::p or self::h2 or self::h3 or self::li[not(.//p)]]"
+    f"[not(ancestor-or-self::*[{_NOT_STORY}][ancestor::div[{_CONTENT_CLASS}]])]"
 )
 
 
@@ -74,7 +98,11 @@ class TrendSpider(NewsSpider):
     timezone = "+04:00"  # Baku time, no daylight saving since 2016
     article_url_re = r"^https?://[^/]+/(?:[\w-]+/)+\d+\.html(?:[?#]|$)"
     listing_links = "ul.news-list li a::attr(href)"
-    listing_next = "link[rel=next]::attr(href), a[rel=next]::attr(href), .pagination a.next::attr(href)"
+    # <link rel="next">, <a rel="next">, <div class="pagination"><a class="next">, <ul class="pagination"><li class="next"><a>
+    listing_next = (
+        "link[rel=next]::attr(href), a[rel=next]::attr(href), .pagination a.next::attr(href),"
+        " .pagination li.next a::attr(href)"
+    )
     # "Tags:" block under the story; present (possibly empty) on every article page.
     tags_block: ClassVar[str] = ".tags-block, .article-tags, .tags"
     # Labels the page template writes beside the section name ("Azerbaijan Materials 18 June 2014 ...").
@@ -101,17 +129,10 @@ class TrendSpider(NewsSpider):
             "meta[property='article:tag']::attr(content)",
             ".tags-block a::text, .article-tags a::text, .tags a::text",
         ],
-        # The story: paragraphs and sub-headings of the content block, nested or not, in page order,
-        # minus image captions and embedded "read also" / social boxes; else the block's own text
-        # (older pages separate paragraphs with <br>).
-        "article_body": [
-            (
-                f"{_CONTENT}//*[self::p or self::h2 or self::h3 or self::li[not(.//p)]][not(ancestor::figure or ancestor::table"
-                " or ancestor::*[contains(@class, 'read-also') or contains(@class, 'related')"
-                " or contains(@class, 'embed') or contains(@class, 'twitter') or contains(@class, 'instagram')])]"
-            ),
-            _CONTENT,
-        ],
+        # The story: paragraphs, sub-headings and list items of the content block, nested or not, in
+        # page order, minus the containers of _NOT_STORY; else the block's own text (older pages
+        # separate paragraphs with <br>).
+        "article_body": [_STORY_PARTS, _CONTENT],
     }
 
     def __init__(self, *args: Any, edition: str = "en", sections: str = "latest", **kwargs: Any) -> None:
@@ -125,6 +146,16 @@ class TrendSpider(NewsSpider):
         self.language = language  # type: ignore[misc]
         self.feed_urls = [f"{home}/feeds/index.rss"]  # type: ignore[misc]
         self.listing_urls = [f"{home}/{s.strip().strip('/')}/" for s in sections.split(",") if s.strip()]  # type: ignore[misc]
+
+    def is_article_url(self, url: str) -> bool:
+        """An article URL on trend.az or the mirror: listings also link to other sites' ``/<section>/<id>.html``."""
+        host = urlsplit(url).hostname or ""
+        own = [d for d in self.allowed_domains if d]
+        return super().is_article_url(url) and any(host == d or host.endswith("." + d) for d in own)
+
+    def article_request(self, url: str, listed: datetime | None = None, **kwargs: Any) -> Request:
+        """The base's request, without the link's ``#comments``-style fragment."""
+        return super().article_request(urldefrag(url)[0], listed, **kwargs)
 
     def extract(self, response: TextResponse) -> Article:
         """Shared extraction, then Trend's facts: empty tag block -> ``[]``, agency as publisher."""

@@ -1,0 +1,164 @@
+"""Adversarial Trend variants: pages, text dumps, feeds and listings the spider was not written against.
+
+``tests/fixtures/trend_variants/`` holds pages of the three editions (en, az, ru) that follow the
+seed README's markup facts but vary everything else a real site varies (bylines with 0-3 authors,
+non-ASCII names and initials, Russian and Azerbaijani leads and dates, meta tags or visible markup
+missing, captions, lists, share widgets, ``<br>`` text, table layouts), naive text dumps of four
+of them in the seed's format, and feeds and listings. Each case states every field it expects.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.news_spider import META_CRAWL_DATE, META_LISTED_DATE
+from crawler.text_blocks import load_text_blocks
+from spiders.trend import TrendSpider
+
+VARIANTS = Path(__file__).parent / "fixtures" / "trend_variants"
+PAGES = sorted((VARIANTS / "pages").glob("*.json"))
+DUMPS = sorted((VARIANTS / "dumps").glob("*.expected.json"))
+
+
+def spider(**kwargs) -> TrendSpider:
+    crawler = get_crawler(TrendSpider, settings_dict={"REMOTE_CONTROL_ENABLED": False})
+    return TrendSpider.from_crawler(crawler, **kwargs)
+
+
+def assert_fields(article: dict, expected: dict) -> None:
+    """Every expected field; ``article_body_paragraphs`` against the body split on blank lines."""
+    got = {f: article[f] for f in expected if f != "article_body_paragraphs"}
+    want = {f: v for f, v in expected.items() if f != "article_body_paragraphs"}
+    assert got == want
+    assert (article["article_body"] or "").split("\n\n") == expected["article_body_paragraphs"]
+
+
+# --- pages through the article callback -------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", PAGES, ids=lambda c: c.stem)
+def test_page_through_the_article_callback(case: Path) -> None:
+    spec = json.loads(case.read_text("utf-8"))
+    url = spec["url"]
+    crawled = datetime.fromisoformat(spec["crawl_date"])
+    body = case.with_suffix(".html").read_bytes()
+    response = HtmlResponse(url, body=body, encoding="utf-8", request=Request(url, meta={META_CRAWL_DATE: crawled}))
+    items = list(spider(edition=spec["edition"]).parse_article(response))
+    assert len(items) == 1
+    assert_fields(asdict(items[0]), spec["expected"])
+
+
+# --- naive text dumps through the text-block loader --------------------------------------------
+
+# dump -> crawl date (the Trend dates without a year take the crawl's year)
+DUMP_CRAWL_DATES = {
+    "en-lead-three-authors": "2025-03-03T15:00:00+00:00",
+    "az-inline-lead-visible-date": "2026-01-10T09:00:00+00:00",
+    "ru-slash-trend-inline": "2025-06-18T11:00:00+00:00",
+    "en-initials-separate-lines": "2024-12-05T14:00:00+00:00",
+}
+
+
+@pytest.mark.parametrize("case", DUMPS, ids=lambda c: c.name.removesuffix(".expected.json"))
+def test_text_dump_through_the_loader(case: Path) -> None:
+    name = case.name.removesuffix(".expected.json")
+    expected = json.loads(case.read_text("utf-8"))
+    blocks = (case.parent / f"{name}.txt").read_text("utf-8").splitlines()
+    loader = TrendSpider.loader_class(
+        timezone=TrendSpider.timezone,
+        crawl_date=datetime.fromisoformat(DUMP_CRAWL_DATES[name]),
+        boilerplate=TrendSpider.boilerplate_rules,
+    )
+    loader.add_value("in_language", expected["in_language"])  # the edition's language, as the spider adds it
+    assert_fields(asdict(load_text_blocks(loader, blocks)), expected)
+
+
+def test_every_dump_has_a_crawl_date() -> None:
+    assert sorted(DUMP_CRAWL_DATES) == sorted(c.name.removesuffix(".expected.json") for c in DUMPS)
+    assert len(DUMPS) >= 4 and len(PAGES) >= 15
+
+
+# --- feeds ------------------------------------------------------------------------------------
+
+MIRROR = "http://127.0.0.1:8123"
+
+
+@pytest.mark.parametrize(
+    ("feed", "edition", "since", "expected", "too_old"),
+    [
+        (
+            "en-index.rss", "en", "2025-03-01",
+            [
+                ("/business/economy/3951234.html?utm_source=rss&utm_medium=feed", "2025-03-03T17:45:00+04:00"),
+                ("/azerbaijan/politics/3951235.html", None),  # no pubDate: kept, the page's own date decides
+                ("/world/europe/3951236.html", "2025-03-02T21:10:00+00:00"),  # CDATA and whitespace around the link
+                ("/casia/kazakhstan/3951237.html", "2025-03-02T08:00:00+04:00"),  # only <guid isPermaLink="true">
+                ("/azerbaijan/society/3951238.html", "2025-03-03T09:15:00+04:00"),  # <dc:date> in ISO 8601
+            ],
+            1,
+        ),
+        (
+            "az-index.rss", "az", "2025-11-01",
+            [("/azerbaijan/society/3990099.html", "2025-11-15T10:31:00+04:00"), ("/business/finance/3999900.html", None)],
+            1,
+        ),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("base_url", [None, MIRROR])
+def test_feed_items(feed, edition, since, expected, too_old, base_url) -> None:
+    s = spider(edition=edition, since=since, **({"base_url": base_url} if base_url else {}))
+    home = base_url or {"en": "https://en.trend.az", "az": "https://az.trend.az"}[edition]
+    url = f"{home}/feeds/index.rss"
+    response = XmlResponse(url, body=(VARIANTS / "feeds" / feed).read_bytes(), request=Request(url))
+    requests = list(s.parse_feed(response))
+    got = [(r.url, r.meta[META_LISTED_DATE].isoformat() if r.meta.get(META_LISTED_DATE) else None) for r in requests]
+    assert got == [(home + path, listed) for path, listed in expected]
+    assert all(r.callback == s.parse_article for r in requests)
+    assert s.crawler.stats.get_value("news/discovery/older_than_since") == too_old
+
+
+# --- listings ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("listing", "edition", "path", "articles", "next_page"),
+    [
+        (
+            "en-latest-next-link-class.html", "en", "/business/?page=2",
+            [
+                "/azerbaijan/politics/3950001.html",  # image link and title link: one article
+                "/business/energy/3950002.html",  # absolute
+                "/world/europe/3950003.html",  # protocol-relative
+                "/casia/uzbekistan/3950004.html",  # spaces around the href
+                "/business/economy/3950005.html",  # relative to the listing's folder
+                "/azerbaijan/society/3950006.html?utm_source=home",  # the fragment is not requested
+            ],
+            "/business/?page=3",  # <a class="next" href="?page=3">
+        ),
+        (
+            "en-section-next-li.html", "en", "/business/?page=2",
+            ["/business/3940001.html", "/business/finance/3940002.html"],
+            "/business/?page=3",  # <li class="next"><a href=...>
+        ),
+        ("az-last-page.html", "az", "/latest/?page=5", ["/azerbaijan/society/3990099.html", "/azerbaijan/politics/3990200.html"], None),
+        ("ru-rel-next.html", "ru", "/latest/", ["/azerbaijan/politics/3990300.html", "/business/economy/3600500.html"], "/latest/2/"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("base_url", [None, MIRROR])
+def test_listing_links_and_pagination(listing, edition, path, articles, next_page, base_url) -> None:
+    s = spider(edition=edition, **({"base_url": base_url} if base_url else {}))
+    home = base_url or {"en": "https://en.trend.az", "az": "https://az.trend.az", "ru": "https://www.trend.az"}[edition]
+    url = home + path
+    body = (VARIANTS / "listings" / listing).read_bytes()
+    requests = list(s.parse_listing(TextResponse(url, body=body, encoding="utf-8", request=Request(url)), page=2))
+    article_urls = [r.url for r in requests if r.callback == s.parse_article]
+    assert list(dict.fromkeys(article_urls)) == [home + a for a in articles]
+    pages = [(r.url, r.cb_kwargs) for r in requests if r.callback == s.parse_listing]
+    assert pages == ([(home + next_page, {"page": 3})] if next_page else [])
