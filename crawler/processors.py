@@ -231,9 +231,11 @@ _FULL_DATELINE = (
 )
 # A single place word is a dateline only when the agency follows: "Bakı. Trend:", "Москва. Trend:".
 _PLACE_WORD = r"[^\W\d_][^\W\d_-]{1,30}"
+# The full dateline may run straight into the byline: "BAKU, Azerbaijan, June 18 By A - Trend:".
+# The place word is followed by a full stop ("Bakı. Trend:"), never a comma: "Meanwhile, SOCAR: ..." is a story.
 _LEAD_DATELINE = re.compile(
-    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(]))"
-    rf"|(?P<place>{_PLACE_WORD})(?:\s*[.,]\s*|\s*(?=/)))",
+    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(])|\s+(?=(?:by|от)\s))"
+    rf"|(?P<place>{_PLACE_WORD})(?:\s*\.\s*|\s*(?=/)))",
     re.I,
 )
 # After the dateline: "By A and B - Trend:", "Trend:", "By A - Trend News Agency:".
@@ -322,13 +324,18 @@ def split_body(
     headline: str | None = None,
     rules: boilerplate.Rules | None = None,
     lead_lines: int = 4,
+    own_agency: str | None = None,
 ) -> BodyParts:
     """Clean a story's paragraphs and pull the dateline, byline and editor lines out of them.
 
     - boilerplate lines (``Tags:``, ``Latest``, ``Read more``, a repeated headline...) are dropped;
     - among the first ``lead_lines`` paragraphs, a dateline line, a byline line, or a lead of the
-      form ``BAKU, Azerbaijan, June 18. By A - Trend: text`` are split off;
+      form ``BAKU, Azerbaijan, June 18. By A - Trend: text`` are split off; so is a lone
+      ``Trend:`` line right after a dateline line;
     - an ``Edited by X`` line near the end gives the editor.
+
+    A wire-service lead ``PLACE, Date (Agency) - text`` keeps its dateline in the story, unless
+    the agency matches ``own_agency`` (a regex: the site's own agency, whose leads are its metadata).
     """
     rules = rules or boilerplate.DEFAULT_RULES
     parts = BodyParts()
@@ -343,8 +350,14 @@ def split_body(
                 parts.authors = lead.byline.authors
             parts.publisher = lead.publisher or parts.publisher
             # "KATHMANDU, April 25 (Reuters) - Nepal's..." : wire services keep the dateline in the story.
-            text = text if lead.wire else lead.rest
+            own = bool(own_agency and lead.publisher and re.fullmatch(own_agency, lead.publisher, re.I))
+            text = text if lead.wire and not own else lead.rest
             if not text:
+                continue
+        # "BAKU, Azerbaijan, June 18" / "Trend:" on two lines: the agency of a story without byline.
+        if not kept and parts.dateline and not parts.publisher and (agency := _AGENCY_LINE.fullmatch(text)):
+            if _agency_like(agency.group(1)):
+                parts.publisher = agency.group(1)
                 continue
         if len(kept) < lead_lines and not parts.authors and (byline := _byline_line(text)):
             parts.authors, parts.publisher = byline.authors, byline.publisher or parts.publisher
@@ -358,6 +371,9 @@ def split_body(
         kept.append(text)
     parts.paragraphs = kept
     return parts
+
+
+_AGENCY_LINE = re.compile(r"([^\W\d_][\w.&'’ -]{0,30}?)\s*:")
 
 
 def _byline_line(text: str) -> Byline | None:

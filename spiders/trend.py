@@ -34,15 +34,20 @@ def strip_trend_suffix(value: str) -> str | None:
     return _SITE_SUFFIX.sub("", value).strip() or None
 
 
+# The agency's own name as pages write it: "Trend", "Trend.Az", "Trend News Agency", "ТРЕНД", "Тренд".
+AGENCY_NAME = r"(?:trend|тренд)(?:\.az| news agency| agency)?"
+
+
 def is_agency_name(value: str) -> bool:
     """True for the agency's own name (``Trend``, ``Trend News Agency``), which is not an author."""
-    return bool(re.fullmatch(r"trend(?:\.az| news agency| agency)?", value.strip(), re.IGNORECASE))
+    return bool(re.fullmatch(AGENCY_NAME, value.strip(), re.IGNORECASE))
 
 
 class TrendLoader(ArticleLoader):
-    """Trend's headlines may carry the site name; everything else is shared."""
+    """Trend's headlines may carry the site name; a ``BAKU, June 18 (Trend) -`` lead is Trend's own, split off."""
 
     headline_in = MapCompose(p.clean_text, strip_trend_suffix)
+    own_agency = AGENCY_NAME
 
 
 # Trend's own junk paragraphs, quoted from its pages.
@@ -163,6 +168,9 @@ class TrendSpider(NewsSpider):
         extraction = dict(item.extraction or {})
         if item.tags is None and response.css(self.tags_block):
             item.tags = []
+        if item.authors and any(is_agency_name(a) for a in item.authors):
+            # "By Seba Agayeva, Trend:" - the agency written as one more name.
+            item.authors = [a for a in item.authors if not is_agency_name(a)] or None
         if not item.authors:
             meta = page_metadata(response.selector)
             raw = meta["authors"][1] if "authors" in meta else []

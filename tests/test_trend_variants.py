@@ -162,3 +162,61 @@ def test_listing_links_and_pagination(listing, edition, path, articles, next_pag
     assert list(dict.fromkeys(article_urls)) == [home + a for a in articles]
     pages = [(r.url, r.cb_kwargs) for r in requests if r.callback == s.parse_listing]
     assert pages == ([(home + next_page, {"page": 3})] if next_page else [])
+
+
+# --- story leads of the three editions, through Trend's loader -------------------------------
+
+LEADS = [
+    # English: dateline and byline in one paragraph, on two lines, or run together without a full stop
+    (["BAKU, Azerbaijan, June 18. By Seba Agayeva - Trend: Text."], "BAKU, Azerbaijan, June 18", ["Seba Agayeva"], "Trend", ["Text."]),
+    (["BAKU, Azerbaijan, June 18 By Seba Agayeva - Trend:", "Text."], "BAKU, Azerbaijan, June 18", ["Seba Agayeva"], "Trend", ["Text."]),
+    (["Baku, Azerbaijan, 18 June", "By Ülviyyə Şükürova – Trend:", "Text."], "Baku, Azerbaijan, 18 June", ["Ülviyyə Şükürova"], "Trend", ["Text."]),
+    (["TEHRAN, Iran, Jan. 5. By E. Mohammadi and N. Kirtzkhalia - Trend News Agency: Text."], "TEHRAN, Iran, Jan. 5",
+     ["E. Mohammadi", "N. Kirtzkhalia"], "Trend News Agency", ["Text."]),
+    (["BAKU, Azerbaijan, June 18", "Trend:", "Text."], "BAKU, Azerbaijan, June 18", None, "Trend", ["Text."]),
+    (["BAKU, Azerbaijan, June 18. Text."], "BAKU, Azerbaijan, June 18", None, None, ["Text."]),
+    # Trend's own wire-form lead is its metadata too (another agency's keeps its dateline: see below)
+    (["BAKU, Azerbaijan, June 18 (Trend) - Text."], "BAKU, Azerbaijan, June 18", None, "Trend", ["Text."]),
+    # Azerbaijani edition
+    (["Bakı. Trend: Mətn."], "Bakı", None, "Trend", ["Mətn."]),
+    (["Gəncə. Trend:", "Mətn."], "Gəncə", None, "Trend", ["Mətn."]),
+    (["Bakı, 15 noyabr. Trend: Mətn."], "Bakı, 15 noyabr", None, "Trend", ["Mətn."]),
+    # Russian edition: Trend is the publisher of these leads, so they are split off as well
+    (["БАКУ /Trend/ - Текст."], "БАКУ", None, "Trend", ["Текст."]),
+    (["БАКУ, 18 июня /Trend/ - Текст."], "БАКУ, 18 июня", None, "Trend", ["Текст."]),
+    (["БАКУ, 18 июня. /Trend/.", "Текст."], "БАКУ, 18 июня", None, "Trend", ["Текст."]),
+    (["Баку. Trend:", "Текст."], "Баку", None, "Trend", ["Текст."]),
+    (["БАКУ, 2 мая. /Trend, Нигяр Аббасова/. Текст."], "БАКУ, 2 мая", ["Нигяр Аббасова"], "Trend", ["Текст."]),
+    (["Баку, 3 марта /корр. Trend Н.Гасымова/", "Текст."], "Баку, 3 марта", ["Н.Гасымова"], "Trend", ["Текст."]),
+    # not leads: a story's first sentence stays whole
+    (["Meanwhile, Azerbaijan Airlines: the carrier said it would add flights."], None, None, None,
+     ["Meanwhile, Azerbaijan Airlines: the carrier said it would add flights."]),
+    (["Baku. The capital hosted the forum."], None, None, None, ["Baku. The capital hosted the forum."]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("paragraphs", "dateline", "authors", "publisher", "body"), LEADS)
+def test_trend_leads(paragraphs, dateline, authors, publisher, body) -> None:
+    loader = TrendSpider.loader_class(boilerplate=TrendSpider.boilerplate_rules)
+    loader.add_value("headline", "A headline")
+    loader.add_value("article_body", paragraphs)
+    item = loader.load_item()
+    assert (item.dateline, item.authors, item.publisher) == (dateline, authors, publisher)
+    assert item.article_body.split("\n\n") == body
+
+
+def test_another_agencys_wire_lead_keeps_its_dateline() -> None:
+    """``PLACE, Date (Reuters) -`` on a Trend page: Reuters' lead is part of the story, as on every site."""
+    loader = TrendSpider.loader_class(boilerplate=TrendSpider.boilerplate_rules)
+    loader.add_value("article_body", ["LONDON, June 18 (Reuters) - Oil rose.", "More."])
+    item = loader.load_item()
+    assert (item.dateline, item.publisher) == ("LONDON, June 18", "Reuters")
+    assert item.article_body == "LONDON, June 18 (Reuters) - Oil rose.\n\nMore."
+
+
+def test_agency_written_as_an_author_is_the_publisher() -> None:
+    page = """<html lang="en"><head><meta property="og:type" content="article"></head><body><h1>H</h1>
+    <div class="article-content article-paddings"><p>By Seba Agayeva, Trend:</p><p>The story.</p></div></body></html>"""
+    url = "https://en.trend.az/a/b/1.html"
+    (item,) = spider().parse_article(HtmlResponse(url, body=page.encode(), encoding="utf-8", request=Request(url)))
+    assert (item.authors, item.publisher, item.article_body) == (["Seba Agayeva"], "Trend", "The story.")
