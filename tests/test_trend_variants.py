@@ -63,6 +63,8 @@ DUMP_CRAWL_DATES = {
     "az-inline-lead-visible-date": "2026-01-10T09:00:00+00:00",
     "ru-slash-trend-inline": "2025-06-18T11:00:00+00:00",
     "en-initials-separate-lines": "2024-12-05T14:00:00+00:00",
+    "en-dateline-only-first-paragraph": "2025-07-03T08:00:00+00:00",  # one line per element: section, label, date
+    "az-time-only-today": "2026-03-02T12:00:00+00:00",  # "14:05 (UTC+04)": today's story
 }
 
 
