@@ -13,6 +13,7 @@ from scrapy.http import TextResponse
 
 from crawler import boilerplate
 from crawler import processors as p
+from crawler.fragments import drop_elements
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
 from crawler.metadata import page_metadata
@@ -29,25 +30,19 @@ EDITIONS: dict[str, tuple[str, str]] = {
 _SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+Trend(?:\.Az| News Agency)?\s*$", re.IGNORECASE)
 
 
-def strip_trend_suffix(value: str) -> str | None:
-    """``Headline - Trend.Az`` -> ``Headline``; None when nothing is left."""
-    return _SITE_SUFFIX.sub("", value).strip() or None
-
-
 # The agency's own name as pages write it: "Trend", "Trend.Az", "Trend News Agency", "ТРЕНД", "Тренд".
 AGENCY_NAME = r"(?:trend|тренд)(?:\.az| news agency| agency)?"
+
+
+def strip_trend_suffix(value: str) -> str | None:
+    """``Headline - Trend.Az`` -> ``Headline``; None when nothing is left or only the site name (a page's default og:title)."""
+    text = _SITE_SUFFIX.sub("", value).strip()
+    return None if not text or re.fullmatch(AGENCY_NAME, text, re.IGNORECASE) else text
 
 
 def is_agency_name(value: str) -> bool:
     """True for the agency's own name (``Trend``, ``Trend News Agency``), which is not an author."""
     return bool(re.fullmatch(AGENCY_NAME, value.strip(), re.IGNORECASE))
-
-
-class TrendLoader(ArticleLoader):
-    """Trend's headlines may carry the site name; a ``BAKU, June 18 (Trend) -`` lead is Trend's own, split off."""
-
-    headline_in = MapCompose(p.clean_text, strip_trend_suffix)
-    own_agency = AGENCY_NAME
 
 
 # Trend's own junk paragraphs, quoted from its pages.
@@ -58,6 +53,8 @@ TREND_RULES = boilerplate.DEFAULT_RULES.extend(
     trend_channel=r"^stay up[- ]to[- ]date with .{0,80}\b(channel|telegram|whatsapp)\b.{0,40}$",
     # Azerbaijani / Russian edition channel promos: "Trend-in Telegram kanalına abunə olun", "Подписывайтесь на Trend в Telegram"
     trend_channel_az_ru=r"^.{0,60}(kanalına|kanalımıza) (abunə|qoşul).{0,60}$|^подписывайтесь на .{0,80}$",
+    # Any short line sending readers to Trend's messenger channel: "Следите за новостями Trend в Telegram".
+    trend_channel_promo=r"^.{0,60}\b(trend|тренд)\b.{0,40}\b(telegram|whatsapp|канал\w*|kanal\w*)\b.{0,40}$",
     # "Materials" / "Materiallar" / "Материалы": a label of the page template beside the section and date.
     trend_materials_label=r"^(materials|materiallar|материалы)$",
     # A trailing "Trend" / "Trend News Agency" signature line.
@@ -77,20 +74,48 @@ _CONTENT_CLASS = (
     " and contains(concat(' ', normalize-space(@class), ' '), ' article-paddings ')"
 )
 _CONTENT = f"//div[{_CONTENT_CLASS}]"
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+# The article's own headline, time and section stand before its story block; a logo <h1>, or a
+# sidebar's "Latest" items with their own <span class="date-time">, may stand before them.
+_BEFORE_CONTENT = f"[following::div[{_CONTENT_CLASS}]]"
+_HEADLINE_BEFORE = f"(//h1{_BEFORE_CONTENT})[last()]"
+_TIME_BEFORE = f"(//span[{_has_class('date-time')}]{_BEFORE_CONTENT})[last()]"
+_SECTION_BEFORE = f"(//*[{_has_class('top-part')}]//a[{_has_class('category')}]{_BEFORE_CONTENT})[last()]/text()"
 # Containers inside the story block that are not the story: images and their captions, data
-# tables, "read also" / related boxes, embedded posts, share buttons (<ul class="social-share">
+# tables, "read also" / related boxes and lists, embedded posts, share buttons (<ul class="social-share">
 # <li>Facebook</li><li>X</li>...). Only containers *inside* the block count: old pages lay the
 # whole page out in a <table>, and a wrapper's class ("with-related") says nothing of the story.
-_NOT_STORY = (
-    "self::figure or self::table"
-    " or contains(@class, 'read-also') or contains(@class, 'related') or contains(@class, 'embed')"
-    " or contains(@class, 'twitter') or contains(@class, 'instagram') or contains(@class, 'caption')"
-    " or contains(@class, 'share') or contains(@class, 'social')"
-)
+_NOT_STORY_CLASSES = ("read-also", "related", "embed", "twitter", "instagram", "caption", "share", "social", "news-list")
+_NOT_STORY = " or ".join(["self::figure", "self::table"] + [f"contains(@class, '{c}')" for c in _NOT_STORY_CLASSES])
+NOT_STORY_CSS: tuple[str, ...] = ("figure", "table", *(f"[class*={c}]" for c in _NOT_STORY_CLASSES))
+"""The same containers as CSS, dropped from the whole block when the story is read from its text."""
+# Story parts: paragraphs; sub-headings; list items that are text (an item that is only a link is
+# a "related" list); leaf <div>s with text (<div class="editor">Edited by CN</div>). Only when the
+# block holds no text of its own: "BAKU, Azerbaijan, June 18<br>By X - Trend:<p>..." is read whole.
+_BLOCKS = "self::p or self::div or self::ul or self::ol or self::table or self::figure or self::h2 or self::h3"
+_OWN_TEXT = "text()[translate(normalize-space(), '\u00a0\u200b', '') != '']"  # XPath keeps NBSP in normalize-space
 _STORY_PARTS = (
-    f"{_CONTENT}//*[self::p or self::h2 or self::h3 or self::li[not(.//p)]]"
+    f"{_CONTENT}[not({_OWN_TEXT})]//*[self::p or self::h2 or self::h3"
+    " or self::li[not(.//p)][.//text()[normalize-space()][not(ancestor::a)]]"
+    f" or self::div[normalize-space()][not(.//*[{_BLOCKS}])][not({_CONTENT_CLASS})]]"
     f"[not(ancestor-or-self::*[{_NOT_STORY}][ancestor::div[{_CONTENT_CLASS}]])]"
 )
+
+
+class TrendLoader(ArticleLoader):
+    """Trend's headlines may carry the site name; a ``BAKU, June 18 (Trend) -`` lead is Trend's own, split off.
+
+    A story read from its whole block (``<br>`` text) loses the block's captions, tables and boxes first.
+    """
+
+    headline_in = MapCompose(p.clean_text, strip_trend_suffix)
+    own_agency = AGENCY_NAME
+    article_body_in = MapCompose(drop_elements(*NOT_STORY_CSS), p.html_to_text)
 
 
 class TrendSpider(NewsSpider):
@@ -119,13 +144,14 @@ class TrendSpider(NewsSpider):
     # field -> rules: metadata first, then visible markup (see the seed README's markup facts).
     selectors: ClassVar[dict[str, list[str]]] = {
         "canonical_url": ["link[rel=canonical]::attr(href)", "meta[property='og:url']::attr(content)"],
-        "headline": ["meta[property='og:title']::attr(content)", "h1", "title::text"],
+        "headline": ["meta[property='og:title']::attr(content)", _HEADLINE_BEFORE, "h1", "title::text"],
         "description": ["meta[property='og:description']::attr(content)", "meta[name=description]::attr(content)"],
         # The visible time may wrap its parts: <span class="date-time">15 Noyabr <b>10:31</b> (UTC+04)</span>.
-        "date_published": ["meta[property='article:published_time']::attr(content)", "span.date-time"],
+        "date_published": ["meta[property='article:published_time']::attr(content)", _TIME_BEFORE, "span.date-time"],
         "date_modified": ["meta[property='article:modified_time']::attr(content)"],
         "section": [
             "meta[property='article:section']::attr(content)",
+            _SECTION_BEFORE,
             ".top-part a.category::text, .breadcrumbs a:last-child::text",
         ],
         "main_image": ["meta[property='og:image']::attr(content)"],
