@@ -85,7 +85,12 @@ def _has_class(name: str) -> str:
 _BEFORE_CONTENT = f"[following::div[{_CONTENT_CLASS}]]"
 _HEADLINE_BEFORE = f"(//h1{_BEFORE_CONTENT})[last()]"
 _TIME_BEFORE = f"(//span[{_has_class('date-time')}]{_BEFORE_CONTENT})[last()]"
-_SECTION_BEFORE = f"(//*[{_has_class('top-part')}]//a[{_has_class('category')}]{_BEFORE_CONTENT})[last()]/text()"
+_SECTION_BEFORE = f"(//*[{_has_class('top-part')}]//a[{_has_class('category')}]{_BEFORE_CONTENT})[last()]"
+# The story's tag block is the first one after it (a sidebar's tag cloud may come before or after).
+_TAG_BOX = " or ".join(_has_class(c) for c in ("tags-block", "article-tags", "tags"))
+_TAGS_AFTER = f"(//div[{_CONTENT_CLASS}]/following::*[{_TAG_BOX}])[1]//a"
+# Else (no tag block after the story: an empty one there means no tags) the page's first tag block.
+_TAGS_ANYWHERE = f"(//*[{_TAG_BOX}])[1]//a[not(//div[{_CONTENT_CLASS}]/following::*[{_TAG_BOX}])]"
 # Containers inside the story block that are not the story: images and their captions, data
 # tables, "read also" / related boxes and lists, embedded posts, share buttons (<ul class="social-share">
 # <li>Facebook</li><li>X</li>...). Only containers *inside* the block count: old pages lay the
@@ -152,13 +157,15 @@ class TrendSpider(NewsSpider):
         "section": [
             "meta[property='article:section']::attr(content)",
             _SECTION_BEFORE,
-            ".top-part a.category::text, .breadcrumbs a:last-child::text",
+            ".top-part a.category, .breadcrumbs a:last-child",
         ],
         "main_image": ["meta[property='og:image']::attr(content)"],
         "in_language": ["html::attr(lang)", "meta[property='og:locale']::attr(content)"],
         "tags": [
             "meta[property='article:tag']::attr(content)",
-            ".tags-block a::text, .article-tags a::text, .tags a::text",
+            # whole links: a tag's text may sit in an inner <span> ("<a><span>#COP29</span></a>")
+            _TAGS_AFTER,
+            _TAGS_ANYWHERE,
         ],
         # The story: paragraphs, sub-headings and list items of the content block, nested or not, in
         # page order, minus the containers of _NOT_STORY; else the block's own text (older pages
@@ -192,8 +199,13 @@ class TrendSpider(NewsSpider):
         """Shared extraction, then Trend's facts: empty tag block -> ``[]``, agency as publisher."""
         item = super().extract(response)
         extraction = dict(item.extraction or {})
-        if item.tags is None and response.css(self.tags_block):
+        if item.tags is None and (response.xpath(_TAGS_AFTER.removesuffix("//a")) or response.css(self.tags_block)):
             item.tags = []
+        for field in ("date_published", "date_modified"):
+            # Trend's times are Baku times; a meta time in UTC ("...T06:05:00Z") is the same instant.
+            value = getattr(item, field)
+            if value and value.endswith("+00:00") and (dt := p.parse_date(value)):
+                setattr(item, field, p.format_iso8601(dt.astimezone(p.as_tzinfo(self.timezone)), keep_fraction=True))
         if item.authors and any(is_agency_name(a) for a in item.authors):
             # "By Seba Agayeva, Trend:" - the agency written as one more name.
             item.authors = [a for a in item.authors if not is_agency_name(a)] or None
