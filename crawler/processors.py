@@ -205,7 +205,13 @@ def parse_dateline(value: Any) -> str | None:
     return text[m.start("dateline") : m.end("dateline")].strip()
 
 
-_EDITOR = re.compile(r"^(?:edited by|editing by|editor:|redaktə edən:?|редактор:?)\s*(?P<name>.{1,60}?)\s*\.?$", re.I)
+# "Edited by CN", "Edited by: CN", "(Editing by Bo Park)", "Redaktə edən: N.M.", "Редактор - Н.М."; a label
+# without "by" needs its separator: "Редактор газеты уволен" is a sentence, not an editor line.
+_EDITOR = re.compile(
+    r"^\(?(?:(?:edited|editing) by\s*[:\-–—]?|(?:editor|redaktə edən|redaktor|редактор)\s*[:\-–—])"
+    r"\s*(?P<name>[^\s:\-–—].{0,59}?)\s*\.?\)?$",
+    re.I,
+)
 
 
 def parse_editor(value: Any) -> str | None:
@@ -218,7 +224,7 @@ def parse_editor(value: Any) -> str | None:
         return None
     name = m.group("name")
     # "Редактор: Н.М." - the last dot belongs to an initial, not to the sentence.
-    if text.endswith(".") and not name.endswith(".") and re.search(r"(?:^|[.\s])[^\W\d_]$", name):
+    if text.rstrip(")").endswith(".") and not name.endswith(".") and re.search(r"(?:^|[.\s])[^\W\d_]$", name):
         name += "."
     return name
 

@@ -222,3 +222,37 @@ def test_agency_written_as_an_author_is_the_publisher() -> None:
     url = "https://en.trend.az/a/b/1.html"
     (item,) = spider().parse_article(HtmlResponse(url, body=page.encode(), encoding="utf-8", request=Request(url)))
     assert (item.authors, item.publisher, item.article_body) == (["Seba Agayeva"], "Trend", "The story.")
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "editor", "body"),
+    [
+        (["Story.", "Edited by CN"], "CN", ["Story."]),
+        (["Story.", "Edited by: AM"], "AM", ["Story."]),
+        (["Story.", "(Edited by SI)"], "SI", ["Story."]),
+        (["Story.", "Redaktə edən: G.M."], "G.M.", ["Story."]),  # the last dot is an initial's
+        (["Текст.", "Редактор - Н.М."], "Н.М.", ["Текст."]),
+        # a sentence that starts with the word is story text
+        (["Текст.", "Редактор газеты уволен"], None, ["Текст.", "Редактор газеты уволен"]),
+        (["Story.", "Editor CN said the paper would close."], None, ["Story.", "Editor CN said the paper would close."]),
+    ],
+)
+def test_editor_lines(paragraphs, editor, body) -> None:
+    loader = TrendSpider.loader_class(boilerplate=TrendSpider.boilerplate_rules)
+    loader.add_value("article_body", paragraphs)
+    item = loader.load_item()
+    assert (item.editor, item.article_body.split("\n\n")) == (editor, body)
+
+
+@pytest.mark.parametrize(
+    ("line", "junk"),
+    [
+        ("X", True), ("Facebook", True), ("WhatsApp", True),  # share buttons, one per line in a dump
+        ("Həmçinin oxuyun: Metroda yeni qatarlar", True), ("Читайте также: Президент принял министра", True),
+        ("Следите за новостями Trend в Telegram", True), ("Son xəbərlər", True), ("Последние новости", True),
+        ("X-ray machines were delivered to the hospital.", False),
+        ("Trend reported earlier that the talks would resume.", False),
+    ],
+)  # fmt: skip
+def test_trend_junk_lines(line, junk) -> None:
+    assert (TrendSpider.boilerplate_rules.match(line) is not None) is junk
