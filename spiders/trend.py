@@ -17,7 +17,7 @@ from crawler.fragments import drop_elements
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
 from crawler.metadata import page_metadata
-from crawler.news_spider import NewsSpider
+from crawler.news_spider import META_LISTED_DATE, NewsSpider
 
 # edition -> (home URL, language). Article URLs: https://en.trend.az/<section>/<subsection>/<id>.html
 EDITIONS: dict[str, tuple[str, str]] = {
@@ -196,11 +196,17 @@ class TrendSpider(NewsSpider):
         return super().article_request(urldefrag(url)[0], listed, **kwargs)
 
     def extract(self, response: TextResponse) -> Article:
-        """Shared extraction, then Trend's facts: empty tag block -> ``[]``, agency as publisher."""
+        """Shared extraction, then Trend's facts: empty tag block -> ``[]``, times in Baku time (the feed's
+        when the page shows none), the agency as publisher and never as an author."""
         item = super().extract(response)
         extraction = dict(item.extraction or {})
         if item.tags is None and (response.xpath(_TAGS_AFTER.removesuffix("//a")) or response.css(self.tags_block)):
             item.tags = []
+        listed = response.meta.get(META_LISTED_DATE) if response.request is not None else None
+        if not item.date_published and isinstance(listed, datetime) and listed.tzinfo is not None:
+            # A page showing no time: the feed item's <pubDate> (metadata of the article, given by the site).
+            item.date_published = p.format_iso8601(listed)
+            extraction["date_published"] = "meta"
         for field in ("date_published", "date_modified"):
             # Trend's times are Baku times; a meta time in UTC ("...T06:05:00Z") is the same instant.
             value = getattr(item, field)

@@ -49,7 +49,8 @@ def test_page_through_the_article_callback(case: Path) -> None:
     url = spec["url"]
     crawled = datetime.fromisoformat(spec["crawl_date"])
     body = case.with_suffix(".html").read_bytes()
-    response = HtmlResponse(url, body=body, encoding="utf-8", request=Request(url, meta={META_CRAWL_DATE: crawled}))
+    # no encoding given: the page says its own (<meta charset>, http-equiv), as a fetched page does
+    response = HtmlResponse(url, body=body, request=Request(url, meta={META_CRAWL_DATE: crawled}))
     items = list(spider(edition=spec["edition"]).parse_article(response))
     assert len(items) == 1
     assert_fields(asdict(items[0]), spec["expected"])
@@ -256,3 +257,21 @@ def test_editor_lines(paragraphs, editor, body) -> None:
 )  # fmt: skip
 def test_trend_junk_lines(line, junk) -> None:
     assert (TrendSpider.boilerplate_rules.match(line) is not None) is junk
+
+
+@pytest.mark.parametrize(
+    ("listed", "expected"),
+    [
+        (datetime.fromisoformat("2025-03-03T13:45:00+00:00"), "2025-03-03T17:45:00+04:00"),  # "GMT" pubDate, in Baku time
+        (datetime.fromisoformat("2025-03-03T17:45:00+04:00"), "2025-03-03T17:45:00+04:00"),
+        (None, None),
+    ],
+)
+def test_page_without_a_time_takes_the_feed_date(listed, expected) -> None:
+    page = """<html lang="en"><head><meta property="og:type" content="article"></head><body><h1>H</h1>
+    <div class="article-content article-paddings"><p>BAKU, Azerbaijan, March 3. The story.</p></div></body></html>"""
+    url = "https://en.trend.az/a/b/1.html"
+    meta = {META_LISTED_DATE: listed} if listed else {}
+    (item,) = spider().parse_article(HtmlResponse(url, body=page.encode(), encoding="utf-8", request=Request(url, meta=meta)))
+    assert item.date_published == expected
+    assert (item.extraction or {}).get("date_published") == ("meta" if expected else None)
