@@ -210,7 +210,7 @@ def parse_dateline(value: Any) -> str | None:
 _EDITOR = re.compile(
     r"^\(?(?:(?:edited|editing) by\s*[:\-–—]?|(?:editor|redaktə edən|redaktor|редактор)\s*[:\-–—])"
     r"\s*(?P<name>[^\s:\-–—].{0,59}?)\s*\.?\)?$",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -296,8 +296,10 @@ def parse_lead(value: Any) -> Lead | None:
     publisher = None
     wire = False
     b = _LEAD_BYLINE.match(rest)
-    if (sl := _LEAD_SLASH.match(rest)) and _agency_like(sl.group("agency") or sl.group("agency2") or sl.group("agency3")):
-        publisher = (sl.group("agency") or sl.group("agency2") or sl.group("agency3")).strip()
+    sl = _LEAD_SLASH.match(rest)
+    slash_agency = (sl.group("agency") or sl.group("agency2") or sl.group("agency3")) if sl else None
+    if sl and slash_agency and _agency_like(slash_agency):
+        publisher = slash_agency.strip()
         names_text = sl.group("names") or sl.group("names3")
         names = split_names(names_text) if names_text else None
         byline = Byline(names, publisher) if names else None
@@ -356,15 +358,15 @@ def split_body(
                 parts.authors = lead.byline.authors
             parts.publisher = lead.publisher or parts.publisher
             # "KATHMANDU, April 25 (Reuters) - Nepal's..." : wire services keep the dateline in the story.
-            own = bool(own_agency and lead.publisher and re.fullmatch(own_agency, lead.publisher, re.I))
+            own = bool(own_agency and lead.publisher and re.fullmatch(own_agency, lead.publisher, re.IGNORECASE))
             text = text if lead.wire and not own else lead.rest
             if not text:
                 continue
         # "BAKU, Azerbaijan, June 18" / "Trend:" on two lines: the agency of a story without byline.
-        if not kept and parts.dateline and not parts.publisher and (agency := _AGENCY_LINE.fullmatch(text)):
-            if _agency_like(agency.group(1)):
-                parts.publisher = agency.group(1)
-                continue
+        agency = _AGENCY_LINE.fullmatch(text) if not kept and parts.dateline and not parts.publisher else None
+        if agency and _agency_like(agency.group(1)):
+            parts.publisher = agency.group(1)
+            continue
         if len(kept) < lead_lines and not parts.authors and (byline := _byline_line(text)):
             parts.authors, parts.publisher = byline.authors, byline.publisher or parts.publisher
             continue

@@ -45,7 +45,9 @@ _MAX_TAG_CHARS = 50
 # A section name on its own line above the date line (a dump with one line per element): a few words.
 _MAX_SECTION_WORDS = 3
 # Today's stories show only the time: "Maliyyə Materiallar 14:05 (UTC+04)" (the offset makes it a date line).
-_TIME_WITH_OFFSET = re.compile(r"(?<![\d:])\d{1,2}:\d{2}\s*\(\s*(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)$", re.I)
+_TIME_WITH_OFFSET = re.compile(
+    r"(?<![\d:])\d{1,2}:\d{2}\s*\(\s*(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)$", re.IGNORECASE
+)
 
 
 class _Line(NamedTuple):
@@ -87,7 +89,11 @@ def _date_span(text: str) -> tuple[int, int] | None:
 def _is_section_line(text: str, before: str) -> bool:
     """A short label line (``Azerbaijan``) under a longer line: the section, with the headline above it."""
     words = text.split()
-    return len(words) <= _MAX_SECTION_WORDS and not text.endswith((".", "!", "?", ":")) and len(before.split()) > len(words)
+    return (
+        len(words) <= _MAX_SECTION_WORDS
+        and not text.endswith((".", "!", "?", ":"))
+        and len(before.split()) > len(words)
+    )
 
 
 def load_text_blocks(loader: ArticleLoader, blocks: Sequence[str]) -> Any:

@@ -35,7 +35,7 @@ AGENCY_NAME = r"(?:trend|тренд)(?:\.az| news agency| agency)?"
 
 
 def strip_trend_suffix(value: str) -> str | None:
-    """``Headline - Trend.Az`` -> ``Headline``; None when nothing is left or only the site name (a page's default og:title)."""
+    """``Headline - Trend.Az`` -> ``Headline``; None when nothing or only the site name (a default og:title) is left."""
     text = _SITE_SUFFIX.sub("", value).strip()
     return None if not text or re.fullmatch(AGENCY_NAME, text, re.IGNORECASE) else text
 
@@ -60,7 +60,8 @@ TREND_RULES = boilerplate.DEFAULT_RULES.extend(
     # A trailing "Trend" / "Trend News Agency" signature line.
     trend_signature=r"^trend(\.az| news agency)?\.?$",
     # In-story links of the other editions: "Həmçinin oxuyun: <title>", "Читайте также: <title>".
-    trend_read_also_az_ru=r"^(həmçinin (oxuyun|bax)|oxuyun|читайте (также|тоже)|смотрите также|см\. также)\s*:.{0,200}$",
+    trend_read_also_az_ru=r"^(həmçinin (oxuyun|bax)|oxuyun|читайте (также|тоже)|смотрите также|см\. также)"
+    r"\s*:.{0,200}$",
     # Sidebar headings of the other editions ("Latest"): "Son xəbərlər", "Последние новости". The
     # ``sidebar_heading`` prefix makes a text dump's story end there, as at the English "Latest".
     sidebar_heading_az_ru=r"^(son xəbərlər|xəbər lenti|digər xəbərlər|ən çox oxunanlar|последние новости|лента новостей"
@@ -95,7 +96,17 @@ _TAGS_ANYWHERE = f"(//*[{_TAG_BOX}])[1]//a[not(//div[{_CONTENT_CLASS}]/following
 # tables, "read also" / related boxes and lists, embedded posts, share buttons (<ul class="social-share">
 # <li>Facebook</li><li>X</li>...). Only containers *inside* the block count: old pages lay the
 # whole page out in a <table>, and a wrapper's class ("with-related") says nothing of the story.
-_NOT_STORY_CLASSES = ("read-also", "related", "embed", "twitter", "instagram", "caption", "share", "social", "news-list")
+_NOT_STORY_CLASSES = (
+    "read-also",
+    "related",
+    "embed",
+    "twitter",
+    "instagram",
+    "caption",
+    "share",
+    "social",
+    "news-list",
+)
 _NOT_STORY = " or ".join(["self::figure", "self::table"] + [f"contains(@class, '{c}')" for c in _NOT_STORY_CLASSES])
 NOT_STORY_CSS: tuple[str, ...] = ("figure", "table", *(f"[class*={c}]" for c in _NOT_STORY_CLASSES))
 """The same containers as CSS, dropped from the whole block when the story is read from its text."""
@@ -133,7 +144,8 @@ class TrendSpider(NewsSpider):
     timezone = "+04:00"  # Baku time, no daylight saving since 2016
     article_url_re = r"^https?://[^/]+/(?:[\w-]+/)+\d+\.html(?:[?#]|$)"
     listing_links = "ul.news-list li a::attr(href)"
-    # <link rel="next">, <a rel="next">, <div class="pagination"><a class="next">, <ul class="pagination"><li class="next"><a>
+    # <link rel="next">, <a rel="next">, <div class="pagination"><a class="next">,
+    # <ul class="pagination"><li class="next"><a>
     listing_next = (
         "link[rel=next]::attr(href), a[rel=next]::attr(href), .pagination a.next::attr(href),"
         " .pagination li.next a::attr(href)"

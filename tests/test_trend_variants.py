@@ -235,7 +235,11 @@ def test_agency_written_as_an_author_is_the_publisher() -> None:
         (["Текст.", "Редактор - Н.М."], "Н.М.", ["Текст."]),
         # a sentence that starts with the word is story text
         (["Текст.", "Редактор газеты уволен"], None, ["Текст.", "Редактор газеты уволен"]),
-        (["Story.", "Editor CN said the paper would close."], None, ["Story.", "Editor CN said the paper would close."]),
+        (
+            ["Story.", "Editor CN said the paper would close."],
+            None,
+            ["Story.", "Editor CN said the paper would close."],
+        ),
     ],
 )
 def test_editor_lines(paragraphs, editor, body) -> None:
@@ -262,7 +266,10 @@ def test_trend_junk_lines(line, junk) -> None:
 @pytest.mark.parametrize(
     ("listed", "expected"),
     [
-        (datetime.fromisoformat("2025-03-03T13:45:00+00:00"), "2025-03-03T17:45:00+04:00"),  # "GMT" pubDate, in Baku time
+        (
+            datetime.fromisoformat("2025-03-03T13:45:00+00:00"),
+            "2025-03-03T17:45:00+04:00",
+        ),  # "GMT" pubDate, in Baku time
         (datetime.fromisoformat("2025-03-03T17:45:00+04:00"), "2025-03-03T17:45:00+04:00"),
         (None, None),
     ],
@@ -272,6 +279,8 @@ def test_page_without_a_time_takes_the_feed_date(listed, expected) -> None:
     <div class="article-content article-paddings"><p>BAKU, Azerbaijan, March 3. The story.</p></div></body></html>"""
     url = "https://en.trend.az/a/b/1.html"
     meta = {META_LISTED_DATE: listed} if listed else {}
-    (item,) = spider().parse_article(HtmlResponse(url, body=page.encode(), encoding="utf-8", request=Request(url, meta=meta)))
+    (item,) = spider().parse_article(
+        HtmlResponse(url, body=page.encode(), encoding="utf-8", request=Request(url, meta=meta))
+    )
     assert item.date_published == expected
     assert (item.extraction or {}).get("date_published") == ("meta" if expected else None)
