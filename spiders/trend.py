@@ -161,7 +161,8 @@ class TrendSpider(NewsSpider):
     # field -> rules: metadata first, then visible markup (see the seed README's markup facts).
     selectors: ClassVar[dict[str, list[str]]] = {
         "canonical_url": ["link[rel=canonical]::attr(href)", "meta[property='og:url']::attr(content)"],
-        "headline": ["meta[property='og:title']::attr(content)", _HEADLINE_BEFORE, "h1", "title::text"],
+        # The <h1> before the story is the title as shown (og:title may be an SEO variant or the site's name).
+        "headline": [_HEADLINE_BEFORE, "meta[property='og:title']::attr(content)", "h1", "title::text"],
         "description": ["meta[property='og:description']::attr(content)", "meta[name=description]::attr(content)"],
         # The visible time may wrap its parts: <span class="date-time">15 Noyabr <b>10:31</b> (UTC+04)</span>.
         "date_published": ["meta[property='article:published_time']::attr(content)", _TIME_BEFORE, "span.date-time"],
