@@ -40,6 +40,10 @@ def strip_trend_suffix(value: str) -> str | None:
     return None if not text or re.fullmatch(AGENCY_NAME, text, re.IGNORECASE) else text
 
 
+PUBLISHER = "Trend"
+"""The agency's name as ``publisher``."""
+
+
 def is_agency_name(value: str) -> bool:
     """True for the agency's own name (``Trend``, ``Trend News Agency``), which is not an author."""
     return bool(re.fullmatch(AGENCY_NAME, value.strip(), re.IGNORECASE))
@@ -133,6 +137,13 @@ class TrendLoader(ArticleLoader):
     own_agency = AGENCY_NAME
     article_body_in = MapCompose(drop_elements(*NOT_STORY_CSS), p.html_to_text)
 
+    def load_item(self) -> Any:
+        """The shared loading; the agency's own name as the lead writes it ("Trend News Agency", "ТРЕНД") -> ``Trend``."""
+        item = super().load_item()
+        if item.publisher and is_agency_name(item.publisher):
+            item.publisher = PUBLISHER
+        return item
+
 
 class TrendSpider(NewsSpider):
     """``scrapy crawl trend [-a edition=en|az|ru] [-a since=YYYY-MM-DD] [-a base_url=URL] [-a sections=latest,...]``."""
@@ -156,7 +167,7 @@ class TrendSpider(NewsSpider):
     template_labels: ClassVar[tuple[str, ...]] = ("Materials", "Materiallar", "Материалы")
     # Authors and publisher come from the story's lead ("By X - Trend:"), not from <meta name=author>.
     metadata_fields = tuple(f for f in NewsSpider.metadata_fields if f not in ("authors", "publisher"))
-    publisher_name: ClassVar[str] = "Trend"
+    publisher_name: ClassVar[str] = PUBLISHER
 
     # field -> rules: metadata first, then visible markup (see the seed README's markup facts).
     selectors: ClassVar[dict[str, list[str]]] = {

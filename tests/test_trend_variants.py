@@ -175,7 +175,7 @@ LEADS = [
     (["BAKU, Azerbaijan, June 18 By Seba Agayeva - Trend:", "Text."], "BAKU, Azerbaijan, June 18", ["Seba Agayeva"], "Trend", ["Text."]),
     (["Baku, Azerbaijan, 18 June", "By Ülviyyə Şükürova – Trend:", "Text."], "Baku, Azerbaijan, 18 June", ["Ülviyyə Şükürova"], "Trend", ["Text."]),
     (["TEHRAN, Iran, Jan. 5. By E. Mohammadi and N. Kirtzkhalia - Trend News Agency: Text."], "TEHRAN, Iran, Jan. 5",
-     ["E. Mohammadi", "N. Kirtzkhalia"], "Trend News Agency", ["Text."]),
+     ["E. Mohammadi", "N. Kirtzkhalia"], "Trend", ["Text."]),  # the agency's full name is still Trend
     (["BAKU, Azerbaijan, June 18", "Trend:", "Text."], "BAKU, Azerbaijan, June 18", None, "Trend", ["Text."]),
     (["BAKU, Azerbaijan, June 18. Text."], "BAKU, Azerbaijan, June 18", None, None, ["Text."]),
     # Trend's own wire-form lead is its metadata too (another agency's keeps its dateline: see below)
@@ -191,6 +191,7 @@ LEADS = [
     (["Баку. Trend:", "Текст."], "Баку", None, "Trend", ["Текст."]),
     (["БАКУ, 2 мая. /Trend, Нигяр Аббасова/. Текст."], "БАКУ, 2 мая", ["Нигяр Аббасова"], "Trend", ["Текст."]),
     (["Баку, 3 марта /корр. Trend Н.Гасымова/", "Текст."], "Баку, 3 марта", ["Н.Гасымова"], "Trend", ["Текст."]),
+    (["БАКУ, Азербайджан, 15 ноября. /ТРЕНД/. Текст."], "БАКУ, Азербайджан, 15 ноября", None, "Trend", ["Текст."]),
     # not leads: a story's first sentence stays whole
     (["Meanwhile, Azerbaijan Airlines: the carrier said it would add flights."], None, None, None,
      ["Meanwhile, Azerbaijan Airlines: the carrier said it would add flights."]),
