@@ -138,7 +138,7 @@ class TrendLoader(ArticleLoader):
     article_body_in = MapCompose(drop_elements(*NOT_STORY_CSS), p.html_to_text)
 
     def load_item(self) -> Any:
-        """The shared loading; the agency's own name as the lead writes it ("Trend News Agency", "ТРЕНД") -> ``Trend``."""
+        """The shared loading; the agency's own name as a lead writes it ("Trend News Agency", "ТРЕНД") -> Trend."""
         item = super().load_item()
         if item.publisher and is_agency_name(item.publisher):
             item.publisher = PUBLISHER
