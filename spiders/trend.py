@@ -78,7 +78,8 @@ _CONTENT_CLASS = (
     "contains(concat(' ', normalize-space(@class), ' '), ' article-content ')"
     " and contains(concat(' ', normalize-space(@class), ' '), ' article-paddings ')"
 )
-_CONTENT = f"//div[{_CONTENT_CLASS}]"
+# The first one is the page's story: a page may append the next article (its own <h1>, time, block, tags).
+_CONTENT = f"(//div[{_CONTENT_CLASS}])[1]"
 
 
 def _has_class(name: str) -> str:
@@ -87,15 +88,15 @@ def _has_class(name: str) -> str:
 
 # The article's own headline, time and section stand before its story block; a logo <h1>, or a
 # sidebar's "Latest" items with their own <span class="date-time">, may stand before them.
-_BEFORE_CONTENT = f"[following::div[{_CONTENT_CLASS}]]"
+_BEFORE_CONTENT = f"[following::div[{_CONTENT_CLASS}]][not(preceding::div[{_CONTENT_CLASS}])]"
 _HEADLINE_BEFORE = f"(//h1{_BEFORE_CONTENT})[last()]"
 _TIME_BEFORE = f"(//span[{_has_class('date-time')}]{_BEFORE_CONTENT})[last()]"
 _SECTION_BEFORE = f"(//*[{_has_class('top-part')}]//a[{_has_class('category')}]{_BEFORE_CONTENT})[last()]"
 # The story's tag block is the first one after it (a sidebar's tag cloud may come before or after).
 _TAG_BOX = " or ".join(_has_class(c) for c in ("tags-block", "article-tags", "tags"))
-_TAGS_AFTER = f"(//div[{_CONTENT_CLASS}]/following::*[{_TAG_BOX}])[1]//a"
+_TAGS_AFTER = f"({_CONTENT}/following::*[{_TAG_BOX}])[1]//a"
 # Else (no tag block after the story: an empty one there means no tags) the page's first tag block.
-_TAGS_ANYWHERE = f"(//*[{_TAG_BOX}])[1]//a[not(//div[{_CONTENT_CLASS}]/following::*[{_TAG_BOX}])]"
+_TAGS_ANYWHERE = f"(//*[{_TAG_BOX}])[1]//a[not({_CONTENT}/following::*[{_TAG_BOX}])]"
 # Containers inside the story block that are not the story: images and their captions, data
 # tables, "read also" / related boxes and lists, embedded posts, share buttons (<ul class="social-share">
 # <li>Facebook</li><li>X</li>...). Only containers *inside* the block count: old pages lay the
