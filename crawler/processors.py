@@ -240,7 +240,7 @@ _PLACE_WORD = r"[^\W\d_][^\W\d_-]{1,30}"
 # The full dateline may run straight into the byline: "BAKU, Azerbaijan, June 18 By A - Trend:".
 # The place word is followed by a full stop ("Bakı. Trend:"), never a comma: "Meanwhile, SOCAR: ..." is a story.
 _LEAD_DATELINE = re.compile(
-    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(])|\s+(?=(?:by|от)\s))"
+    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(])|(?P<by_next>\s+(?=(?:by|от)\s)))"
     rf"|(?P<place>{_PLACE_WORD})(?:\s*\.\s*|\s*(?=/)))",
     re.I,
 )
@@ -305,6 +305,8 @@ def parse_lead(value: Any) -> Lead | None:
         byline = Byline(names, publisher) if names else None
         wire = bool(sl.group("agency2")) and bool(re.match(r"\s*[-–—]", rest[sl.end("agency2") + 1 :]))
         rest = rest[sl.end() :]
+    elif m.group("by_next") and not (b and b.group("names") and _agency_like(b.group("agency"))):
+        return None  # "МОСКВА, 18 июня от имени президента...": a sentence, not a dateline and a byline
     elif b and _agency_like(b.group("agency")):
         publisher = b.group("agency").strip()
         if b.group("names"):

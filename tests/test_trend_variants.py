@@ -196,6 +196,8 @@ LEADS = [
     (["Meanwhile, Azerbaijan Airlines: the carrier said it would add flights."], None, None, None,
      ["Meanwhile, Azerbaijan Airlines: the carrier said it would add flights."]),
     (["Baku. The capital hosted the forum."], None, None, None, ["Baku. The capital hosted the forum."]),
+    (["МОСКВА, 18 июня от имени президента передано письмо."], None, None, None,
+     ["МОСКВА, 18 июня от имени президента передано письмо."]),
 ]  # fmt: skip
 
 
