@@ -13,3 +13,19 @@ class StructuredExport:
             "ITEM_PIPELINES", "pipelines.validate.ValidatePipeline", 100
         )
         settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.dedupe.DedupePipeline", 200)
+        enable_incremental_and_health(settings)
+
+
+def enable_incremental_and_health(settings: BaseSettings) -> None:
+    """Seen-store (``STATE_*``, off with ``STATE_ENABLED=False``) and site health (``HEALTH_*``) for every crawl."""
+    # Judges article requests as the spider yields them, before the scheduler's duplicate filter.
+    settings.setdefault_in_component_priority_dict(
+        "SPIDER_MIDDLEWARES", "crawler.incremental.IncrementalSpiderMiddleware", 500
+    )
+    # 50: sees the final response (after redirects and retries) to record validators and 304s.
+    settings.setdefault_in_component_priority_dict(
+        "DOWNLOADER_MIDDLEWARES", "crawler.incremental.IncrementalMiddleware", 50
+    )
+    # After validation and de-duplication, before any exporter.
+    settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.incremental.IncrementalPipeline", 300)
+    settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.health.HealthExtension", 500)

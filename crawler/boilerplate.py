@@ -16,8 +16,9 @@ PARAGRAPH_PATTERNS: dict[str, str] = {
     r"more news|more stories|top stories|trending|editor's picks|recommended|you may also like|also read)\s*:?$",
     "read_more": r"^(read more|read also|see also|related|also read|more|more on this|click here)\b\s*[:>»›-].{0,200}$"
     r"|^(read more|continue reading|read the full story)\s*[.…»›>]*$",
+    # share buttons, one per line: "Facebook", "X" (Twitter's name since 2023), "WhatsApp"
     "share": r"^(share|share this|share on \w+|share this article|share this story|tweet|email|print|copy link|"
-    r"facebook|twitter|whatsapp|telegram|linkedin|pinterest)(\s*[|/·•]\s*\w+)*\s*:?$",
+    r"facebook|twitter|x|whatsapp|telegram|linkedin|pinterest)(\s*[|/·•]\s*\w+)*\s*:?$",
     "advertisement": r"^(advertisement|advertising|sponsored|anzeige|publicité|publicidad|реклама|ad)\s*:?$",
     "newsletter": r"^(sign up|subscribe)\b.{0,120}(newsletter|updates|inbox|alerts?)\b.{0,80}$"
     r"|^subscribe( now| today)?[.!]?$",

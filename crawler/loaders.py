@@ -34,6 +34,8 @@ class ArticleLoader(ItemLoader):
     article_body_in = MapCompose(p.html_to_text)
     article_body_out = Identity()
     extraction_in = extraction_out = TakeFirst()
+    own_agency: str | None = None
+    """Regex of the site's own agency name: its wire-form leads (``BAKU, June 18 (Trend) -``) are split off too."""
 
     def load_item(self) -> Any:
         """Build the Article; the body's dateline, byline and editor lines go to their fields."""
@@ -43,7 +45,7 @@ class ArticleLoader(ItemLoader):
         if isinstance(paragraphs, str):
             paragraphs = [paragraphs]
         rules = self.context.get("boilerplate") or boilerplate.DEFAULT_RULES
-        parts = p.split_body(paragraphs, headline=adapter.get("headline"), rules=rules)
+        parts = p.split_body(paragraphs, headline=adapter.get("headline"), rules=rules, own_agency=self.own_agency)
         adapter["article_body"] = p.join_paragraphs(parts.paragraphs)
         for field in ("dateline", "authors", "publisher", "editor"):
             value = getattr(parts, field)

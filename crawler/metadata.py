@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Iterator
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from parsel import Selector
 
@@ -96,6 +96,22 @@ def _names(value: Any) -> list[str]:
     return []
 
 
+def resolve_refs(value: Any, objects: list[dict[str, Any]]) -> Any:
+    """JSON-LD value -> the same with ``{"@id": ...}`` references replaced by the node they name.
+
+    Yoast (WordPress) writes ``"author": {"@id": ".../#/schema/person/..."}`` and
+    ``"image": {"@id": ".../#primaryimage"}`` and puts the Person / ImageObject elsewhere in the
+    ``@graph``. Unknown references are kept as they are.
+    """
+    if isinstance(value, list):
+        return [resolve_refs(v, objects) for v in value]
+    if isinstance(value, dict) and "@id" in value and set(value) <= {"@id", "@type"}:
+        for obj in objects:
+            if obj.get("@id") == value["@id"] and not set(obj) <= {"@id", "@type"}:
+                return obj
+    return value
+
+
 def _url(value: Any) -> str | None:
     if isinstance(value, str):
         return value
@@ -106,37 +122,41 @@ def _url(value: Any) -> str | None:
     return None
 
 
-_META_INDEX: WeakKeyDictionary[Any, dict[str, list[str]]] = WeakKeyDictionary()
-"""Per parsed page: ``<meta>`` property/name/itemprop -> contents, in page order (built once per page)."""
+_META_INDEX: weakref.WeakKeyDictionary[Any, dict[str, list[str]]] = weakref.WeakKeyDictionary()
 
 
 def _meta_index(selector: Selector) -> dict[str, list[str]]:
-    """All ``<meta content>`` of the page by key; one walk over the document instead of one query per name."""
+    """``<meta content>`` values by their ``property``/``name``/``itemprop``, page order; one pass per parsed page."""
     root = selector.root
-    tree = root.getroottree() if hasattr(root, "getroottree") else None
-    top = tree.getroot() if tree is not None else None
-    if top is None:
-        return {}
-    index = _META_INDEX.get(top)
-    if index is None:
-        index = {}
-        for el in top.iter("meta"):
-            content = el.get("content")
-            if content is None:
-                continue
-            for key in dict.fromkeys(el.get(a) for a in ("property", "name", "itemprop")):
-                if key is not None:
-                    index.setdefault(key, []).append(content)
-        _META_INDEX[top] = index
+    try:
+        return _META_INDEX[root]
+    except (KeyError, TypeError):
+        pass
+    index: dict[str, list[str]] = {}
+    for el in root.xpath("//meta[@content]") if hasattr(root, "xpath") else []:
+        content = el.get("content")
+        for key in {el.get("property"), el.get("name"), el.get("itemprop")} - {None}:
+            index.setdefault(key, []).append(content)
+    try:
+        _META_INDEX[root] = index
+    except TypeError:
+        pass
     return index
 
 
 def _meta(selector: Selector, *names: str) -> list[str]:
     index = _meta_index(selector)
-    out: list[str] = []
-    for name in names:
-        out += index.get(name, [])
-    return [v for v in out if v.strip()]
+    return [v for name in names for v in index.get(name, []) if v.strip()]
+
+
+def meta_values(selector: Selector, *names: str) -> list[str]:
+    """Non-empty ``<meta content>`` of the given property/name/itemprop names, in the order of the names."""
+    return _meta(selector, *names)
+
+
+def meta_names(selector: Selector) -> list[str]:
+    """Every ``property``/``name``/``itemprop`` that a ``<meta content>`` of the page uses."""
+    return list(_meta_index(selector))
 
 
 def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
@@ -157,14 +177,15 @@ def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
         put("description", "jsonld", ld.get("description"))
         put("date_published", "jsonld", ld.get("datePublished") or ld.get("dateCreated"))
         put("date_modified", "jsonld", ld.get("dateModified"))
-        put("authors", "jsonld", _names(ld.get("author") or ld.get("creator")))
+        graph = json_ld_objects(selector)
+        put("authors", "jsonld", _names(resolve_refs(ld.get("author") or ld.get("creator"), graph)))
         section = ld.get("articleSection")
         put("section", "jsonld", section[0] if isinstance(section, list) and section else section)
         keywords = ld.get("keywords")
         put("tags", "jsonld", keywords if isinstance(keywords, list) else keywords)
         put("in_language", "jsonld", ld.get("inLanguage"))
         put("publisher", "jsonld", (_names(ld.get("publisher")) or [None])[0])
-        put("main_image", "jsonld", _url(ld.get("image") or ld.get("thumbnailUrl")))
+        put("main_image", "jsonld", _url(resolve_refs(ld.get("image") or ld.get("thumbnailUrl"), graph)))
         put("canonical_url", "jsonld", _url(ld.get("mainEntityOfPage")) if isinstance(ld.get("mainEntityOfPage"), (dict, str)) else None)
         put("article_body", "jsonld", ld.get("articleBody"))
 

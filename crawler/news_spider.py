@@ -22,7 +22,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from crawler import boilerplate, processors
+from crawler import boilerplate, browser, processors
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
 from crawler.metadata import is_article_page, page_metadata
@@ -71,6 +71,8 @@ class NewsSpider(Spider):
         "in_language", "publisher", "main_image", "canonical_url",
     )  # fmt: skip
     """Fields filled from JSON-LD / <meta> when the site selectors find nothing."""
+    generic_fields: ClassVar[tuple[str, ...]] = ("headline", "article_body", "date_published", "authors")
+    """Fields taken from the generic extractor (crawler/generic.py) when selectors and metadata miss them."""
     boilerplate_rules: ClassVar[boilerplate.Rules] = boilerplate.DEFAULT_RULES
     timezone: ClassVar[str | None] = None
     """The site's zone for times written without an offset (``"+04:00"``, ``"Europe/Berlin"``)."""
@@ -88,6 +90,15 @@ class NewsSpider(Spider):
     article_url_re: ClassVar[str | None] = None
     """Regex (searched in the URL) telling article links from the rest; None accepts every link."""
     max_listing_pages: ClassVar[int] = 20
+
+    use_browser: ClassVar[str] = "fallback"
+    """Which pages chromium renders (``-a use_browser=...`` overrides; ``BROWSER_ENABLED=False`` turns all off):
+    ``"never"``; ``"fallback"`` (default) only an article whose plain HTML lacks the story, once;
+    ``"listings"`` listing pages too (links written by scripts, "load more"); ``"always"`` listings and articles."""
+    article_container: ClassVar[str] = ""
+    """CSS of the element scripts write the story into (default: the ``article_body`` rules minus their last step)."""
+    listing_load_more: ClassVar[str] = ""
+    """CSS of a listing's "load more" button, clicked in the browser when listings are rendered."""
 
     def __init__(self, *args: Any, base_url: str | None = None, since: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,12 +159,14 @@ class NewsSpider(Spider):
         reqs = [Request(self.site_url(u), callback=self.parse_feed) for u in self.feed_urls]
         reqs += [Request(self.site_url(u), callback=self.parse_sitemap) for u in self.sitemap_urls]
         reqs += [
-            Request(self.site_url(u), callback=self.parse_listing, cb_kwargs={"page": 1}) for u in self.listing_urls
+            Request(self.site_url(u), callback=self.parse_listing, cb_kwargs={"page": 1}, meta=self.browser_meta("listing"))
+            for u in self.listing_urls
         ]
         return reqs
 
     def article_request(self, url: str, listed: datetime | None = None, **kwargs: Any) -> Request:
         meta = {META_LISTED_DATE: listed} if listed else {}
+        meta.update(self.browser_meta("article"))
         meta.update(kwargs.pop("meta", {}))
         return Request(self.site_url(url), callback=self.parse_article, meta=meta, **kwargs)
 
@@ -234,6 +247,7 @@ class NewsSpider(Spider):
                     self.site_url(response.urljoin(nxt.strip())),
                     callback=self.parse_listing,
                     cb_kwargs={"page": page + 1},
+                    meta=self.browser_meta("listing"),
                 )
 
     # --- articles -----------------------------------------------------------------------------
@@ -241,25 +255,41 @@ class NewsSpider(Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         yield from self.parse_article(response)
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
-        """The one article callback (live crawl and re-parse): yields one Article, or nothing."""
+    def parse_article(self, response: Response) -> Iterator[Article | Request]:
+        """The one article callback (live crawl and re-parse): yields one Article, or nothing (or its browser retry)."""
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
         if not isinstance(response, TextResponse):
             if stats:
                 stats.inc_value("news/skipped/not_html")
             return
         if not self.is_article(response):
+            if self.needs_browser(response, None):
+                yield browser.fallback_request(self, response)
+                return
             if stats:
                 stats.inc_value("news/skipped/not_article")
             self.logger.debug("Not an article: %s", response.url)
             return
         item = self.extract(response)
+        if self.needs_browser(response, item):
+            yield browser.fallback_request(self, response)
+            return
         published = processors.parse_date(item.date_published) if item.date_published else None
         if not self.is_recent(published):
             if stats:
                 stats.inc_value("news/skipped/older_than_since")
             return
         yield item
+
+    # --- browser (see crawler/browser.py) -------------------------------------------------------
+
+    def browser_meta(self, kind: str) -> dict[str, Any]:
+        """Request meta sending a ``kind`` (``"article"``/``"listing"``) request through chromium per ``use_browser``."""
+        return browser.request_meta(self, kind) if browser.spider_wants(self, kind) else {}
+
+    def needs_browser(self, response: TextResponse, item: Article | None) -> bool:
+        """A plain response of an article page without its story (None: not recognised as an article): render once."""
+        return browser.needs_browser(self, response, item)
 
     def is_article(self, response: TextResponse) -> bool:
         """An article page: the site's headline or body rule matches, or metadata says article."""
@@ -273,8 +303,7 @@ class NewsSpider(Spider):
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
         return self.loader_class(
             response=response,
-            # The response's own (cached) selector: without it the loader parses the page a second time.
-            selector=response.selector,
+            selector=response.selector,  # the response's parsed tree, not a second parse
             stats=stats,
             timezone=self.timezone,
             crawl_date=crawl_date(response),
@@ -306,6 +335,7 @@ class NewsSpider(Spider):
                 loader.add_value(field, value)
                 if loader.get_collected_values(field):
                     extraction[field] = source
+        self.fill_generic(response, loader, extraction)
         if not loader.get_collected_values("in_language") and self.language:
             loader.add_value("in_language", self.language)
         loader.add_value("spider", self.name)
@@ -317,3 +347,32 @@ class NewsSpider(Spider):
         item.extraction = {k: v for k, v in extraction.items() if getattr(item, k, None) not in (None, "", [])}
         return item
 
+    generic_min_body_chars: ClassVar[int] = 150
+    """A generic body shorter than this (in characters) is not taken as the story."""
+
+    def fill_generic(self, response: TextResponse, loader: ArticleLoader, extraction: dict[str, str]) -> None:
+        """Fields of ``generic_fields`` still empty -> the generic extractor's values, marked "generic".
+
+        A redesign that breaks a selector degrades the field to generic quality instead of to an
+        empty record; stats ``news/fallback/<field>`` count it.
+        """
+        missing = [f for f in self.generic_fields if not loader.get_collected_values(f)]
+        if not missing:
+            return
+        from crawler.generic import generic_values
+
+        stats = self.crawler.stats if getattr(self, "crawler", None) else None
+        for field, (_source, value) in generic_values(response, missing).items():
+            if field == "article_body" and sum(map(len, value if isinstance(value, list) else [value])) < (
+                self.generic_min_body_chars
+            ):
+                # A page whose story block is empty (JavaScript fills it) leaves only menus and
+                # sidebars ("Latest ... Politics") for the generic extractor: that is no story.
+                if stats:
+                    stats.inc_value("news/fallback/rejected/article_body")
+                continue
+            loader.add_value(field, value)
+            if loader.get_collected_values(field):
+                extraction[field] = "generic"
+                if stats:
+                    stats.inc_value(f"news/fallback/{field}")

@@ -205,7 +205,13 @@ def parse_dateline(value: Any) -> str | None:
     return text[m.start("dateline") : m.end("dateline")].strip()
 
 
-_EDITOR = re.compile(r"^(?:edited by|editing by|editor:|redaktə edən:?|редактор:?)\s*(?P<name>.{1,60}?)\s*\.?$", re.I)
+# "Edited by CN", "Edited by: CN", "(Editing by Bo Park)", "Redaktə edən: N.M.", "Редактор - Н.М."; a label
+# without "by" needs its separator: "Редактор газеты уволен" is a sentence, not an editor line.
+_EDITOR = re.compile(
+    r"^\(?(?:(?:edited|editing) by\s*[:\-–—]?|(?:editor|redaktə edən|redaktor|редактор)\s*[:\-–—])"
+    r"\s*(?P<name>[^\s:\-–—].{0,59}?)\s*\.?\)?$",
+    re.IGNORECASE,
+)
 
 
 def parse_editor(value: Any) -> str | None:
@@ -214,7 +220,13 @@ def parse_editor(value: Any) -> str | None:
     if not text:
         return None
     m = _EDITOR.match(text)
-    return m.group("name") if m else None
+    if not m:
+        return None
+    name = m.group("name")
+    # "Редактор: Н.М." - the last dot belongs to an initial, not to the sentence.
+    if text.rstrip(")").endswith(".") and not name.endswith(".") and re.search(r"(?:^|[.\s])[^\W\d_]$", name):
+        name += "."
+    return name
 
 
 # Datelines that open a story: "BAKU, Azerbaijan, June 18", "Bakı, 15 noyabr", "Баку, 15 ноября".
@@ -225,9 +237,11 @@ _FULL_DATELINE = (
 )
 # A single place word is a dateline only when the agency follows: "Bakı. Trend:", "Москва. Trend:".
 _PLACE_WORD = r"[^\W\d_][^\W\d_-]{1,30}"
+# The full dateline may run straight into the byline: "BAKU, Azerbaijan, June 18 By A - Trend:".
+# The place word is followed by a full stop ("Bakı. Trend:"), never a comma: "Meanwhile, SOCAR: ..." is a story.
 _LEAD_DATELINE = re.compile(
-    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(]))"
-    rf"|(?P<place>{_PLACE_WORD})(?:\s*[.,]\s*|\s*(?=/)))",
+    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(])|(?P<by_next>\s+(?=(?:by|от)\s)))"
+    rf"|(?P<place>{_PLACE_WORD})(?:\s*\.\s*|\s*(?=/)))",
     re.I,
 )
 # After the dateline: "By A and B - Trend:", "Trend:", "By A - Trend News Agency:".
@@ -235,9 +249,11 @@ _LEAD_BYLINE = re.compile(
     r"^(?:(?P<by>by|от|автор)\s+(?P<names>[^:\n]{1,120}?)\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*:\s*",
     re.I,
 )
-# Older and Russian-edition forms: "/ Trend, S. Agayeva /", "/ТРЕНД/.", "(Trend) -".
+# Older and Russian-edition forms: "/ Trend, S. Agayeva /", "/ТРЕНД/.", "(Trend) -", and the
+# correspondent's form "/корр. Trend Н.Гасымова/" ("corr." = the agency's correspondent, then the name).
 _LEAD_SLASH = re.compile(
-    r"^(?:/\s*(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*(?:,\s*(?P<names>[^/]{1,80}?))?\s*/"
+    r"^(?:/\s*(?:корр|corr)\.\s*(?P<agency3>[^\W\d_][\w.&'’-]{0,30})\s+(?P<names3>[^/]{1,80}?)\s*/"
+    r"|/\s*(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*(?:,\s*(?P<names>[^/]{1,80}?))?\s*/"
     r"|\(\s*(?P<agency2>[^\W\d_][\w.&'’ -]{0,30}?)\s*\))\s*(?:[-–—:.]\s*)?",
     re.I,
 )
@@ -251,6 +267,8 @@ class Lead:
     byline: Byline | None
     publisher: str | None
     rest: str
+    wire: bool = False
+    """True for the wire-service form ``PLACE, Date (Agency) - text``, whose dateline is part of the story."""
 
 
 def _agency_like(value: str) -> bool:
@@ -276,12 +294,19 @@ def parse_lead(value: Any) -> Lead | None:
     rest = text[m.end() :]
     byline = None
     publisher = None
+    wire = False
     b = _LEAD_BYLINE.match(rest)
-    if (sl := _LEAD_SLASH.match(rest)) and _agency_like(sl.group("agency") or sl.group("agency2")):
-        publisher = (sl.group("agency") or sl.group("agency2")).strip()
-        names = split_names(sl.group("names")) if sl.group("names") else None
+    sl = _LEAD_SLASH.match(rest)
+    slash_agency = (sl.group("agency") or sl.group("agency2") or sl.group("agency3")) if sl else None
+    if sl and slash_agency and _agency_like(slash_agency):
+        publisher = slash_agency.strip()
+        names_text = sl.group("names") or sl.group("names3")
+        names = split_names(names_text) if names_text else None
         byline = Byline(names, publisher) if names else None
+        wire = bool(sl.group("agency2")) and bool(re.match(r"\s*[-–—]", rest[sl.end("agency2") + 1 :]))
         rest = rest[sl.end() :]
+    elif m.group("by_next") and not (b and b.group("names") and _agency_like(b.group("agency"))):
+        return None  # "МОСКВА, 18 июня от имени президента...": a sentence, not a dateline and a byline
     elif b and _agency_like(b.group("agency")):
         publisher = b.group("agency").strip()
         if b.group("names"):
@@ -290,7 +315,7 @@ def parse_lead(value: Any) -> Lead | None:
         rest = rest[b.end() :]
     elif m.group("place"):
         return None
-    return Lead(dateline, byline, publisher, rest.strip())
+    return Lead(dateline, byline, publisher, rest.strip(), wire)
 
 
 @dataclass
@@ -309,13 +334,18 @@ def split_body(
     headline: str | None = None,
     rules: boilerplate.Rules | None = None,
     lead_lines: int = 4,
+    own_agency: str | None = None,
 ) -> BodyParts:
     """Clean a story's paragraphs and pull the dateline, byline and editor lines out of them.
 
     - boilerplate lines (``Tags:``, ``Latest``, ``Read more``, a repeated headline...) are dropped;
     - among the first ``lead_lines`` paragraphs, a dateline line, a byline line, or a lead of the
-      form ``BAKU, Azerbaijan, June 18. By A - Trend: text`` are split off;
+      form ``BAKU, Azerbaijan, June 18. By A - Trend: text`` are split off; so is a lone
+      ``Trend:`` line right after a dateline line;
     - an ``Edited by X`` line near the end gives the editor.
+
+    A wire-service lead ``PLACE, Date (Agency) - text`` keeps its dateline in the story, unless
+    the agency matches ``own_agency`` (a regex: the site's own agency, whose leads are its metadata).
     """
     rules = rules or boilerplate.DEFAULT_RULES
     parts = BodyParts()
@@ -329,9 +359,16 @@ def split_body(
             if lead.byline and not parts.authors:
                 parts.authors = lead.byline.authors
             parts.publisher = lead.publisher or parts.publisher
-            text = lead.rest
+            # "KATHMANDU, April 25 (Reuters) - Nepal's..." : wire services keep the dateline in the story.
+            own = bool(own_agency and lead.publisher and re.fullmatch(own_agency, lead.publisher, re.IGNORECASE))
+            text = text if lead.wire and not own else lead.rest
             if not text:
                 continue
+        # "BAKU, Azerbaijan, June 18" / "Trend:" on two lines: the agency of a story without byline.
+        agency = _AGENCY_LINE.fullmatch(text) if not kept and parts.dateline and not parts.publisher else None
+        if agency and _agency_like(agency.group(1)):
+            parts.publisher = agency.group(1)
+            continue
         if len(kept) < lead_lines and not parts.authors and (byline := _byline_line(text)):
             parts.authors, parts.publisher = byline.authors, byline.publisher or parts.publisher
             continue
@@ -344,6 +381,9 @@ def split_body(
         kept.append(text)
     parts.paragraphs = kept
     return parts
+
+
+_AGENCY_LINE = re.compile(r"([^\W\d_][\w.&'’ -]{0,30}?)\s*:")
 
 
 def _byline_line(text: str) -> Byline | None:
@@ -442,7 +482,36 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
         except ValueError:
             return None
         return _aware(dt, zone_here)
-    return None
+    return _numeric_date(text, zone)
+
+
+# "28.04.2023", "28.04.2023 19:20", "14.05.2025, 20:28" (day first, dots: German, Russian, Turkish pages).
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.]\d)"
+    r"(?:,?\s*(?:um\s*|в\s*|saat\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?!\d))?"
+)
+
+
+# "2026.01.29 18:40", "2024/04/24 08:21", "2024年04月24日08:21" (year first: Korean, Chinese, Japanese pages).
+_NUMERIC_DATE_YMD = re.compile(
+    r"(?<![\d.])(?P<year>\d{4})\s*(?:[./]|年)\s*(?P<month>\d{1,2})\s*(?:[./]|月)\s*(?P<day>\d{1,2})(?!\d)\s*日?"
+    r"(?:,?\s*(?P<hour>\d{1,2})\s*[:時时]\s*(?P<minute>\d{2})(?!\d))?"
+)
+
+
+def _numeric_date(text: str, zone: tzinfo | None) -> datetime | None:
+    """``28.04.2023 19:20`` / ``2026.01.29 18:40`` -> datetime in ``zone``; None when no such date or no zone."""
+    m = _NUMERIC_DATE.search(text) or _NUMERIC_DATE_YMD.search(text)
+    if not m:
+        return None
+    try:
+        dt = datetime(
+            int(m.group("year")), int(m.group("month")), int(m.group("day")),
+            int(m.group("hour") or 0), int(m.group("minute") or 0),
+        )  # fmt: skip
+    except ValueError:
+        return None
+    return _aware(dt, zone)
 
 
 # Today's stories show only the time: "15:49 (UTC+04)" (Azerbaijani edition of Trend).
@@ -494,9 +563,9 @@ def find_date(value: str) -> tuple[int, int] | None:
     return None
 
 
-def format_iso8601(dt: datetime) -> str:
-    """Aware datetime -> ``2014-06-18T14:32:00+04:00`` (seconds kept, microseconds dropped)."""
-    return dt.replace(microsecond=0).isoformat()
+def format_iso8601(dt: datetime, keep_fraction: bool = False) -> str:
+    """Aware datetime -> ``2014-06-18T14:32:00+04:00`` (microseconds dropped unless ``keep_fraction``)."""
+    return dt.isoformat() if keep_fraction else dt.replace(microsecond=0).isoformat()
 
 
 def to_iso8601(value: Any, loader_context: dict[str, Any] | None = None) -> str | None:
@@ -507,7 +576,8 @@ def to_iso8601(value: Any, loader_context: dict[str, Any] | None = None) -> str 
     """
     ctx = loader_context or {}
     dt = parse_date(value, ctx.get("timezone"), ctx.get("crawl_date"))
-    return format_iso8601(dt) if dt else None
+    # A page's "12:15:32.158Z" keeps its milliseconds: the value must name the page's exact instant.
+    return format_iso8601(dt, keep_fraction=True) if dt else None
 
 
 # --- lists, urls, language --------------------------------------------------------------------

@@ -13,11 +13,13 @@ logger = logging.getLogger(__name__)
 
 
 def run_id(crawler: Crawler) -> str:
-    """One id per crawl: ``EXPORT_RUN_ID`` / Scrapyd's job id if given, else ``20261129T141500Z-1a2b3c``."""
+    """One id per crawl: ``EXPORT_RUN_ID`` / Scrapyd's job id (``-a _job=``) if given, else ``20261129T141500Z-1a2b3c``."""
     rid = getattr(crawler, "_news_run_id", None)
     if rid is None:
         rid = (
             crawler.settings.get("EXPORT_RUN_ID")
+            # Scrapyd >= 1.3 passes the job id as the spider argument ``_job``; older ones as $SCRAPYD_JOB.
+            or getattr(getattr(crawler, "spider", None), "_job", None)
             or os.environ.get("SCRAPYD_JOB")
             or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
         )

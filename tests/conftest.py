@@ -17,6 +17,12 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# The seen-store (crawler/state.py) is on by default and persists between runs. Tests must not see
+# earlier runs (a re-run of the suite would export nothing), nor write to the user's state dir:
+# every crawl of the suite, in-process or in a `scrapy` subprocess (which inherits os.environ),
+# keeps its store in memory. Tests of incremental crawling pass their own STATE_DIR.
+os.environ["BYLINE_STATE_DIR"] = ":memory:"
+
 # Shared fixtures defined in their own modules: trend_site (a local Trend-like site).
 pytest_plugins = ["tests.trend_site"]
 

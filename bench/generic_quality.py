@@ -1,0 +1,195 @@
+"""Generic extraction over the whole corpus, as if no site had a spider, side by side with trafilatura alone.
+
+    python bench/generic_quality.py              # totals
+    python bench/generic_quality.py --verbose    # plus one line per page
+    python bench/generic_quality.py --extractors # also readability-lxml and JSON-LD articleBody alone
+
+Body metrics (both printed, per page then mean):
+- ``sim`` (HEADLINE METRIC): token similarity, ``difflib.SequenceMatcher`` ratio of the whitespace
+  tokens of the expected and extracted bodies (2*matches / total tokens), i.e. a word-level F1 that
+  also respects order - the measure public main-content benchmarks report (~0.96 for trafilatura);
+- ``pF1``: crawler.corpus.body_f1, paragraph LCS F1 (a paragraph counts only when exactly right).
+
+Timing: CPU time of this process (``time.process_time``: the machine is shared, wall time is noisy);
+per page, the median over ``--repeat`` runs of (a) trafilatura alone on the HTML text
+(``trafilatura.extract``, which parses the page itself) and (b) the whole generic Article extraction
+from the HTML text (one lxml parse shared by metadata, trafilatura and cleaning).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scrapy import Request
+from scrapy.http import HtmlResponse
+
+from crawler import corpus
+from crawler.corpus_overrides import apply_overrides
+from crawler.generic import extract_article
+from crawler.news_spider import META_CRAWL_DATE
+
+
+def token_similarity(expected: list[str], got: list[str]) -> float:
+    """Expected and extracted paragraphs -> difflib ratio of their word sequences (1.0 = identical)."""
+    a = " ".join(corpus.norm(x) for x in expected).split()
+    b = " ".join(corpus.norm(x) for x in got).split()
+    if not a and not b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def fresh_response(page: corpus.CorpusPage, body: bytes) -> HtmlResponse:
+    """A new response (no cached selector), so timing includes the parse."""
+    request = Request(page.url, meta={META_CRAWL_DATE: page.crawl_date})
+    return HtmlResponse(page.url, body=body, encoding="utf-8", request=request)
+
+
+def timed(fn: Any, repeat: int) -> tuple[Any, float]:
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.process_time()
+        result = fn()
+        times.append(time.process_time() - t)
+    return result, statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--verbose", "-v", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="timing runs per page (median)")
+    parser.add_argument("--extractors", action="store_true", help="also readability-lxml and JSON-LD articleBody")
+    args = parser.parse_args(argv)
+    if corpus.corpus_dir() is None:
+        print("corpus not found: set BYLINE_CORPUS or put it at ../shared/corpus", file=sys.stderr)
+        return 2
+    import gzip
+    import logging
+
+    import trafilatura
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    rows: list[dict[str, Any]] = []
+    for page in corpus.pages():
+        expected = apply_overrides(page.name, page.expected())
+        body = gzip.decompress(page.path.read_bytes())
+        exp_paras = expected.get("article_body_paragraphs", [])
+        text = body.decode("utf-8")
+        traf_text, t_traf = timed(lambda: trafilatura.extract(text, url=page.url, include_comments=False), args.repeat)  # noqa: B023
+        article, t_gen = timed(lambda: extract_article(fresh_response(page, body)), args.repeat)  # noqa: B023
+        got = {k: getattr(article, k) for k in ("headline", "authors", "date_published", "article_body")}
+        s = corpus.score(page, got, expected)
+        traf_paras = (traf_text or "").split("\n")
+        row = {
+            "page": page,
+            "sim": token_similarity(exp_paras, (article.article_body or "").split("\n\n")),
+            "pf1": s.body_f1,
+            "traf_sim": token_similarity(exp_paras, traf_paras),
+            "traf_pf1": corpus.body_f1(exp_paras, traf_paras),
+            "headline": s.headline,
+            "date": s.date,
+            "authors": s.authors,
+            "t_traf": t_traf,
+            "t_gen": t_gen,
+            "body_source": (article.extraction or {}).get("article_body", "-"),
+            "got": got,
+            "expected": expected,
+        }
+        if args.extractors:
+            row.update(_other_extractors(text, exp_paras, page))
+        rows.append(row)
+        if args.verbose:
+            flags = " ".join(
+                f"{k}={'ok' if row[k] else 'FAIL'}" for k in ("headline", "date", "authors") if row[k] is not None
+            )
+            print(
+                f"{page.name:30} sim {row['sim']:.3f} (traf {row['traf_sim']:.3f})  pF1 {row['pf1']:.3f} "
+                f"(traf {row['traf_pf1']:.3f})  {row['body_source']:7} {flags}  "
+                f"{1000 * t_gen:5.1f}ms vs {1000 * t_traf:5.1f}ms"
+            )
+    _summary(rows, args.extractors)
+    return 0
+
+
+def _other_extractors(text: str, exp_paras: list[str], page: corpus.CorpusPage) -> dict[str, float]:
+    from parsel import Selector
+    from readability import Document
+
+    from crawler.metadata import json_ld_article
+    from crawler.processors import html_to_text
+
+    out: dict[str, float] = {}
+    t = time.process_time()
+    try:
+        paras = html_to_text(Document(text).summary(html_partial=True)) or []
+    except Exception:  # noqa: BLE001 - readability raises on pages it cannot score
+        paras = []
+    out["t_readab"] = time.process_time() - t
+    out["readab_sim"] = token_similarity(exp_paras, paras)
+    out["readab_pf1"] = corpus.body_f1(exp_paras, paras)
+    ld = json_ld_article(Selector(text=text)) or {}
+    ld_body = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else ""
+    paras = [p for p in (ld_body or "").split("\n") if p.strip()]
+    out["ld_has"] = 1.0 if paras else 0.0
+    out["ld_sim"] = token_similarity(exp_paras, paras)
+    out["ld_pf1"] = corpus.body_f1(exp_paras, paras)
+    return out
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _rate(values: list[bool | None]) -> float:
+    vals = [v for v in values if v is not None]
+    return sum(vals) / len(vals) if vals else 1.0
+
+
+def _summary(rows: list[dict[str, Any]], extractors: bool) -> None:
+    n = len(rows)
+    print(f"\n{n} corpus pages, generic mode (no site spider used)")
+    print(f"{'':28} {'sim (headline)':>15} {'paragraph F1':>13} {'min sim':>8} {'ms/page':>8}")
+    gen_ms = _mean([r["t_gen"] for r in rows]) * 1000
+    traf_ms = _mean([r["t_traf"] for r in rows]) * 1000
+    for label, sim, pf1, ms in (
+        ("byline generic", "sim", "pf1", gen_ms),
+        ("trafilatura alone", "traf_sim", "traf_pf1", traf_ms),
+    ):
+        sims = [r[sim] for r in rows]
+        print(f"{label:28} {_mean(sims):15.3f} {_mean([r[pf1] for r in rows]):13.3f} {min(sims):8.3f} {ms:8.1f}")
+    if extractors:
+        for label, key in (("readability-lxml alone", "readab"), ("JSON-LD articleBody alone", "ld")):
+            sims = [r[f"{key}_sim"] for r in rows]
+            ms = _mean([r.get(f"t_{key}", 0.0) for r in rows]) * 1000
+            print(
+                f"{label:28} {_mean(sims):15.3f} {_mean([r[f'{key}_pf1'] for r in rows]):13.3f} {min(sims):8.3f} {ms:8.1f}"
+            )
+        print(f"  (JSON-LD articleBody present on {int(sum(r['ld_has'] for r in rows))} of {n} pages)")
+    wins = sum(r["sim"] > r["traf_sim"] + 1e-9 for r in rows)
+    losses = sum(r["sim"] < r["traf_sim"] - 1e-9 for r in rows)
+    print(f"generic better than trafilatura on {wins} pages, worse on {losses}")
+    print(
+        f"exact match: headline {_rate([r['headline'] for r in rows]):.1%}  date {_rate([r['date'] for r in rows]):.1%}  "
+        f"authors {_rate([r['authors'] for r in rows]):.1%}"
+    )
+    ratios = [r["t_gen"] / r["t_traf"] for r in rows if r["t_traf"]]
+    print(
+        f"time per page: generic {gen_ms:.1f} ms, trafilatura alone {traf_ms:.1f} ms, "
+        f"ratio of means {gen_ms / traf_ms:.2f}x, median per-page ratio {statistics.median(ratios):.2f}x, "
+        f"pages over 1.3x: {sum(r > 1.3 for r in ratios)} of {len(ratios)} (max {max(ratios):.2f}x)"
+    )
+    sources: dict[str, int] = {}
+    for r in rows:
+        sources[r["body_source"]] = sources.get(r["body_source"], 0) + 1
+    print("body source: " + ", ".join(f"{k} {v}" for k, v in sorted(sources.items())))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

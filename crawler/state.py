@@ -1,0 +1,236 @@
+"""The seen-store: what earlier runs of a spider fetched and exported, kept in SQLite in ``STATE_DIR``.
+
+One database per spider (``<STATE_DIR>/<spider>.sqlite``), shared by every run of that spider,
+whether started from a shell or by Scrapyd, as long as they resolve the same ``STATE_DIR``:
+
+1. the ``STATE_DIR`` setting, if set;
+2. else the environment variable ``BYLINE_STATE_DIR``;
+3. else ``$XDG_STATE_HOME/byline`` (``~/.local/state/byline``): per user, so a shell run and a
+   Scrapyd job of the same user share it.
+
+``STATE_DIR=:memory:`` keeps the store in memory for one run only (nothing persists; every
+article is new): the test suite uses it so that re-running tests never sees an earlier run.
+
+One row per page (key: :func:`crawler.processors.dedupe_key` of the URL): the validators the server
+sent (ETag, Last-Modified), when it was last fetched, the latest date a feed or sitemap listed it
+with, and, once exported, the story's body hash, its ``date_modified`` and the revision number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+
+from crawler.processors import dedupe_key
+
+MEMORY = ":memory:"
+ENV_STATE_DIR = "BYLINE_STATE_DIR"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    key TEXT PRIMARY KEY,         -- sha1 of the URL's dedupe key
+    url TEXT NOT NULL,            -- the URL as last seen
+    etag TEXT,                    -- ETag response header of the last 200
+    last_modified TEXT,           -- Last-Modified response header of the last 200
+    fetched_at REAL,              -- unix time of the last fetch (200 or 304); NULL: listed, never fetched
+    listed_at REAL,               -- unix time of the newest date a feed / sitemap gave for it
+    body_hash TEXT,               -- hash of the exported story's words (pipelines.dedupe.body_hash)
+    date_modified TEXT,           -- date_modified of the exported article
+    revision INTEGER,             -- 1 after the first export, +1 per changed version exported;
+                                  -- 0: settled without export (its story was exported from another URL)
+    exported_at REAL              -- unix time of the last export (or settlement)
+);
+CREATE INDEX IF NOT EXISTS pages_body ON pages (body_hash);
+"""
+
+
+def default_state_dir() -> Path:
+    """The per-user state directory: ``$XDG_STATE_HOME/byline`` or ``~/.local/state/byline``."""
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "byline"
+
+
+def state_dir(settings: BaseSettings) -> str:
+    """Settings -> the state directory as a string (``:memory:`` allowed): setting, env, then per-user default."""
+    value = settings.get("STATE_DIR") or os.environ.get(ENV_STATE_DIR) or ""
+    value = str(value).strip()
+    if value == MEMORY:
+        return MEMORY
+    return str(Path(value).expanduser()) if value else str(default_state_dir())
+
+
+def url_key(url: str) -> str:
+    """URL -> the store's key (hash of its canonical form, tracking and fragment removed)."""
+    return hashlib.sha1(dedupe_key(url).encode("utf-8")).hexdigest()
+
+
+def to_timestamp(value: Any) -> float | None:
+    """datetime (naive = UTC) / unix time / None -> unix time or None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).timestamp()
+    if isinstance(value, (int, float)):
+        return float(value)
+    return None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One row of the store."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: float | None = None
+    listed_at: float | None = None
+    body_hash: str | None = None
+    date_modified: str | None = None
+    revision: int | None = None
+    exported_at: float | None = None
+
+
+class SeenStore:
+    """SQLite table of pages, one file per spider; safe for concurrent runs (WAL, busy timeout)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path != MEMORY:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Scrapy calls components from the reactor thread only; the lock guards against a thread pool.
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+        if path != MEMORY:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # One commit per page: NORMAL syncs at checkpoints, not at every commit (a power cut may
+            # lose the last pages' rows - they are then fetched once more - never corrupt the file).
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def for_spider(cls, directory: str, spider_name: str) -> SeenStore:
+        """A state directory (or ``:memory:``) and spider name -> that spider's store."""
+        if directory == MEMORY:
+            return cls(MEMORY)
+        safe = re.sub(r"[^\w.-]+", "_", spider_name) or "spider"
+        return cls(os.path.join(directory, f"{safe}.sqlite"))
+
+    def get(self, url: str) -> Page | None:
+        """URL -> its row, or None when no run has fetched it."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT url, etag, last_modified, fetched_at, listed_at, body_hash, date_modified, revision,"
+                " exported_at FROM pages WHERE key = ?",
+                (url_key(url),),
+            ).fetchone()
+        return Page(*row) if row else None
+
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        listed_at: float | None = None,
+        fetched_at: float | None = None,
+        keep_validators: bool = False,
+    ) -> None:
+        """A fetch of ``url`` (200, or 304 with ``keep_validators``): validators, fetch time, newest listed date."""
+        now = fetched_at if fetched_at is not None else time.time()
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO pages (key, url, etag, last_modified, fetched_at, listed_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET url = excluded.url, fetched_at = excluded.fetched_at,"
+                " etag = CASE WHEN ? THEN etag ELSE excluded.etag END,"
+                " last_modified = CASE WHEN ? THEN last_modified ELSE excluded.last_modified END,"
+                " listed_at = MAX(COALESCE(listed_at, excluded.listed_at), COALESCE(excluded.listed_at, listed_at))",
+                (url_key(url), url, etag, last_modified, now, listed_at, keep_validators, keep_validators),
+            )
+
+    def record_listed(self, url: str, listed_at: float) -> None:
+        """A feed or sitemap listed ``url`` with this date (unix time); the newest date is kept."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO pages (key, url, listed_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET listed_at = MAX(COALESCE(listed_at, excluded.listed_at),"
+                " excluded.listed_at)",
+                (url_key(url), url, listed_at),
+            )
+
+    def record_export(self, url: str, body_hash: str, date_modified: str | None, revision: int) -> None:
+        """An article exported from ``url`` with this body hash, ``date_modified`` and revision."""
+        now = time.time()
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO pages (key, url, fetched_at, body_hash, date_modified, revision, exported_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET body_hash = excluded.body_hash,"
+                " date_modified = excluded.date_modified, revision = excluded.revision,"
+                " exported_at = excluded.exported_at, fetched_at = COALESCE(fetched_at, excluded.fetched_at)",
+                (url_key(url), url, now, body_hash, date_modified, revision, now),
+            )
+
+    def exported_body(self, body_hash: str, url: str) -> str | None:
+        """The URL of another page exported with this body hash, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT url FROM pages WHERE body_hash = ? AND revision > 0 AND key != ? LIMIT 1",
+                (body_hash, url_key(url)),
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def count(self, exported_only: bool = False) -> int:
+        """Number of rows (of exported pages only, with ``exported_only``)."""
+        where = " WHERE revision IS NOT NULL" if exported_only else ""
+        with self._lock:
+            return int(self._db.execute(f"SELECT COUNT(*) FROM pages{where}").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+@dataclass(frozen=True)
+class StateConfig:
+    """``STATE_*`` settings."""
+
+    enabled: bool
+    directory: str
+    revisit_age: float
+    """Seconds after which a known article is fetched again although no feed says it changed (0: never)."""
+    conditional: bool
+    """Send If-None-Match / If-Modified-Since when re-fetching a page whose validators we kept."""
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> StateConfig:
+        return cls(
+            enabled=settings.getbool("STATE_ENABLED", True),
+            directory=state_dir(settings),
+            revisit_age=settings.getfloat("STATE_REVISIT_AGE", 7 * 24 * 3600.0),
+            conditional=settings.getbool("STATE_CONDITIONAL", True),
+        )
+
+
+def store_for(crawler: Crawler) -> SeenStore:
+    """The crawler's seen-store (one per crawl, shared by the middleware and the pipeline); closed with the spider."""
+    store: SeenStore | None = getattr(crawler, "news_state", None)
+    if store is None:
+        assert crawler.spidercls is not None
+        config = StateConfig.from_settings(crawler.settings)
+        store = SeenStore.for_spider(config.directory, crawler.spidercls.name)
+        crawler.news_state = store  # type: ignore[attr-defined]
+        # engine_stopped comes after every spider_closed handler (health reads the store there).
+        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
+    return store

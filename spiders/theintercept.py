@@ -1,0 +1,30 @@
+"""The Intercept: articles from its RSS feed and WordPress sitemaps."""
+
+from crawler.news_spider import NewsSpider
+
+
+class TheInterceptSpider(NewsSpider):
+    name = "theintercept"
+    allowed_domains = ["theintercept.com"]
+    default_base_url = "https://theintercept.com"
+    feed_urls = [
+        "https://theintercept.com/feed/?lang=en",
+    ]
+    sitemap_urls = [
+        "https://theintercept.com/sitemap_index.xml",
+    ]
+    article_url_re = r"theintercept\.com/\d{4}/\d{2}/\d{2}/[\w-]+/?$"
+    timezone = "America/New_York"
+    language = "en"
+
+    # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
+    selectors = {
+        "article_body": [
+            # 2024 (WordPress): excerpt, then paragraphs and chapter headings; newsletter embeds are <div>s.
+            ".post__excerpt, .entry-content__content > p, .entry-content__content > h2,"
+            " .entry-content__content > blockquote > p",
+            # 2023 (React): excerpt under the title, then the post content.
+            # Photo captions and photo-grid texts are <p>s too.
+            ".Post-excerpt, .PostContent > div > p:not(.caption):not(.PhotoGrid-description), .PostContent > div > h2",
+        ],
+    }

@@ -1,0 +1,26 @@
+"""The New Yorker: articles from its Google News sitemap and RSS feed."""
+
+from crawler.news_spider import NewsSpider
+
+
+class TheNewYorkerSpider(NewsSpider):
+    name = "thenewyorker"
+    allowed_domains = ["newyorker.com"]
+    default_base_url = "https://www.newyorker.com"
+    feed_urls = [
+        "https://www.newyorker.com/feed/everything",
+    ]
+    sitemap_urls = [
+        "https://www.newyorker.com/feed/google-news-sitemap-feed/sitemap-google-news",
+    ]
+    article_url_re = r"newyorker\.com/(?!tag/|contributors/|cartoons?/|video/|podcast/)[a-z-]+/[\w/-]*[\w-]$"
+    timezone = "America/New_York"
+    language = "en"
+
+    # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
+    selectors = {
+        "article_body": [
+            # Dek (summary under the headline), then the story paragraphs.
+            "[class*=ContentHeaderDek], .body__inner-container > p",
+        ],
+    }
