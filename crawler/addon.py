@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from scrapy.settings import BaseSettings
 
+from crawler.replay import isolate_replay_state
+
 
 class StructuredExport:
     """Enables our pipelines. Project settings (priority 20) can override what is set here."""
@@ -14,6 +16,7 @@ class StructuredExport:
         )
         settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.dedupe.DedupePipeline", 200)
         enable_incremental_and_health(settings)
+        isolate_replay_state(settings)
 
 
 def enable_incremental_and_health(settings: BaseSettings) -> None:

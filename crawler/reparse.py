@@ -155,7 +155,9 @@ class ReparseSpider(Spider):
     """Internal spider of ``scrapy reparse``: yields the site spiders' items for stored pages."""
 
     name = "reparse"
-    custom_settings = {"LOGSTATS_INTERVAL": 0.0, "ROBOTSTXT_OBEY": False}  # noqa: RUF012 - Scrapy declares it
+    # A re-parse is a fresh run over stored pages: its seen-store lives in memory, so it neither
+    # drops pages as "unchanged" since an earlier run nor touches the live crawls' store.
+    custom_settings = {"LOGSTATS_INTERVAL": 0.0, "ROBOTSTXT_OBEY": False, "STATE_DIR": ":memory:"}  # noqa: RUF012
 
     def __init__(
         self,

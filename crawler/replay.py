@@ -22,6 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings
 from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 
@@ -104,6 +105,16 @@ class ArchiveIndex:
         scrapy_headers = Headers(headers)
         cls = responsetypes.from_args(headers=scrapy_headers, url=url, body=body)
         return cls(url=url, status=status, headers=scrapy_headers, body=body, request=request, flags=["replay"])
+
+
+def isolate_replay_state(settings: BaseSettings) -> None:
+    """With ``REPLAY_ARCHIVE`` set, the seen-store (``STATE_DIR``) is in memory for the run (add-on priority).
+
+    An archive is not the live site: a replay must not mark the live site's articles as fetched or
+    exported, and replaying twice must give the same articles twice. ``-s STATE_DIR=...`` overrides.
+    """
+    if settings.get("REPLAY_ARCHIVE"):
+        settings.set("STATE_DIR", ":memory:", priority="addon")
 
 
 class ReplayMiddleware:

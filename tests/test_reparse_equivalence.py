@@ -118,3 +118,19 @@ def run_scrapy_script(script: Path, *args: str):
 
     return subprocess.run([sys.executable, str(script), *args], cwd=REPO_ROOT, env=scrapy_env(),
                           capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+
+
+def test_replay_and_reparse_repeat_and_leave_the_seen_store_alone(tmp_path: Path) -> None:
+    state = tmp_path / "state"  # the per-user seen-store a live crawl would use
+    expected = expected_records("https://en.trend.az")
+    for run in (1, 2):
+        out = tmp_path / f"replay{run}.jsonl"
+        proc = run_scrapy("crawl", "trend", "-s", f"REPLAY_ARCHIVE={SAMPLE}", "-O", str(out), cwd=REPO_ROOT,
+                          BYLINE_STATE_DIR=str(state))  # fmt: skip
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert without_fetched_at(read_jsonl(out)) == expected, run
+        out = tmp_path / f"reparse{run}.jsonl"
+        proc = run_scrapy("reparse", SAMPLE, "-O", str(out), cwd=REPO_ROOT, BYLINE_STATE_DIR=str(state))
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert without_fetched_at(read_jsonl(out)) == expected, run
+    assert not list(state.glob("*.sqlite"))
