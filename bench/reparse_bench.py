@@ -158,7 +158,7 @@ def _peak_rss_kb(pid: int) -> int:
     return 0
 
 
-def run_reparse(warc: Path, out: Path) -> tuple[float, float, int, str]:
+def run_reparse(warc: Path, out: Path, *extra: str) -> tuple[float, float, int, str]:
     """Run ``scrapy reparse`` -> (pages per CPU second from its log, wall seconds, peak RSS in KB, log).
 
     The peak is polled from /proc (VmHWM of the scrapy process itself): getrusage's maxrss of a
@@ -168,7 +168,7 @@ def run_reparse(warc: Path, out: Path) -> tuple[float, float, int, str]:
     t0 = time.perf_counter()
     with tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen([sys.executable, "-m", "scrapy", "reparse", str(warc), "-O", str(out),
-                                 "-s", "LOG_LEVEL=INFO"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                                 "-s", "LOG_LEVEL=INFO", *extra], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                                 stderr=log, text=True)  # fmt: skip
         peak = 0
         while proc.poll() is None:
@@ -225,16 +225,19 @@ def main() -> None:
     print(f"reparse / parsel floor: {rate / floor:.0%}; reparse / parse_article floor: {rate / extract:.0%}")
 
     sizes = [int(x) for x in args.memory.split(",") if x.strip()]
-    peaks = []
-    for n in sizes:
-        mem_warc = work / f"mem-{n}.warc.gz"
-        write_warc(make_pages(n, args.memory_page_kb, blocks), mem_warc)
-        rate_n, _, peak, _ = run_reparse(mem_warc, work / f"mem-{n}.jsonl")
-        peaks.append(peak)
-        print(f"memory: {n} pages of ~{args.memory_page_kb} KB: peak RSS {peak / 1024:.1f} MB ({rate_n:.1f} pages/s)")
-        mem_warc.unlink()
-    if len(peaks) >= 2:
-        print(f"memory growth {sizes[0]} -> {sizes[-1]} pages: {(peaks[-1] - peaks[0]) / peaks[0]:+.1%}")
+    # Default settings, then without the seen-store (its in-memory SQLite keeps a row per article).
+    for label, extra in (("default", ()), ("STATE_ENABLED=False", ("-s", "STATE_ENABLED=False"))):
+        peaks = []
+        for n in sizes:
+            mem_warc = work / f"mem-{n}.warc.gz"
+            if not mem_warc.exists():
+                write_warc(make_pages(n, args.memory_page_kb, blocks), mem_warc)
+            rate_n, _, peak, _ = run_reparse(mem_warc, work / f"mem-{n}.jsonl", *extra)
+            peaks.append(peak)
+            print(f"memory ({label}): {n} pages of ~{args.memory_page_kb} KB: peak RSS {peak / 1024:.1f} MB "
+                  f"({rate_n:.1f} pages/s)")  # fmt: skip
+        if len(peaks) >= 2:
+            print(f"memory ({label}) growth {sizes[0]} -> {sizes[-1]} pages: {(peaks[-1] - peaks[0]) / peaks[0]:+.1%}")
     if not args.keep:
         for p in work.iterdir():
             p.unlink()
