@@ -25,8 +25,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.exporters import JsonLinesItemExporter
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
-from twisted.internet.defer import Deferred
 
 from crawler import runinfo
 from crawler.export.config import ExportConfig, UriTemplate
@@ -211,16 +211,15 @@ class ExportPipeline:
         # (e.g. one writing a sidecar): the manifest lists those sidecars and goes last.
         self.crawler.signals.connect(self._finish, signal=signals.spider_closed)
 
-    def _finish(self, spider: Any, reason: str) -> Deferred[None]:
+    async def _finish(self, spider: Any, reason: str) -> None:
         stats = self.stats.get_stats()
         closing = {
             "finish_reason": reason,
             "finished_at": utcnow(),
             "stats": {k: v for k, v in stats.items() if k in STATS_KEYS or k.startswith("news/")},
         }
-        d = threads.deferToThread(self._finish_in_thread, closing)
-        d.addCallback(self._report)
-        return d
+        pending = await maybe_deferred_to_future(threads.deferToThread(self._finish_in_thread, closing))
+        self._report(pending)
 
     def _finish_in_thread(self, closing: dict[str, Any]) -> list[RunSpool]:
         assert self.run is not None and self.worker is not None

@@ -1,9 +1,14 @@
-"""``scrapy export-flush``: upload what earlier runs left in the export spool (store down, crash)."""
+"""``scrapy export-flush``: upload what earlier runs left in the export spool (store down, crash).
+
+Scrapy names a command after its module, so the command class is in ``export-flush.py``; the
+behaviour is here, importable under a normal module name.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+from typing import Any
 
 from scrapy.commands import ScrapyCommand
 
@@ -14,11 +19,13 @@ from crawler.export.store import Stores
 logger = logging.getLogger(__name__)
 
 
-class Command(ScrapyCommand):
+class ExportFlush:
     """Recovers unfinished parts (torn last lines dropped), uploads pending parts, then each run's manifest."""
 
     requires_project = True
     default_settings = {"LOG_LEVEL": "INFO"}
+    settings: Any
+    exitcode: int
 
     def syntax(self) -> str:
         return "[options]"
@@ -27,7 +34,7 @@ class Command(ScrapyCommand):
         return "Upload export parts still pending in EXPORT_SPOOL_DIR"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        super().add_options(parser)
+        ScrapyCommand.add_options(self, parser)  # type: ignore[arg-type]
         parser.add_argument("--timeout", type=float, default=None,
                             help="keep retrying for this many seconds (default EXPORT_RETRY_CLOSE_TIMEOUT)")
         parser.add_argument("--list", action="store_true", help="only list pending runs")
