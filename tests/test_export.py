@@ -259,7 +259,7 @@ def test_s3_wrong_credentials_kept_then_flushed_with_right_ones(site, tmp_path) 
 
 
 def test_s3_slow_server_times_out_then_stores_each_part_once(site, moto, bucket, tmp_path) -> None:
-    proxy = DelayProxy(moto.port, delay=3.0, slow=2)  # two replies arrive after the 1 s timeout
+    proxy = DelayProxy(moto.port, delay=1.5, slow=2)  # two replies arrive after the 1 s timeout
     try:
         spool = tmp_path / "spool"
         slow = {**moto.settings, "AWS_ENDPOINT_URL": proxy.endpoint}
@@ -325,9 +325,11 @@ def test_export_flush_recovers_a_crashed_part_dropping_the_torn_line(tmp_path) -
 
 
 def test_jobdir_kill9_then_resume_exports_every_article_once(moto, bucket, tmp_path) -> None:
-    with serve(make_site(tmp_path / "site", 60)) as site:
+    # Enough pages that Scrapy has flushed part of requests.seen to disk when the process is killed.
+    N = 400
+    with serve(make_site(tmp_path / "site", N)) as site:
         spool, jobdir = tmp_path / "spool", tmp_path / "job"
-        args = crawl_args(site.base_url, f"s3://{bucket}/", spool, JOBDIR=str(jobdir), DOWNLOAD_DELAY="0.05",
+        args = crawl_args(site.base_url, f"s3://{bucket}/", spool, JOBDIR=str(jobdir), DOWNLOAD_DELAY="0.05", EXPORT_BATCH_ITEMS="25",
                           CONCURRENT_REQUESTS="2", **moto.settings)
         crawl = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=REPO, env=scrapy_env(),
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -340,11 +342,11 @@ def test_jobdir_kill9_then_resume_exports_every_article_once(moto, bucket, tmp_p
         os.kill(crawl.pid, signal.SIGKILL)
         crawl.wait()
         before = len(records_of(moto.objects(bucket))) + len(spool_records(spool))
-        assert 0 < before < 60, "killed mid-crawl"
-        resumed = run_scrapy(*[a for a in args if not a.startswith("DOWNLOAD_DELAY=")])
+        assert 0 < before < N, "killed mid-crawl"
+        resumed = run_scrapy(*[a.replace("DOWNLOAD_DELAY=0.05", "DOWNLOAD_DELAY=0") for a in args])
         assert resumed.returncode == 0, resumed.stderr[-3000:]
-        assert "news/jobdir/crash_reset" in resumed.stderr
         objects = moto.objects(bucket)
-        assert urls(records_of(objects)) == Counter({site.url(f"a{i}.html"): 1 for i in range(60)})
+        assert urls(records_of(objects)) == Counter({site.url(f"a{i}.html"): 1 for i in range(N)})
+        assert "news/jobdir/crash_reset" in resumed.stderr
         assert len([k for k in objects if k.startswith("_manifest/")]) == 2
         assert not list(spool.iterdir())

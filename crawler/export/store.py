@@ -90,11 +90,11 @@ class S3Store:
             aws_access_key_id=settings.get("AWS_ACCESS_KEY_ID") or None,
             aws_secret_access_key=settings.get("AWS_SECRET_ACCESS_KEY") or None,
             aws_session_token=settings.get("AWS_SESSION_TOKEN") or None,
-            # Our spool retries with backoff; botocore only retries a throttled request once more.
+            # The spool retries with backoff; botocore makes one attempt per call.
             config=Config(
                 connect_timeout=config.s3_timeout,
                 read_timeout=config.s3_timeout,
-                retries={"max_attempts": 2, "mode": "standard"},
+                retries={"max_attempts": 1, "mode": "standard"},
             ),
         )
         self.acl = settings.get("FEED_STORAGE_S3_ACL") or None
