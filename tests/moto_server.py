@@ -92,7 +92,7 @@ class MotoServer:
 
 
 class DelayProxy:
-    """TCP proxy to ``upstream_port``: the first ``slow`` connections answer after ``delay`` seconds."""
+    """TCP proxy to ``upstream_port``: on the first ``slow`` connections each reply chunk waits ``delay`` s."""
 
     def __init__(self, upstream_port: int, delay: float, slow: int) -> None:
         self.upstream = upstream_port
@@ -120,9 +120,7 @@ class DelayProxy:
     def _pipe(src: socket.socket, dst: socket.socket, delay: float) -> None:
         try:
             while data := src.recv(65536):
-                if delay:
-                    time.sleep(delay)
-                    delay = 0.0
+                time.sleep(delay)
                 dst.sendall(data)
         except OSError:
             pass

@@ -54,7 +54,7 @@ def crawl_args(base_url: str, uri: str, spool: Path, **settings: Any) -> list[st
         "EXPORT_BATCH_ITEMS": "5",
         "EXPORT_RETRY_BACKOFF": "0.2",
         "EXPORT_RETRY_BACKOFF_MAX": "1",
-        "EXPORT_RETRY_CLOSE_TIMEOUT": "2",
+        "EXPORT_RETRY_CLOSE_TIMEOUT": "1",
         "EXPORT_S3_TIMEOUT": "2",
         **{k: str(v) for k, v in settings.items()},
     }
@@ -279,7 +279,7 @@ def test_s3_killed_mid_run_and_restarted(tmp_path) -> None:
     with serve(make_site(tmp_path / "site", 40)) as site, MotoServer() as s3:
         s3.client.create_bucket(Bucket="news")
         spool = tmp_path / "spool"
-        args = crawl_args(site.base_url, "s3://news/", spool, DOWNLOAD_DELAY="0.1", CONCURRENT_REQUESTS="1",
+        args = crawl_args(site.base_url, "s3://news/", spool, DOWNLOAD_DELAY="0.05", CONCURRENT_REQUESTS="1",
                           EXPORT_RETRY_CLOSE_TIMEOUT="30", **s3.settings)
         crawl = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=REPO, env=scrapy_env(),
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -289,7 +289,7 @@ def test_s3_killed_mid_run_and_restarted(tmp_path) -> None:
         # moto keeps objects in memory: carry them over the restart as a persistent store would.
         kept = s3.objects("news")
         s3.stop()
-        time.sleep(1.5)
+        time.sleep(1.0)
         s3.start()
         s3.client.create_bucket(Bucket="news")
         for key, data in kept.items():
@@ -326,7 +326,7 @@ def test_export_flush_recovers_a_crashed_part_dropping_the_torn_line(tmp_path) -
 
 def test_jobdir_kill9_then_resume_exports_every_article_once(moto, bucket, tmp_path) -> None:
     # Enough pages that Scrapy has flushed part of requests.seen to disk when the process is killed.
-    N = 400
+    N = 300
     with serve(make_site(tmp_path / "site", N)) as site:
         spool, jobdir = tmp_path / "spool", tmp_path / "job"
         args = crawl_args(site.base_url, f"s3://{bucket}/", spool, JOBDIR=str(jobdir), DOWNLOAD_DELAY="0.05", EXPORT_BATCH_ITEMS="25",
@@ -343,7 +343,8 @@ def test_jobdir_kill9_then_resume_exports_every_article_once(moto, bucket, tmp_p
         crawl.wait()
         before = len(records_of(moto.objects(bucket))) + len(spool_records(spool))
         assert 0 < before < N, "killed mid-crawl"
-        resumed = run_scrapy(*[a.replace("DOWNLOAD_DELAY=0.05", "DOWNLOAD_DELAY=0") for a in args])
+        resumed = run_scrapy(*[a.replace("DOWNLOAD_DELAY=0.05", "DOWNLOAD_DELAY=0") for a in args],
+                             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")
         assert resumed.returncode == 0, resumed.stderr[-3000:]
         objects = moto.objects(bucket)
         assert urls(records_of(objects)) == Counter({site.url(f"a{i}.html"): 1 for i in range(N)})
