@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -56,3 +59,11 @@ class Article:
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
 REQUIRED_FIELDS: tuple[str, ...] = ("url", "headline", "article_body")
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "article.schema.json"
+"""JSON Schema (draft 2020-12) of one exported Article; its ``version`` is :data:`SCHEMA_VERSION`."""
+
+
+def article_schema() -> dict[str, Any]:
+    """The exported record's JSON Schema, as a dict."""
+    return dict(json.loads(SCHEMA_PATH.read_text("utf-8")))

@@ -42,6 +42,14 @@ def crawl_date(response: Response) -> datetime:
         parsed = processors.parse_date(value, "UTC")
         if parsed:
             return parsed
+    header = response.headers.get(b"Date")
+    if header:
+        try:
+            dated = parsedate_to_datetime(header.decode("latin-1"))
+        except (TypeError, ValueError):
+            dated = None
+        if dated is not None and dated.tzinfo is not None:
+            return dated
     return datetime.now(timezone.utc)
 
 

@@ -150,7 +150,7 @@ def split_names(value: Any) -> list[str] | None:
     out = []
     for part in _NAME_SPLIT.split(text):
         name = part.strip(" .:-–—\"'")
-        if name and not _NOT_A_NAME.search(name) and len(name) <= 80:
+        if name and not _NOT_A_NAME.search(name) and len(name) <= 80 and not _BY.fullmatch(name + " "):
             out.append(name)
     return out or None
 
@@ -168,10 +168,22 @@ for _lang_months in (
     "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık".split(),  # tr
 ):
     for _i, _name in enumerate(_lang_months, start=1):
-        _MONTH_NAMES.setdefault(_name, _i)
+        _MONTH_NAMES.setdefault(_name.replace("ı", "i"), _i)
 for _i, _name in enumerate(_MONTHS_EN, start=1):
     _MONTH_NAMES.setdefault(_name[:3], _i)
 _MONTH_NAMES["sept"] = 9
+_TURKIC_I = str.maketrans({"İ": "I", "ı": "i"})
+
+
+def _fold_i(text: str) -> str:
+    """Same-length text where Turkic dotted/dotless I match ASCII (``İyun`` ~ ``iyun``, ``Kasım`` ~ ``kasim``)."""
+    return text.translate(_TURKIC_I)
+
+
+def _month_number(name: str) -> int | None:
+    return _MONTH_NAMES.get(_fold_i(name).lower().rstrip("."))
+
+
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTH_NAMES), key=len, reverse=True))
 
 _DATELINE = re.compile(
@@ -187,10 +199,10 @@ def parse_dateline(value: Any) -> str | None:
     text = clean_text(value)
     if not text:
         return None
-    m = _DATELINE.match(text)
+    m = _DATELINE.match(_fold_i(text))
     if not m or m.end() != len(text):
         return None
-    return m.group("dateline").strip()
+    return text[m.start("dateline") : m.end("dateline")].strip()
 
 
 _EDITOR = re.compile(r"^(?:edited by|editing by|editor:|redaktə edən:?|редактор:?)\s*(?P<name>.{1,60}?)\s*\.?$", re.I)
@@ -205,12 +217,80 @@ def parse_editor(value: Any) -> str | None:
     return m.group("name") if m else None
 
 
-_LEAD = re.compile(
-    rf"^(?P<dateline>[^\W\d_][^\n:.;]{{0,60}}?,\s*(?:[^\W\d_][^\n:.;,]{{0,40}},\s*)?(?:{_MONTH_RE})\.?\s+\d{{1,2}}"
-    r"|[^\W\d_][^\W\d_ .-]{1,30})\s*[.,]\s*"
-    r"(?P<byline>(?:by\s+[^:]{1,120}?\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w .&-]{1,30}?)):\s*",
+# Datelines that open a story: "BAKU, Azerbaijan, June 18", "Bakı, 15 noyabr", "Баку, 15 ноября".
+_PLACE = r"[^\W\d_][^\n:.;,()]{0,40}?"
+_FULL_DATELINE = (
+    rf"{_PLACE},\s*(?:{_PLACE},\s*)?"
+    rf"(?:(?:{_MONTH_RE})(?:\.\s*|\s+)\d{{1,2}}|\d{{1,2}}\.?\s+(?:{_MONTH_RE})\.?)(?:,?\s+\d{{4}})?(?![\w])"
+)
+# A single place word is a dateline only when the agency follows: "Bakı. Trend:", "Москва. Trend:".
+_PLACE_WORD = r"[^\W\d_][^\W\d_-]{1,30}"
+_LEAD_DATELINE = re.compile(
+    rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(]))"
+    rf"|(?P<place>{_PLACE_WORD})(?:\s*[.,]\s*|\s*(?=/)))",
     re.I,
 )
+# After the dateline: "By A and B - Trend:", "Trend:", "By A - Trend News Agency:".
+_LEAD_BYLINE = re.compile(
+    r"^(?:(?P<by>by|от|автор)\s+(?P<names>[^:\n]{1,120}?)\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*:\s*",
+    re.I,
+)
+# Older and Russian-edition forms: "/ Trend, S. Agayeva /", "/ТРЕНД/.", "(Trend) -".
+_LEAD_SLASH = re.compile(
+    r"^(?:/\s*(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*(?:,\s*(?P<names>[^/]{1,80}?))?\s*/"
+    r"|\(\s*(?P<agency2>[^\W\d_][\w.&'’ -]{0,30}?)\s*\))\s*(?:[-–—:.]\s*)?",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """What the opening line of a story says before the story: dateline, writers, agency; and the rest."""
+
+    dateline: str | None
+    byline: Byline | None
+    publisher: str | None
+    rest: str
+
+
+def _agency_like(value: str) -> bool:
+    words = value.split()
+    return 0 < len(words) <= 4 and all(w[0].isupper() or w[0].isdigit() for w in words)
+
+
+def parse_lead(value: Any) -> Lead | None:
+    """``BAKU, Azerbaijan, June 18. By A - Trend: text`` -> Lead(dateline, byline, "Trend", "text").
+
+    Also ``Bakı. Trend: text``, ``BAKU, Azerbaijan, November 24. Text`` (dateline only), a bare
+    dateline line, and older forms ``Baku, Azerbaijan, Nov.15 / Trend, S. Agayeva /``, ``БАКУ /ТРЕНД/.``. None when the text does not open with a dateline (a place word alone needs the
+    agency after it).
+    """
+    text = clean_text(value)
+    if not text:
+        return None
+    m = _LEAD_DATELINE.match(_fold_i(text))
+    if not m:
+        return None
+    group = "full" if m.group("full") else "place"
+    dateline = text[m.start(group) : m.end(group)].strip().rstrip(".").strip()
+    rest = text[m.end() :]
+    byline = None
+    publisher = None
+    b = _LEAD_BYLINE.match(rest)
+    if (sl := _LEAD_SLASH.match(rest)) and _agency_like(sl.group("agency") or sl.group("agency2")):
+        publisher = (sl.group("agency") or sl.group("agency2")).strip()
+        names = split_names(sl.group("names")) if sl.group("names") else None
+        byline = Byline(names, publisher) if names else None
+        rest = rest[sl.end() :]
+    elif b and _agency_like(b.group("agency")):
+        publisher = b.group("agency").strip()
+        if b.group("names"):
+            names = split_names(b.group("names"))
+            byline = Byline(names, publisher) if names else None
+        rest = rest[b.end() :]
+    elif m.group("place"):
+        return None
+    return Lead(dateline, byline, publisher, rest.strip())
 
 
 @dataclass
@@ -244,22 +324,20 @@ def split_body(
         text = clean_text(text) or ""
         if not text or rules.is_boilerplate(text, headline=headline):
             continue
+        if not kept and not parts.dateline and (lead := parse_lead(text)):
+            parts.dateline = lead.dateline
+            if lead.byline and not parts.authors:
+                parts.authors = lead.byline.authors
+            parts.publisher = lead.publisher or parts.publisher
+            text = lead.rest
+            if not text:
+                continue
         if len(kept) < lead_lines and not parts.authors and (byline := _byline_line(text)):
             parts.authors, parts.publisher = byline.authors, byline.publisher or parts.publisher
             continue
         if len(kept) < lead_lines and not parts.dateline and (dl := parse_dateline(text)):
             parts.dateline = dl
             continue
-        if not kept and not parts.dateline and (m := _LEAD.match(text)):
-            parts.dateline = m.group("dateline").strip()
-            byline = parse_byline(m.group("byline") + ":")
-            if byline:
-                parts.authors, parts.publisher = byline.authors, byline.publisher
-            else:
-                parts.publisher = m.group("agency").strip()
-            text = text[m.end() :].strip()
-            if not text:
-                continue
         if (editor := parse_editor(text)) is not None:
             parts.editor = editor
             continue
@@ -269,7 +347,8 @@ def split_body(
 
 
 def _byline_line(text: str) -> Byline | None:
-    if not _BY.match(text) and not re.search(r"\s[-–—|]\s*[^\W\d_][\w .&-]{1,30}:\s*$", text):
+    """A paragraph that is only a byline: ``By A - Trend:``, ``A and B - Trend:``, ``A | Reuters``."""
+    if not _BY.match(text) and not re.search(r"(\s[-–—|]\s*[^\W\d_][\w .&-]{1,30}:|\s\|\s*[^\W\d_][\w .&-]{1,30})\s*$", text):
         return None
     if len(text.split()) > 15:
         return None
@@ -333,11 +412,13 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     if text.isdigit() and len(text) >= 9:  # epoch seconds or milliseconds
         secs = int(text) / (1000 if len(text) > 11 else 1)
         return datetime.fromtimestamp(secs, timezone.utc)
+    if (t := _TIME_ONLY.fullmatch(text)) and (zone or t.group("offset")):
+        return _time_today(t, zone, crawl_date)
     for pattern in (_TEXT_DATE, _TEXT_DATE_US):
-        m = pattern.search(text)
+        m = pattern.search(_fold_i(text))
         if not m:
             continue
-        month = _MONTH_NAMES.get(m.group("month").lower().rstrip("."))
+        month = _month_number(m.group("month"))
         if not month:
             continue
         hour = int(m.group("hour") or 0)
@@ -350,7 +431,9 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
         if m.group("year"):
             year = int(m.group("year"))
         else:
-            ref = crawl_date or datetime.now(timezone.utc)
+            # No year ("15 Noyabr 10:31"): the crawl's year on the page's own calendar, or the
+            # year before when the day would lie after the crawl day.
+            ref = _local_ref(crawl_date, zone_here)
             year = ref.year
             if (month, int(m.group("day"))) > (ref.month, ref.day):
                 year -= 1
@@ -362,6 +445,35 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     return None
 
 
+# Today's stories show only the time: "15:49 (UTC+04)" (Azerbaijani edition of Trend).
+_TIME_ONLY = re.compile(
+    r"(?:(?:today|bugün|сегодня),?\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
+    re.I,
+)
+
+
+def _local_ref(crawl_date: datetime | None, zone: tzinfo | None) -> datetime:
+    """The crawl time (default now) as a wall-clock time in ``zone`` (when both are aware)."""
+    ref = crawl_date or datetime.now(timezone.utc)
+    if zone is not None and ref.tzinfo is not None:
+        ref = ref.astimezone(zone)
+    return ref
+
+
+def _time_today(m: re.Match[str], zone: tzinfo | None, crawl_date: datetime | None) -> datetime | None:
+    """A time of day -> that time on the crawl day (the day before if it lies ahead of the crawl)."""
+    zone_here = as_tzinfo(m.group("offset").replace(" ", "")) if m.group("offset") else zone
+    hour, minute = int(m.group("hour")), int(m.group("minute"))
+    if hour > 23 or minute > 59:
+        return None
+    ref = _local_ref(crawl_date, zone_here)
+    dt = _aware(datetime(ref.year, ref.month, ref.day, hour, minute), zone_here)
+    if dt is not None and ref.tzinfo is not None and dt > ref + timedelta(minutes=5):
+        dt -= timedelta(days=1)
+    return dt
+
+
 def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
     if dt.tzinfo is not None:
         return dt
@@ -371,6 +483,15 @@ def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
         dt = dt.replace(tzinfo=zone)
         return dt.replace(tzinfo=timezone(dt.utcoffset() or timedelta(0)))
     return dt.replace(tzinfo=zone)
+
+
+def find_date(value: str) -> tuple[int, int] | None:
+    """Where a written date (``18 June 2014 14:32 (UTC +04:00)``, ``June 18, 2014``) sits in a text: (start, end)."""
+    for pattern in (_TEXT_DATE, _TEXT_DATE_US):
+        for m in pattern.finditer(_fold_i(value)):
+            if _month_number(m.group("month")):
+                return m.start(), m.end()
+    return None
 
 
 def format_iso8601(dt: datetime) -> str:

@@ -7,7 +7,7 @@ NEWSPIDER_MODULE = "spiders"
 COMMANDS_MODULE = "crawler.commands"
 
 # --- politeness -------------------------------------------------------------------------------
-USER_AGENT = "byline/0.1 (news crawler; +https://pypi.org/project/scrapy/)"
+USER_AGENT = "byline/0.1 (news crawler built on Scrapy; obeys robots.txt)"
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

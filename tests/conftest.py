@@ -17,6 +17,9 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# Shared fixtures defined in their own modules: trend_site (a local Trend-like site).
+pytest_plugins = ["tests.trend_site"]
+
 
 def need(condition: Any, reason: str) -> None:
     """Skip (or fail under BYLINE_REQUIRE_ALL=1) when ``condition`` is falsy."""
