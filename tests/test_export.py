@@ -351,3 +351,25 @@ def test_jobdir_kill9_then_resume_exports_every_article_once(moto, bucket, tmp_p
         assert "news/jobdir/crash_reset" in resumed.stderr
         assert len([k for k in objects if k.startswith("_manifest/")]) == 2
         assert not list(spool.iterdir())
+
+
+def test_trend_site_exported_to_s3_equals_dash_O_byte_for_byte(trend_site, moto, bucket, tmp_path) -> None:
+    from tests.trend_site import CRAWL_SETTINGS, EXPECTED_STATS, crawl_stats
+
+    out = tmp_path / "articles.jsonl"
+    settings = {"EXPORT_URI": f"s3://{bucket}/{{spider}}/{{date_published:%Y/%m/%d}}/", "EXPORT_GZIP": "True",
+                "EXPORT_SPOOL_DIR": str(tmp_path / "spool"), **moto.settings}
+    proc = run_scrapy("crawl", "trend", "-a", f"base_url={trend_site.base_url}", "-O", str(out), *CRAWL_SETTINGS,
+                      *[a for k, v in settings.items() for a in ("-s", f"{k}={v}")])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    objects = moto.objects(bucket)
+    lines = [line for k, v in objects.items() if "/part-" in k for line in gzip.decompress(v).splitlines(keepends=True)]
+    expected = out.read_bytes().splitlines(keepends=True)
+    assert len(expected) == EXPECTED_STATS["item_scraped_count"] == crawl_stats(proc.stderr)["news/export/items"]
+    assert sorted(lines) == sorted(expected)
+    # Partitioned by each article's own publication date (the site's local date).
+    for key, data in objects.items():
+        if "/part-" in key:
+            for record in map(json.loads, gzip.decompress(data).splitlines()):
+                assert key.startswith("trend/" + record["date_published"][:10].replace("-", "/") + "/")
+    assert [k for k in objects if k.startswith("trend/_manifest/")]
