@@ -43,7 +43,7 @@ class ExportConfig:
     format: str = "jsonlines"
     gzip: bool = False
     gzip_level: int = 6
-    batch_items: int = 10_000
+    batch_items: int = 1000
     batch_seconds: float = 300.0
     max_open_parts: int = 64
     spool_dir: Path = Path()
@@ -73,7 +73,7 @@ class ExportConfig:
             format="json" if fmt == "json" else "jsonlines",
             gzip=settings.getbool("EXPORT_GZIP", False),
             gzip_level=settings.getint("EXPORT_GZIP_LEVEL", 6),
-            batch_items=max(1, settings.getint("EXPORT_BATCH_ITEMS", 10_000)),
+            batch_items=max(1, settings.getint("EXPORT_BATCH_ITEMS", 1000)),
             batch_seconds=settings.getfloat("EXPORT_BATCH_SECONDS", 300.0),
             max_open_parts=max(1, settings.getint("EXPORT_MAX_OPEN_PARTS", 64)),
             spool_dir=Path(os.path.expanduser(spool)).resolve() if spool else default_spool_dir(),

@@ -122,23 +122,26 @@ class RunSpool:
             if info["gzip"]:
                 # mtime=0 and no file name: the same articles give the same bytes.
                 out = gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=info["gzip_level"], mtime=0)
-            exporter = None
             if info["format"] == "json":
                 exporter = JsonItemExporter(out, **_exporter_kwargs(info))
                 exporter.start_exporting()
-            for line in lines:
-                if not line.endswith(b"\n"):
-                    torn += 1  # the crash cut the last article short: its page is crawled again on resume
-                    continue
-                if not line.strip():
-                    continue
-                items += 1
-                if exporter is not None:
-                    exporter.export_item(json.loads(line))
-                else:
-                    out.write(line)
-            if exporter is not None:
+                for line in lines:
+                    if not line.endswith(b"\n"):
+                        torn += 1  # the crash cut the last article short: its page is crawled again on resume
+                    elif line.strip():
+                        items += 1
+                        exporter.export_item(json.loads(line))
                 exporter.finish_exporting()
+            else:
+                # JSON Lines: copy whole lines in large blocks; bytes after the last newline are a torn line.
+                carry = b""
+                while block := lines.read(1 << 20):
+                    block = carry + block
+                    cut = block.rfind(b"\n") + 1
+                    out.write(block[:cut])
+                    items += block.count(b"\n", 0, cut)
+                    carry = block[cut:]
+                torn = 1 if carry else 0
             if out is not raw:
                 out.close()
             raw.flush()
