@@ -32,9 +32,11 @@ class JobdirCrashGuard:
             shutil.rmtree(jobdir / "requests.queue", ignore_errors=True)
             (jobdir / "requests.seen").unlink(missing_ok=True)
             crawler.stats.set_value("news/jobdir/crash_reset", 1)
-            logger.warning("JOBDIR %s: the previous run did not close (killed?); its request queue is "
-                           "unreliable, starting the requests over (exported articles are not exported twice)",
-                           jobdir)
+            logger.warning(
+                "JOBDIR %s: the previous run did not close (killed?); its request queue is "
+                "unreliable, starting the requests over (exported articles are not exported twice)",
+                jobdir,
+            )
         jobdir.mkdir(parents=True, exist_ok=True)
         self.marker.write_text("running\n")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)

@@ -99,8 +99,12 @@ class ExportPipeline:
                 self.stats.inc_value("news/export/torn_lines_dropped", torn)
             if jobdir and old.info.get("jobdir") == os.path.abspath(jobdir):
                 self._ledger_add_parts(jobdir, old, recovered)
-            logger.info("Export: uploading %d pending article(s) of earlier run %s from %s",
-                        old.pending_items(), old.run_id, old.dir)
+            logger.info(
+                "Export: uploading %d pending article(s) of earlier run %s from %s",
+                old.pending_items(),
+                old.run_id,
+                old.dir,
+            )
             self.adopted.append(old)
             self.worker.add_run(old)
         if jobdir:
@@ -144,10 +148,15 @@ class ExportPipeline:
             self._roll(min(self.parts, key=lambda p: self.parts[p].last))
         assert self.run is not None
         self.seq += 1
-        partition = prefix[len(self.root):] if prefix.startswith(self.root) else prefix
+        partition = prefix.removeprefix(self.root)
         f = self.run.open_part(self.seq, prefix, partition)
         cfg = self.config
-        exporter = JsonLinesItemExporter(f, encoding=cfg.encoding, fields_to_export=cfg.fields, indent=cfg.indent)
+        exporter = JsonLinesItemExporter(
+            f,  # type: ignore[arg-type]
+            encoding=cfg.encoding,
+            fields_to_export=cfg.fields,
+            indent=cfg.indent,
+        )
         part = _OpenPart(self.seq, f, exporter, time.monotonic())
         self.parts[prefix] = part
         return part
@@ -182,8 +191,8 @@ class ExportPipeline:
 
     def _ledger_add_parts(self, jobdir: str, run: RunSpool, metas: list[dict[str, Any]]) -> None:
         """A crashed run of this job: its recovered articles count as exported (the ledger may lag by one)."""
-        import gzip  # noqa: PLC0415
-        import json  # noqa: PLC0415
+        import gzip
+        import json
 
         keys = []
         for meta in metas:
@@ -192,9 +201,11 @@ class ExportPipeline:
             data = run.path_of(meta).read_bytes()
             if meta["name"].endswith(".gz"):
                 data = gzip.decompress(data)
-            records = json.loads(data) if meta["name"].removesuffix(".gz").endswith(".json") else [
-                json.loads(line) for line in data.splitlines() if line.strip()
-            ]
+            records = (
+                json.loads(data)
+                if meta["name"].removesuffix(".gz").endswith(".json")
+                else [json.loads(line) for line in data.splitlines() if line.strip()]
+            )
             keys += [dedupe_key(r.get("url") or "") for r in records]
         with Path(jobdir, LEDGER_NAME).open("ab") as f:
             f.write(b"".join(k.encode() + b"\n" for k in keys))
@@ -223,7 +234,8 @@ class ExportPipeline:
 
     def _finish_in_thread(self, closing: dict[str, Any]) -> list[RunSpool]:
         assert self.run is not None and self.worker is not None
-        self.worker.submit(lambda: self.run.close("finished", closing))  # type: ignore[union-attr]
+        run = self.run
+        self.worker.submit(lambda: None if run.close("finished", closing) else None)
         self.worker.stop(self.config.retry_close_timeout)
         self.worker.join()
         self.finished = True
@@ -271,8 +283,15 @@ class ExportPipeline:
         # After the run's close: the directory may be gone (all uploaded); recreate it for this file.
         run = self.run
         if not run.dir.exists():
-            run.create({"run_id": run.run_id, "spider": self.template.static["spider"], "uri": self.config.uri,
-                        "root": self.root, "started_at": utcnow()})
+            run.create(
+                {
+                    "run_id": run.run_id,
+                    "spider": self.template.static["spider"],
+                    "uri": self.config.uri,
+                    "root": self.root,
+                    "started_at": utcnow(),
+                }
+            )
             (run.dir / "closed.json").write_text('{"status": "finished"}')
         elif not run.lock():
             logger.warning("Export spool %s is held by another process", run.dir)
@@ -280,5 +299,8 @@ class ExportPipeline:
         worker = Uploader(self.stores, self.config.retry_backoff, self.config.retry_backoff_max)
         if worker.upload_run(run) is False and run.ready():
             run.unlock()
-            runinfo.fail_run(self.crawler, "export_pending",
-                             f"{relpath} not stored in {self.config.uri}; kept in {run.dir}: {run.last_error}")
+            runinfo.fail_run(
+                self.crawler,
+                "export_pending",
+                f"{relpath} not stored in {self.config.uri}; kept in {run.dir}: {run.last_error}",
+            )

@@ -31,7 +31,11 @@ def s3_client(endpoint: str, key: str = "testing", secret: str = "testing") -> A
     from botocore.config import Config
 
     return botocore.session.get_session().create_client(
-        "s3", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id=key, aws_secret_access_key=secret,
+        "s3",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
         config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=10),
     )
 
@@ -49,8 +53,10 @@ class MotoServer:
 
     def start(self) -> MotoServer:
         self.proc = subprocess.Popen(
-            ["moto_server", "-H", "127.0.0.1", "-p", str(self.port)], env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -67,7 +73,7 @@ class MotoServer:
             self.proc.wait()
             self.proc = None
 
-    def __enter__(self) -> MotoServer:
+    def __enter__(self) -> MotoServer:  # noqa: PYI034
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

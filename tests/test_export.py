@@ -144,14 +144,18 @@ def test_local_export_partitioned_gzip_matches_dash_O(site, tmp_path) -> None:
     out, spool = tmp_path / "out", tmp_path / "spool"
     proc = run_scrapy(
         *crawl_args(site.base_url, str(out) + "/{spider}/{date_published:%Y/%m/%d}/", spool, EXPORT_GZIP="True"),
-        "-O", str(tmp_path / "o.jsonl"),
+        "-O",
+        str(tmp_path / "o.jsonl"),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     files = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     parts = sorted(k for k in files if "/part-" in k)
     assert {k.split("/part-")[0] for k in parts} == {f"{SPIDER}/2014/06/{d}" for d in (10, 11, 12)}
-    exported = sorted(gzip.decompress(files[k]) .decode().splitlines(keepends=True)[i]
-                      for k in parts for i in range(len(gzip.decompress(files[k]).splitlines())))
+    exported = sorted(
+        gzip.decompress(files[k]).decode().splitlines(keepends=True)[i]
+        for k in parts
+        for i in range(len(gzip.decompress(files[k]).splitlines()))
+    )
     assert exported == sorted((tmp_path / "o.jsonl").read_text("utf-8").splitlines(keepends=True))
     assert len(exported) == 30
     [manifest_key] = [k for k in files if k.startswith(f"{SPIDER}/_manifest/")]
@@ -172,15 +176,26 @@ def test_local_export_partitioned_gzip_matches_dash_O(site, tmp_path) -> None:
 def test_s3_json_multipart_feeds_and_sidecar(site, moto, bucket, tmp_path) -> None:
     spool = tmp_path / "spool"
     feeds = json.dumps({str(tmp_path / "feed.json"): {"format": "json"}})
-    proc = run_scrapy(*crawl_args(
-        site.base_url, f"s3://{bucket}/{{spider}}/", spool, EXPORT_FORMAT="json", EXPORT_BATCH_ITEMS="12",
-        EXPORT_MULTIPART_THRESHOLD="2000", EXPORT_MULTIPART_CHUNK="1500", FEEDS=feeds,
-        EXTENSIONS=json.dumps({"tests.export_spiders.sidecar.HealthSidecar": 10}), **moto.settings,
-    ))
+    proc = run_scrapy(
+        *crawl_args(
+            site.base_url,
+            f"s3://{bucket}/{{spider}}/",
+            spool,
+            EXPORT_FORMAT="json",
+            EXPORT_BATCH_ITEMS="12",
+            EXPORT_MULTIPART_THRESHOLD="2000",
+            EXPORT_MULTIPART_CHUNK="1500",
+            FEEDS=feeds,
+            EXTENSIONS=json.dumps({"tests.export_spiders.sidecar.HealthSidecar": 10}),
+            **moto.settings,
+        )
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     objects = moto.objects(bucket)
     exported = records_of(objects)
-    assert sorted(map(json.dumps, exported)) == sorted(map(json.dumps, json.loads((tmp_path / "feed.json").read_bytes())))
+    assert sorted(map(json.dumps, exported)) == sorted(
+        map(json.dumps, json.loads((tmp_path / "feed.json").read_bytes()))
+    )
     assert len(exported) == 30
     heads = [moto.client.head_object(Bucket=bucket, Key=k) for k in objects if "/part-" in k]
     assert any("-" in h["ETag"] for h in heads), "a part above the threshold goes up in several pieces"
@@ -204,8 +219,12 @@ def test_s3_down_from_start_keeps_everything_then_export_flush(site, moto, bucke
     )
     assert moto.objects(bucket) == {}
 
-    flush = run_scrapy("export-flush", "-s", f"EXPORT_SPOOL_DIR={spool}",
-                       *[a for k, v in moto.settings.items() for a in ("-s", f"{k}={v}")])
+    flush = run_scrapy(
+        "export-flush",
+        "-s",
+        f"EXPORT_SPOOL_DIR={spool}",
+        *[a for k, v in moto.settings.items() for a in ("-s", f"{k}={v}")],
+    )
     assert flush.returncode == 0, flush.stderr[-3000:]
     objects = moto.objects(bucket)
     assert urls(records_of(objects)) == Counter({site.url(f"a{i}.html"): 1 for i in range(30)})
@@ -238,8 +257,13 @@ def test_s3_wrong_credentials_kept_then_flushed_with_right_ones(site, tmp_path) 
             "iam", region_name="us-east-1", endpoint_url=s3.endpoint, aws_access_key_id="x", aws_secret_access_key="x"
         )
         iam.create_user(UserName="crawler")
-        iam.put_user_policy(UserName="crawler", PolicyName="s3", PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+        iam.put_user_policy(
+            UserName="crawler",
+            PolicyName="s3",
+            PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+            ),
+        )
         key = iam.create_access_key(UserName="crawler")["AccessKey"]
         good = s3_client(s3.endpoint, key["AccessKeyId"], key["SecretAccessKey"])
         good.create_bucket(Bucket="news")
@@ -249,9 +273,17 @@ def test_s3_wrong_credentials_kept_then_flushed_with_right_ones(site, tmp_path) 
         assert proc.returncode == 1
         assert "InvalidAccessKeyId" in proc.stderr or "SignatureDoesNotMatch" in proc.stderr
         assert len(spool_records(spool)) == scraped_count(proc.stderr) == 30
-        right = {**s3.settings, "AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
-        flush = run_scrapy("export-flush", "-s", f"EXPORT_SPOOL_DIR={spool}",
-                           *[a for k, v in right.items() for a in ("-s", f"{k}={v}")])
+        right = {
+            **s3.settings,
+            "AWS_ACCESS_KEY_ID": key["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
+        }
+        flush = run_scrapy(
+            "export-flush",
+            "-s",
+            f"EXPORT_SPOOL_DIR={spool}",
+            *[a for k, v in right.items() for a in ("-s", f"{k}={v}")],
+        )
         assert flush.returncode == 0, flush.stderr[-3000:]
         listed = good.list_objects_v2(Bucket="news")["Contents"]
         blobs = {o["Key"]: good.get_object(Bucket="news", Key=o["Key"])["Body"].read() for o in listed}
@@ -263,8 +295,11 @@ def test_s3_slow_server_times_out_then_stores_each_part_once(site, moto, bucket,
     try:
         spool = tmp_path / "spool"
         slow = {**moto.settings, "AWS_ENDPOINT_URL": proxy.endpoint}
-        proc = run_scrapy(*crawl_args(site.base_url, f"s3://{bucket}/", spool, EXPORT_S3_TIMEOUT="1",
-                                      EXPORT_RETRY_CLOSE_TIMEOUT="20", **slow))
+        proc = run_scrapy(
+            *crawl_args(
+                site.base_url, f"s3://{bucket}/", spool, EXPORT_S3_TIMEOUT="1", EXPORT_RETRY_CLOSE_TIMEOUT="20", **slow
+            )
+        )
     finally:
         proxy.close()
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -279,10 +314,23 @@ def test_s3_killed_mid_run_and_restarted(tmp_path) -> None:
     with serve(make_site(tmp_path / "site", 40)) as site, MotoServer() as s3:
         s3.client.create_bucket(Bucket="news")
         spool = tmp_path / "spool"
-        args = crawl_args(site.base_url, "s3://news/", spool, DOWNLOAD_DELAY="0.05", CONCURRENT_REQUESTS="1",
-                          EXPORT_RETRY_CLOSE_TIMEOUT="30", **s3.settings)
-        crawl = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=REPO, env=scrapy_env(),
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        args = crawl_args(
+            site.base_url,
+            "s3://news/",
+            spool,
+            DOWNLOAD_DELAY="0.05",
+            CONCURRENT_REQUESTS="1",
+            EXPORT_RETRY_CLOSE_TIMEOUT="30",
+            **s3.settings,
+        )
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", *args],
+            cwd=REPO,
+            env=scrapy_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 30
         while not any("part-" in k for k in s3.objects("news")) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -307,9 +355,20 @@ def test_export_flush_recovers_a_crashed_part_dropping_the_torn_line(tmp_path) -
 
     spool, out = tmp_path / "spool", tmp_path / "out"
     run = RunSpool(spool, "R-crashed")
-    run.create({"run_id": "R-crashed", "spider": "x", "uri": normalise_uri(str(out)), "root": normalise_uri(str(out)),
-                "format": "jsonlines", "gzip": True, "gzip_level": 6, "extension": "jsonl.gz", "encoding": "utf-8",
-                "started_at": "2026-01-01T00:00:00+00:00"})
+    run.create(
+        {
+            "run_id": "R-crashed",
+            "spider": "x",
+            "uri": normalise_uri(str(out)),
+            "root": normalise_uri(str(out)),
+            "format": "jsonlines",
+            "gzip": True,
+            "gzip_level": 6,
+            "extension": "jsonl.gz",
+            "encoding": "utf-8",
+            "started_at": "2026-01-01T00:00:00+00:00",
+        }
+    )
     f = run.open_part(1, normalise_uri(str(out)), "")
     f.write(b'{"url": "u1"}\n{"url": "u2"}\n{"url": "u3"}\n{"url": "u')  # killed mid-write
     f.close()
@@ -329,10 +388,23 @@ def test_jobdir_kill9_then_resume_exports_every_article_once(moto, bucket, tmp_p
     N = 300
     with serve(make_site(tmp_path / "site", N)) as site:
         spool, jobdir = tmp_path / "spool", tmp_path / "job"
-        args = crawl_args(site.base_url, f"s3://{bucket}/", spool, JOBDIR=str(jobdir), DOWNLOAD_DELAY="0.05", EXPORT_BATCH_ITEMS="25",
-                          CONCURRENT_REQUESTS="2", **moto.settings)
-        crawl = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=REPO, env=scrapy_env(),
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        args = crawl_args(
+            site.base_url,
+            f"s3://{bucket}/",
+            spool,
+            JOBDIR=str(jobdir),
+            DOWNLOAD_DELAY="0.05",
+            EXPORT_BATCH_ITEMS="25",
+            CONCURRENT_REQUESTS="2",
+            **moto.settings,
+        )
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", *args],
+            cwd=REPO,
+            env=scrapy_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             written = sum(p.read_bytes().count(b"\n") for p in spool.glob("*/open/*.jsonl"))
@@ -343,8 +415,11 @@ def test_jobdir_kill9_then_resume_exports_every_article_once(moto, bucket, tmp_p
         crawl.wait()
         before = len(records_of(moto.objects(bucket))) + len(spool_records(spool))
         assert 0 < before < N, "killed mid-crawl"
-        resumed = run_scrapy(*[a.replace("DOWNLOAD_DELAY=0.05", "DOWNLOAD_DELAY=0") for a in args],
-                             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")
+        resumed = run_scrapy(
+            *[a.replace("DOWNLOAD_DELAY=0.05", "DOWNLOAD_DELAY=0") for a in args],
+            "-s",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+        )
         assert resumed.returncode == 0, resumed.stderr[-3000:]
         objects = moto.objects(bucket)
         assert urls(records_of(objects)) == Counter({site.url(f"a{i}.html"): 1 for i in range(N)})
@@ -357,10 +432,22 @@ def test_trend_site_exported_to_s3_equals_dash_O_byte_for_byte(trend_site, moto,
     from tests.trend_site import CRAWL_SETTINGS, EXPECTED_STATS, crawl_stats
 
     out = tmp_path / "articles.jsonl"
-    settings = {"EXPORT_URI": f"s3://{bucket}/{{spider}}/{{date_published:%Y/%m/%d}}/", "EXPORT_GZIP": "True",
-                "EXPORT_SPOOL_DIR": str(tmp_path / "spool"), **moto.settings}
-    proc = run_scrapy("crawl", "trend", "-a", f"base_url={trend_site.base_url}", "-O", str(out), *CRAWL_SETTINGS,
-                      *[a for k, v in settings.items() for a in ("-s", f"{k}={v}")])
+    settings = {
+        "EXPORT_URI": f"s3://{bucket}/{{spider}}/{{date_published:%Y/%m/%d}}/",
+        "EXPORT_GZIP": "True",
+        "EXPORT_SPOOL_DIR": str(tmp_path / "spool"),
+        **moto.settings,
+    }
+    proc = run_scrapy(
+        "crawl",
+        "trend",
+        "-a",
+        f"base_url={trend_site.base_url}",
+        "-O",
+        str(out),
+        *CRAWL_SETTINGS,
+        *[a for k, v in settings.items() for a in ("-s", f"{k}={v}")],
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     objects = moto.objects(bucket)
     lines = [line for k, v in objects.items() if "/part-" in k for line in gzip.decompress(v).splitlines(keepends=True)]

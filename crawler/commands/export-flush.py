@@ -1,3 +1,4 @@
+# ruff: noqa: N999 - Scrapy names a command after its module
 """``scrapy export-flush`` (the command's name comes from this module's name; code in export_flush.py)."""
 
 from scrapy.commands import ScrapyCommand

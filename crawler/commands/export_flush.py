@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
@@ -23,7 +23,7 @@ class ExportFlush:
     """Recovers unfinished parts (torn last lines dropped), uploads pending parts, then each run's manifest."""
 
     requires_project = True
-    default_settings = {"LOG_LEVEL": "INFO"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "INFO"}
     settings: Any
     exitcode: int
 
@@ -35,8 +35,12 @@ class ExportFlush:
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         ScrapyCommand.add_options(self, parser)  # type: ignore[arg-type]
-        parser.add_argument("--timeout", type=float, default=None,
-                            help="keep retrying for this many seconds (default EXPORT_RETRY_CLOSE_TIMEOUT)")
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=None,
+            help="keep retrying for this many seconds (default EXPORT_RETRY_CLOSE_TIMEOUT)",
+        )
         parser.add_argument("--list", action="store_true", help="only list pending runs")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -51,14 +55,14 @@ class ExportFlush:
                 print(f"{run.dir}\t{info.get('spider')}\t{info.get('uri')}\t{run.pending_items()} article(s)")
             return
         timeout = config.retry_close_timeout if opts.timeout is None else opts.timeout
-        done, pending, torn = flush_spool(config.spool_dir, Stores(settings, config),
-                                          backoff=config.retry_backoff, timeout=timeout)
+        done, pending, torn = flush_spool(
+            config.spool_dir, Stores(settings, config), backoff=config.retry_backoff, timeout=timeout
+        )
         for run in done:
             logger.info("export-flush: run %s uploaded", run.run_id)
         if torn:
             logger.warning("export-flush: dropped %d torn last line(s) of parts cut short by a crash", torn)
-        print(f"export-flush: {len(done)} run(s) uploaded, {len(pending)} still pending, "
-              f"{torn} torn line(s) dropped")
+        print(f"export-flush: {len(done)} run(s) uploaded, {len(pending)} still pending, {torn} torn line(s) dropped")
         for run in pending:
             logger.error("export-flush: run %s still pending in %s: %s", run.run_id, run.dir, run.last_error)
         if pending:

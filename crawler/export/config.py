@@ -18,7 +18,7 @@ FORMATS = {"jsonlines": "jsonl", "jsonl": "jsonl", "json": "json"}
 """EXPORT_FORMAT value -> file extension of a part."""
 STATIC_FIELDS = ("spider", "run_id")
 """Placeholders known for the whole run; any other ``{field}`` is read from each article (partitioning)."""
-_UNSAFE = re.compile(r"[^\w.=-]+", re.U)
+_UNSAFE = re.compile(r"[^\w.=-]+", re.UNICODE)
 
 
 def default_spool_dir() -> Path:

@@ -118,7 +118,7 @@ class RunSpool:
         tmp = self.dir / "ready" / (name + ".tmp")
         items = torn = 0
         with src.open("rb") as lines, tmp.open("wb") as raw:
-            out: IO[bytes] = raw
+            out: Any = raw
             if info["gzip"]:
                 # mtime=0 and no file name: the same articles give the same bytes.
                 out = gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=info["gzip_level"], mtime=0)
@@ -168,9 +168,15 @@ class RunSpool:
 
     def add_blob(self, name: str, dest: str, data: bytes, kind: str) -> dict[str, Any]:
         """A small file (sidecar, manifest) -> a ready entry uploaded like a part."""
-        import hashlib  # noqa: PLC0415
+        import hashlib
 
-        meta = {"kind": kind, "name": name, "dest": dest, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        meta = {
+            "kind": kind,
+            "name": name,
+            "dest": dest,
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
         with self._mutex:
             (self.dir / "ready").mkdir(parents=True, exist_ok=True)
             tmp = self.dir / "ready" / (name + ".tmp")
@@ -217,11 +223,11 @@ class RunSpool:
             path.unlink(missing_ok=True)
 
     def path_of(self, meta: dict[str, Any]) -> Path:
-        return self.dir / "ready" / meta["name"]
+        return self.dir / "ready" / str(meta["name"])
 
     def pending_items(self) -> int:
         """Articles not yet in the store: ready parts plus whole lines of open parts."""
-        total = sum(m.get("items", 0) for m in self.ready() if m["kind"] == "part")
+        total = sum(int(m.get("items", 0)) for m in self.ready() if m["kind"] == "part")
         for seq in self.open_seqs():
             with (self.dir / "open" / f"{seq:05d}.jsonl").open("rb") as f:
                 total += sum(1 for line in f if line.endswith(b"\n") and line.strip())
@@ -291,7 +297,7 @@ class RunSpool:
 
 def _listing(meta: dict[str, Any], root: str) -> dict[str, Any]:
     dest = meta["dest"]
-    rel = dest[len(root):] if dest.startswith(root) else dest
+    rel = dest.removeprefix(root)
     return {"path": rel, "uri": dest, "bytes": meta["bytes"], "sha256": meta["sha256"]}
 
 
@@ -369,7 +375,7 @@ class Uploader(threading.Thread):
             if task is not None:
                 try:
                     task()
-                except Exception as exc:  # noqa: BLE001 - a disk error: report, keep the open part
+                except Exception as exc:
                     logger.exception("Export: finishing a part failed")
                     self.errors.append(str(exc))
                 continue
@@ -395,8 +401,14 @@ class Uploader(threading.Thread):
                 run.next_try = time.monotonic() + delay
                 run.last_error = str(exc)
                 level = logging.ERROR if isinstance(exc, StoreConflict) else logging.WARNING
-                logger.log(level, "Export upload failed (attempt %d, next in %.1fs), kept in %s: %s",
-                           run.failures, delay, run.dir, exc)
+                logger.log(
+                    level,
+                    "Export upload failed (attempt %d, next in %.1fs), kept in %s: %s",
+                    run.failures,
+                    delay,
+                    run.dir,
+                    exc,
+                )
                 return False
             run.mark_done(meta)
             run.failures = 0

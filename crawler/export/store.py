@@ -78,8 +78,8 @@ class S3Store:
     """S3 through botocore, with the standard AWS_* settings; multipart above EXPORT_MULTIPART_THRESHOLD."""
 
     def __init__(self, settings: BaseSettings, config: ExportConfig) -> None:
-        import botocore.session  # noqa: PLC0415 - optional dependency, only for s3:// URIs
-        from botocore.config import Config  # noqa: PLC0415
+        import botocore.session  # type: ignore[import-untyped]
+        from botocore.config import Config  # type: ignore[import-untyped]
 
         self.config = config
         session = botocore.session.get_session()
@@ -100,7 +100,7 @@ class S3Store:
         self.acl = settings.get("FEED_STORAGE_S3_ACL") or None
 
     def put(self, dest: str, path: Path, sha256: str) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
         parts = urlsplit(dest)
         bucket, key = parts.netloc, parts.path.lstrip("/")
@@ -125,7 +125,7 @@ class S3Store:
 
     def _check_same(self, bucket: str, key: str, sha256: str) -> None:
         """An existing key is fine only if it holds our bytes (an earlier attempt whose reply was lost)."""
-        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             head = self.client.head_object(Bucket=bucket, Key=key)
