@@ -235,7 +235,7 @@ class ExportPipeline:
     def _finish_in_thread(self, closing: dict[str, Any]) -> list[RunSpool]:
         assert self.run is not None and self.worker is not None
         run = self.run
-        self.worker.submit(lambda: None if run.close("finished", closing) else None)
+        self.worker.submit(lambda: run.close("finished", closing))
         self.worker.stop(self.config.retry_close_timeout)
         self.worker.join()
         self.finished = True

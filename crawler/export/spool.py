@@ -326,7 +326,7 @@ class Uploader(threading.Thread):
         self.backoff = backoff
         self.backoff_max = backoff_max
         self.runs: list[RunSpool] = []
-        self.tasks: deque[Callable[[], None]] = deque()
+        self.tasks: deque[Callable[[], object]] = deque()
         self.cond = threading.Condition()
         self.deadline: float | None = None
         self.stopping = False
@@ -338,7 +338,7 @@ class Uploader(threading.Thread):
             self.runs.append(run)
             self.cond.notify()
 
-    def submit(self, task: Callable[[], None]) -> None:
+    def submit(self, task: Callable[[], object]) -> None:
         with self.cond:
             self.tasks.append(task)
             self.cond.notify()
