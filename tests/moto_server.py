@@ -96,16 +96,34 @@ class MotoServer:
                 out[obj["Key"]] = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
         return out
 
+    def snapshot(self, bucket: str) -> dict[str, tuple[bytes, dict[str, str]]]:
+        """Every object of ``bucket`` with its user metadata: key -> (bytes, metadata)."""
+        client = self.client
+        out = {}
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for obj in page.get("Contents", []):
+                got = client.get_object(Bucket=bucket, Key=obj["Key"])
+                out[obj["Key"]] = (got["Body"].read(), got.get("Metadata", {}))
+        return out
+
+    def restore(self, bucket: str, snapshot: dict[str, tuple[bytes, dict[str, str]]]) -> None:
+        """Create ``bucket`` again with the objects of ``snapshot``."""
+        client = self.client
+        client.create_bucket(Bucket=bucket)
+        for key, (data, metadata) in snapshot.items():
+            client.put_object(Bucket=bucket, Key=key, Body=data, Metadata=metadata)
+
 
 class DelayProxy:
     """TCP proxy to ``upstream_port``: on the first ``slow`` connections each reply chunk waits ``delay`` s."""
 
-    def __init__(self, upstream_port: int, delay: float, slow: int) -> None:
+    def __init__(self, upstream_port: int, delay: float = 0.0, slow: int = 0, port: int = 0) -> None:
         self.upstream = upstream_port
         self.delay = delay
         self.slow = slow
         self.connections = 0
-        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.open: list[socket.socket] = []
+        self.sock = socket.create_server(("127.0.0.1", port))
         self.port = self.sock.getsockname()[1]
         self.endpoint = f"http://127.0.0.1:{self.port}"
         threading.Thread(target=self._accept, daemon=True).start()
@@ -118,7 +136,12 @@ class DelayProxy:
                 return
             self.connections += 1
             delay = self.delay if self.connections <= self.slow else 0.0
-            upstream = socket.create_connection(("127.0.0.1", self.upstream))
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.upstream))
+            except OSError:
+                client.close()
+                continue
+            self.open += [client, upstream]
             threading.Thread(target=self._pipe, args=(client, upstream, 0.0), daemon=True).start()
             threading.Thread(target=self._pipe, args=(upstream, client, delay), daemon=True).start()
 
@@ -138,4 +161,11 @@ class DelayProxy:
                     pass
 
     def close(self) -> None:
+        """Stop listening and cut every open connection (the store "dies" for its clients)."""
         self.sock.close()
+        for s in self.open:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
