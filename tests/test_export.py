@@ -316,8 +316,10 @@ def test_s3_killed_mid_run_and_restarted(tmp_path) -> None:
         front = DelayProxy(s3.port)
         spool = tmp_path / "spool"
         store = {**s3.settings, "AWS_ENDPOINT_URL": front.endpoint}
+        # Parts roll by age here (every 0.5 s), not by count.
         args = crawl_args(site.base_url, "s3://news/", spool, DOWNLOAD_DELAY="0.05", CONCURRENT_REQUESTS="1",
-                          EXPORT_RETRY_CLOSE_TIMEOUT="30", **store)  # fmt: skip
+                          EXPORT_BATCH_ITEMS="1000", EXPORT_BATCH_SECONDS="0.5", EXPORT_RETRY_CLOSE_TIMEOUT="30",
+                          **store)  # fmt: skip
         crawl = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=REPO, env=scrapy_env(),
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
         deadline = time.monotonic() + 30
@@ -339,6 +341,7 @@ def test_s3_killed_mid_run_and_restarted(tmp_path) -> None:
         objects = s3.objects("news")
         assert urls(records_of(objects)) == Counter({site.url(f"a{i}.html"): 1 for i in range(40)})
         assert scraped_count(stderr) == 40
+        assert len([k for k in objects if k.startswith("part-")]) > 1
 
 
 def test_export_flush_recovers_a_crashed_part_dropping_the_torn_line(tmp_path) -> None:
