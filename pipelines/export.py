@@ -107,9 +107,22 @@ class ExportPipeline:
             )
             self.adopted.append(old)
             self.worker.add_run(old)
+        self.run = RunSpool(cfg.spool_dir, run_id)
+        if self.run.closed:
+            raise RuntimeError(f"export run {run_id} has ended already and is pending in {self.run.dir}: "
+                               "run `scrapy export-flush`, or give this crawl another EXPORT_RUN_ID")  # fmt: skip
+        if (self.run.dir / "run.json").exists() and not self.run.closed:
+            # The same run id again (EXPORT_RUN_ID, a resumed job) after a crash: continue that run.
+            if not self.run.lock():
+                raise RuntimeError(f"export run {run_id} is being written by another process ({self.run.dir})")
+            torn, recovered = self.run.recover(close=False)
+            self.stats.inc_value("news/export/torn_lines_dropped", torn)
+            if jobdir:
+                self._ledger_add_parts(jobdir, self.run, recovered)
+            self.seq = self.run.max_seq()
+            self.run.unlock()
         if jobdir:
             self._open_ledger(jobdir)
-        self.run = RunSpool(cfg.spool_dir, run_id)
         self.run.create({
             "run_id": run_id, "spider": spider, "uri": cfg.uri, "root": self.root, "format": cfg.format,
             "gzip": cfg.gzip, "gzip_level": cfg.gzip_level, "extension": cfg.extension, "encoding": cfg.encoding,

@@ -454,3 +454,24 @@ def test_trend_site_exported_to_s3_equals_dash_O_byte_for_byte(trend_site, moto,
             for record in map(json.loads, gzip.decompress(data).splitlines()):
                 assert key.startswith("trend/" + record["date_published"][:10].replace("-", "/") + "/")
     assert [k for k in objects if k.startswith("trend/_manifest/")]
+
+
+def test_same_run_id_after_a_crash_continues_that_run(site, tmp_path) -> None:
+    from crawler.export.spool import RunSpool
+
+    spool, out = tmp_path / "spool", tmp_path / "out"
+    root = normalise_uri(str(out))
+    run = RunSpool(spool, "R7")
+    run.create({"run_id": "R7", "spider": SPIDER, "uri": root, "root": root, "format": "jsonlines", "gzip": False,
+                "gzip_level": 6, "extension": "jsonl", "encoding": "utf-8", "started_at": "2026-01-01T00:00:00+00:00"})  # fmt: skip
+    f = run.open_part(1, root, "")
+    f.write(b'{"url": "http://old/1"}\n{"url": "http://old/2"}\n{"url": "ht')
+    f.close()
+    run.unlock()
+    proc = run_scrapy(*crawl_args(site.base_url, str(out), spool, EXPORT_RUN_ID="R7"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    manifest = json.loads((out / "_manifest" / "R7.json").read_bytes())
+    assert [p["path"] for p in manifest["parts"]] == [f"part-R7-{i:05d}.jsonl" for i in range(1, 8)]
+    assert (manifest["items"], manifest["torn_lines_dropped"]) == (32, 1)
+    exported = records_of({p.name: p.read_bytes() for p in out.glob("part-*")})
+    assert len(exported) == 32 and {"http://old/1", "http://old/2"} <= set(urls(exported))

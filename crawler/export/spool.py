@@ -270,7 +270,13 @@ class RunSpool:
             write_atomic(self.dir / "closed.json", json.dumps({"status": status, **closing}, default=str).encode())
             return meta
 
-    def recover(self) -> tuple[int, list[dict[str, Any]]]:
+    def max_seq(self) -> int:
+        """Highest part number used so far (open, ready or stored)."""
+        names = [m["name"] for m in self.ready() + self.done() if m["kind"] == "part"]
+        seqs = [int(n.split("-")[1].split(".")[0]) for n in names] + self.open_seqs()
+        return max(seqs, default=0)
+
+    def recover(self, close: bool = True) -> tuple[int, list[dict[str, Any]]]:
         """After a crash: finish open parts (torn last lines dropped), close the run as "recovered".
 
         Returns (torn lines dropped, metas of the parts made from open parts).
@@ -290,7 +296,7 @@ class RunSpool:
             meta = self.finalize(seq)
             torn += meta["torn_lines_dropped"]
             recovered.append(meta)
-        if not self.closed and not any(m["kind"] == "manifest" for m in self.done()):
+        if close and not self.closed and not any(m["kind"] == "manifest" for m in self.done()):
             self.close("recovered", {"finish_reason": None, "recovered_at": utcnow()})
         return torn, recovered
 
