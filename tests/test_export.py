@@ -475,3 +475,22 @@ def test_same_run_id_after_a_crash_continues_that_run(site, tmp_path) -> None:
     assert (manifest["items"], manifest["torn_lines_dropped"]) == (32, 1)
     exported = records_of({p.name: p.read_bytes() for p in out.glob("part-*")})
     assert len(exported) == 32 and {"http://old/1", "http://old/2"} <= set(urls(exported))
+
+
+def test_sidecar_written_after_the_run_closed_is_still_stored(site, tmp_path) -> None:
+    spool, out = tmp_path / "spool", tmp_path / "out"
+    extensions = json.dumps({"tests.export_spiders.sidecar.LateSidecar": 10})
+    proc = run_scrapy(*crawl_args(site.base_url, str(out), spool, EXTENSIONS=extensions, EXPORT_RUN_ID="L1"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (out / "_late" / "L1.txt").read_bytes() == b"late\n"
+    assert json.loads((out / "_manifest" / "L1.json").read_bytes())["items"] == 30
+    assert not list(spool.iterdir())
+
+    # The same, with the store unwritable: the sidecar stays in the spool and the run fails.
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the export directory should be")
+    proc = run_scrapy(*crawl_args(site.base_url, str(blocked), spool, EXTENSIONS=extensions, EXPORT_RUN_ID="L2"))
+    assert proc.returncode == 1
+    assert "'finish_reason': 'export_pending'" in proc.stderr
+    assert len(spool_records(spool)) == 30
+    assert [p.read_bytes() for p in spool.glob("L2/ready/sidecar-*") if not p.name.endswith(".json")] == [b"late\n"]
