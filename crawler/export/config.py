@@ -42,7 +42,8 @@ class ExportConfig:
     uri: str
     format: str = "jsonlines"
     gzip: bool = False
-    gzip_level: int = 6
+    # Level 1: a crawl spends ~0.3 s per 60 MB of JSON on it, level 6 ~1.4 s for parts ~30% smaller.
+    gzip_level: int = 1
     batch_items: int = 1000
     batch_seconds: float = 300.0
     max_open_parts: int = 64
@@ -72,7 +73,7 @@ class ExportConfig:
             uri=normalise_uri(str(uri)),
             format="json" if fmt == "json" else "jsonlines",
             gzip=settings.getbool("EXPORT_GZIP", False),
-            gzip_level=settings.getint("EXPORT_GZIP_LEVEL", 6),
+            gzip_level=settings.getint("EXPORT_GZIP_LEVEL", 1),
             batch_items=max(1, settings.getint("EXPORT_BATCH_ITEMS", 1000)),
             batch_seconds=settings.getfloat("EXPORT_BATCH_SECONDS", 300.0),
             max_open_parts=max(1, settings.getint("EXPORT_MAX_OPEN_PARTS", 64)),
