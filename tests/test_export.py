@@ -150,12 +150,8 @@ def test_local_export_partitioned_gzip_matches_dash_O(site, tmp_path) -> None:
     files = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     parts = sorted(k for k in files if "/part-" in k)
     assert {k.split("/part-")[0] for k in parts} == {f"{SPIDER}/2014/06/{d}" for d in (10, 11, 12)}
-    exported = sorted(
-        gzip.decompress(files[k]).decode().splitlines(keepends=True)[i]
-        for k in parts
-        for i in range(len(gzip.decompress(files[k]).splitlines()))
-    )
-    assert exported == sorted((tmp_path / "o.jsonl").read_text("utf-8").splitlines(keepends=True))
+    exported = sorted(line for k in parts for line in gzip.decompress(files[k]).splitlines(keepends=True))
+    assert exported == sorted((tmp_path / "o.jsonl").read_bytes().splitlines(keepends=True))
     assert len(exported) == 30
     [manifest_key] = [k for k in files if k.startswith(f"{SPIDER}/_manifest/")]
     manifest = json.loads(files[manifest_key])

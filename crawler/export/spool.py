@@ -386,7 +386,13 @@ class Uploader(threading.Thread):
                     self.errors.append(str(exc))
                 continue
             for run in due:
-                self.upload_run(run)
+                try:
+                    self.upload_run(run)
+                except Exception as exc:  # noqa: BLE001 - e.g. an unreadable spool file: keep the worker alive
+                    logger.exception("Export: uploading from %s failed", run.dir)
+                    run.failures += 1
+                    run.last_error = repr(exc)
+                    run.next_try = time.monotonic() + min(self.backoff_max, self.backoff * 2 ** (run.failures - 1))
 
     def upload_run(self, run: RunSpool) -> bool:
         """Upload ``run``'s ready entries in order; True when the run is complete (and removed)."""
