@@ -388,7 +388,7 @@ class Uploader(threading.Thread):
             for run in due:
                 try:
                     self.upload_run(run)
-                except Exception as exc:  # noqa: BLE001 - e.g. an unreadable spool file: keep the worker alive
+                except Exception as exc:  # e.g. an unreadable spool file: keep the worker alive
                     logger.exception("Export: uploading from %s failed", run.dir)
                     run.failures += 1
                     run.last_error = repr(exc)
