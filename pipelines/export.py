@@ -7,8 +7,9 @@ background thread with backoff. The run's manifest (``<root>/_manifest/<run id>.
 Parts the store did not take stay in the spool, the run fails (``export_pending``) and the next run
 or ``scrapy export-flush`` uploads them. See ``crawler.export.spool`` for the spool layout.
 
-API for other components: the pipeline is ``crawler.news_export``; :meth:`ExportPipeline.write_sidecar`
-stores a small file beside the manifest.
+API for other components: the pipeline is ``crawler.news_export`` (only when EXPORT_URI is set: use
+``getattr(crawler, "news_export", None)``); :meth:`ExportPipeline.write_sidecar` stores a small file
+beside the manifest.
 """
 
 from __future__ import annotations
