@@ -212,6 +212,8 @@ def test_s3_down_from_start_keeps_everything_then_export_flush(site, moto, bucke
     assert scraped_count(proc.stderr) == 30
     assert urls(spool_records(spool)) == Counter({site.url(f"a{i}.html"): 1 for i in range(30)})
     assert moto.objects(bucket) == {}
+    listing = run_scrapy("export-flush", "--list", "-s", f"EXPORT_SPOOL_DIR={spool}")
+    assert listing.returncode == 0 and "\t30 article(s)" in listing.stdout, listing.stdout + listing.stderr[-2000:]
 
     flush = run_scrapy(
         "export-flush",
