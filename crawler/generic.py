@@ -28,11 +28,10 @@ import re
 import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
-from copy import deepcopy
 from datetime import datetime, timezone
 from typing import Any
 
-from itemloaders.processors import MapCompose
+from itemloaders.processors import Identity, MapCompose
 from lxml import etree
 from parsel import Selector
 from scrapy.http import TextResponse
@@ -71,13 +70,20 @@ _LD_COVERAGE = 0.8
 """Share of articleBody's text the matched blocks must cover to be used as the body."""
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFC", _WS.sub(" ", text)).strip()
+    """Text -> NFC, whitespace runs (NBSP, zero-width space included) as one space, stripped."""
+    # str.split() splits on exactly the characters regex \s matches; zero-width spaces are not among them.
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", " ").replace("\ufeff", " ")
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 def _key(text: str) -> str:
     """Text -> a comparison key: no markup entities, no case, no punctuation spacing differences."""
-    return _WS.sub(" ", re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold())).strip()
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
 _OWN_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
@@ -108,19 +114,26 @@ def trafilatura_paragraphs(root: Any, url: str | None = None) -> list[str]:
     return list(paragraphs)
 
 
+_PRUNE = ["//comment()", "//processing-instruction()"]
+"""Nodes trafilatura drops from its own copy of our tree (its own parser never keeps them)."""
+
+
 def _trafilatura_paragraphs(root: Any, url: str | None) -> list[str]:
     from trafilatura import bare_extraction
 
     # Our tree comes from the response's selector, which keeps comments; React pages write text as
-    # "borrowing costs <!-- -->are" and trafilatura drops what follows a comment. A copy without them
-    # (trafilatura would copy the tree anyway) leaves the response's tree untouched.
-    tree = deepcopy(root)
-    etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
-    for embed in _EMBEDS(tree):
-        embed.drop_tree()
+    # "borrowing costs <!-- -->are" and trafilatura drops what follows a comment. trafilatura copies the
+    # tree it is given and prunes ``prune_xpath`` on that copy (keeping the text after a comment), so the
+    # response's tree stays untouched and the page is copied once, as trafilatura alone would parse it once.
     try:
         doc = bare_extraction(
-            tree, url=url, include_comments=False, include_tables=False, include_formatting=True, with_metadata=False
+            root,
+            url=url,
+            include_comments=False,
+            include_tables=False,
+            include_formatting=True,
+            with_metadata=False,
+            prune_xpath=_PRUNE,
         )
     except (ValueError, TypeError, etree.LxmlError) as exc:  # trafilatura raises on odd trees
         logger.debug("trafilatura failed on %s: %s", url, exc)
@@ -137,6 +150,24 @@ def _trafilatura_paragraphs(root: Any, url: str | None) -> list[str]:
             text = _norm("".join(el.itertext()))
             if text:
                 out.append(text)
+    return _drop_embeds(out, root)
+
+
+def _drop_embeds(paragraphs: list[str], root: Any) -> list[str]:
+    """Main-content paragraphs -> without those that are the text of a post embedded from a social platform.
+
+    Removed after extraction rather than before: a shorter page makes trafilatura retry in recall mode.
+    """
+    # Compared without spaces: a <br> inside the post joins words in one text and not in the other.
+    embeds = [k.replace(" ", "") for el in _EMBEDS(root) if (k := _key(_block_text(el)))]
+    if not embeds:
+        return paragraphs
+    out = []
+    for text in paragraphs:
+        k = _key(text).replace(" ", "")
+        if k and any(k == e or (len(k) >= _MIN_MATCH_CHARS and k in e) for e in embeds):
+            continue
+        out.append(text)
     return out
 
 
@@ -218,7 +249,10 @@ def body_paragraphs(
 _SHORT_BODY = 300
 """Below this many characters of main content, look for the story in the page's scripts."""
 # A JSON/JS string literal of some length inside an inline script.
-_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.){300,})"')
+_JS_STRING = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')  # unrolled: one pass, no backtracking
+_MIN_JS_STRING = 300
+# An HTML paragraph inside script data, however the "<" is escaped: "<p>", "\u003cp\u003e", "\x3cbr".
+_HTML_IN_SCRIPT = re.compile(r"(?:<|u003[cC]|x3[cC])(?:p[\s>\\]|br\b)")
 _HTML_PARAGRAPH = re.compile(r"<p[\s>]|<br\s*/?>", re.IGNORECASE)
 _SCRIPTS = etree.XPath("//script[not(@src)]/text()")
 
@@ -233,7 +267,7 @@ def script_html_paragraphs(root: Any) -> list[str]:
     best: list[str] = []
     best_len = 0
     for script in _SCRIPTS(root):
-        if len(script) < 500:
+        if len(script) < 500 or not _HTML_IN_SCRIPT.search(script):
             continue
         for value in _js_strings(script, depth=2):
             if not value.lstrip().startswith("<") or len(_HTML_PARAGRAPH.findall(value)) < 2:
@@ -253,6 +287,8 @@ _PLACEHOLDER = re.compile(r"\$\$\w+\$\$|\W*")  # "$$ARTICLEAD$$": where the site
 def _js_strings(text: str, depth: int) -> Iterable[str]:
     """The long string literals of a script, decoded; and those inside them (JSON in a JSON string)."""
     for m in _JS_STRING.finditer(text):
+        if len(m.group(1)) < _MIN_JS_STRING:
+            continue
         try:
             value = json.loads(f'"{m.group(1)}"')
         except ValueError:
@@ -287,10 +323,9 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
     author_keys = {_key(a) for a in authors if a} | {_key(" ".join(authors))} if authors else set()
     out: list[str] = []
     for i, text in enumerate(paragraphs):
-        k = _key(text)
-        if not k:
+        if not any(ch.isalnum() for ch in text):
             continue
-        if not out and i < 4 and (k in drop_keys or k in author_keys):
+        if not out and i < 4 and ((k := _key(text)) in drop_keys or k in author_keys):
             continue
         if len(out) >= 2 and _STORY_END.match(text.strip()):
             break
@@ -479,6 +514,9 @@ class GenericLoader(ArticleLoader):
     """The shared loader, with dates kept to the precision the page states (``12:00:29.055+00:00``)."""
 
     date_published_in = date_modified_in = MapCompose(iso_exact)
+    # The body arrives as plain-text paragraphs (trafilatura's, the page's blocks, or html_to_text's);
+    # ``load_item`` cleans each once more in ``split_body``.
+    article_body_in = Identity()
 
 
 # --- all fields ---------------------------------------------------------------------------------
