@@ -134,6 +134,7 @@ def _trafilatura_paragraphs(root: Any, url: str | None) -> list[str]:
             include_formatting=True,
             with_metadata=False,
             prune_xpath=_PRUNE,
+            output_format="xml",  # any format but "python": the body tree only, without its text rendering
         )
     except (ValueError, TypeError, etree.LxmlError) as exc:  # trafilatura raises on odd trees
         logger.debug("trafilatura failed on %s: %s", url, exc)
