@@ -412,11 +412,36 @@ def _meta_values(selector: Selector, name: str) -> list[str]:
 
 # --- authors ----------------------------------------------------------------------------------
 
+# Marked-up bylines, most explicit first. Within the story's <article> first: side columns carry
+# the bylines of other stories.
 _BYLINE_XPATHS = (
-    "//body//*[@itemprop='author']//*[@itemprop='name']",
-    "//body//*[@itemprop='author']",
-    "//body//a[@rel='author']",
+    ".//*[@itemprop='author']//*[@itemprop='name']",
+    ".//*[@itemprop='author']",
+    ".//a[@rel='author']",
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ') or contains(@class, 'byline__')"
+    " or contains(@class, '-byline') or contains(@class, 'byline-')]",
+    ".//*[contains(@class, 'author')][not(contains(@class, 'bio'))][not(self::img or self::meta or self::link)]",
 )  # fmt: skip
+# A label element followed by the names: "<li><strong>Author</strong> Ann Lee</li>", "<dt>Autor</dt><dd>...".
+_BYLINE_LABEL = re.compile(
+    r"^(?:authors?|written by|reporter|by|autor(?:in|en|a)?|autorin\s*/\s*autor|auteur(?:e|s)?|autore|autori|"
+    r"yazar|автор[ыа]?|作者|记者|記者|글|기자)\s*:?$",
+    re.IGNORECASE,
+)
+_LABEL_TAGS = etree.XPath(
+    "//body//*[self::strong or self::b or self::dt or self::th or self::span or self::em or self::label]"
+    "[string-length(normalize-space()) < 24]"
+)
+_NOT_BYLINE_AREA = etree.XPath(
+    "ancestor::*[self::aside or self::nav or self::footer or self::form or self::li[ancestor::ul[contains(@class, "
+    "'related')]] or contains(@class, 'related') or contains(@class, 'comment') or contains(@class, 'teaser')]"
+)
+# Job titles that follow a name in CJK bylines: "신현주 기자" (reporter), "特派员" (correspondent).
+_NAME_TITLE = re.compile(r"\s*(?:선임기자|기자|특파원|논설위원|记者|記者|特派员|特派員|通讯员)$")
+_DOMAIN = re.compile(r"(?:^|\s|\()(?:www\.)?[\w-]+(?:\.[a-z]{2,})+\)?$", re.IGNORECASE)
+_AUTHOR_META = frozenset({"article:author", "author", "dc.creator", "DC.creator", "sailthru.author", "byl"})
+"""The author <meta> that :func:`crawler.metadata.page_metadata` reads already."""
+_ORG_TYPES = ("Organization", "Corporation", "NewsMediaOrganization")
 
 
 def _has_names(found: tuple[str, Any] | None) -> bool:
@@ -427,17 +452,123 @@ def _has_names(found: tuple[str, Any] | None) -> bool:
     return any(processors.split_names(v) for v in values if isinstance(v, str))
 
 
-def byline_authors(selector: Selector) -> list[str]:
-    """The page's marked-up byline (``itemprop=author``, ``rel=author``): the first one's names; [] if none.
+def _byline_text(el: Any) -> str:
+    text = el.get("content") or _block_text(el)
+    # "By Ann Lee | March 3, 2024", "Ann Lee • 5 min read": the names come first.
+    return re.split(r"\s[|•·]\s|\s[-–—]\s(?=\d)", text)[0]
 
-    Only the first: later ones are usually bylines of related stories in side columns.
+
+def byline_authors(selector: Selector) -> list[str]:
+    """The page's marked-up byline: ``itemprop=author``, ``rel=author``, a ``byline``/``author`` class, or a
+    label ("Author", "Autor", "By") followed by the names; the first one's names, [] if none.
+
+    Only the first, within the page's ``<article>`` when it has one: later ones are usually bylines of
+    related stories in side columns.
     """
-    for xpath in _BYLINE_XPATHS:
-        for el in selector.xpath(xpath)[:1]:
-            text = el.attrib.get("content") or _norm(" ".join(el.xpath(".//text()").getall()))
-            if text and len(text) <= 120 and (names := processors.split_names(text)):
-                return names
+    root = selector.root
+    scopes = [a for a in root.xpath("//body//article[.//p]")[:1]] + [b for b in root.xpath("//body")[:1]]
+    for scope in scopes:
+        for xpath in _BYLINE_XPATHS:
+            for el in scope.xpath(xpath)[:3]:
+                if _NOT_BYLINE_AREA(el):
+                    continue
+                text = _byline_text(el)
+                if text and len(text) <= 120 and (names := _person_names(processors.split_names(text) or [])):
+                    return names
+    return _labelled_byline(root)
+
+
+def _labelled_byline(root: Any) -> list[str]:
+    """ "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li>", "<dt>Author</dt><dd>Ann Lee</dd>" -> names."""
+    for label in _LABEL_TAGS(root):
+        label_text = _block_text(label)
+        if not _BYLINE_LABEL.match(label_text) or _NOT_BYLINE_AREA(label):
+            continue
+        if label.tag in ("dt", "th"):
+            following = label.getnext()
+            text = _block_text(following) if following is not None else ""
+        else:
+            parent = label.getparent()
+            text = _block_text(parent)[len(label_text) :] if parent is not None else ""
+        text = _byline_text_str(text)
+        if text and len(text) <= 120 and (names := _person_names(processors.split_names(text) or [])):
+            return names
     return []
+
+
+def _byline_text_str(text: str) -> str:
+    return re.split(r"\s[|•·]\s", text.strip(" :"))[0]
+
+
+def _person_names(names: Sequence[str]) -> list[str]:
+    """Names from a byline -> without CJK job titles ("신현주 기자" -> "신현주") and empty results."""
+    out = []
+    for name in names:
+        name = _NAME_TITLE.sub("", name).strip()
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def organization_names(selector: Selector, ld: dict[str, Any] | None, url: str | None) -> set[str]:
+    """Comparison keys of the names the page gives its publisher: site name, publisher, the host's name."""
+    names = meta_values(selector, "og:site_name", "application-name", "publisher", "dc.publisher", "copyright")
+    for key in ("publisher", "sourceOrganization"):
+        value = ld.get(key) if ld else None
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, dict) and isinstance(v.get("name"), str):
+                names.append(v["name"])
+            elif isinstance(v, str):
+                names.append(v)
+    if ld:
+        for a in ld.get("author") if isinstance(ld.get("author"), list) else [ld.get("author")]:
+            if isinstance(a, dict) and isinstance(a.get("name"), str) and _ld_types(a) & set(_ORG_TYPES):
+                names.append(a["name"])
+    keys = {k for n in names if (k := _key(re.sub(r"^(?:©|\(c\)|copyright)?\s*\d{0,4}\s*", "", n, flags=re.I)))}
+    if url:
+        host = re.sub(r"^www\d?\.", "", (re.match(r"^\w+://([^/:]+)", url) or [None, ""])[1].lower())
+        if host:
+            keys |= {host.split(".")[0], _key(host)}
+    return keys
+
+
+def _ld_types(node: dict[str, Any]) -> set[str]:
+    t = node.get("@type")
+    return {t} if isinstance(t, str) else {x for x in t if isinstance(x, str)} if isinstance(t, list) else set()
+
+
+def is_organization(name: str, organizations: set[str]) -> bool:
+    """Is an author name the publisher itself ("NTV", "Deutsche Welle (www.dw.com)", "nytimes.com")?"""
+    k = _key(name)
+    return bool(k) and (k in organizations or bool(_DOMAIN.search(name)) or k.replace(" ", "") in organizations)
+
+
+def page_authors(
+    selector: Selector, found: tuple[str, Any] | None, ld: dict[str, Any] | None, url: str | None
+) -> tuple[str, list[str]] | None:
+    """The story's authors: ``(source, names)``.
+
+    Metadata names (JSON-LD, ``<meta name=author>``) that are people win; names that are the publisher
+    itself (its site name, its host, a JSON-LD ``Organization``) give way to a marked-up byline
+    (:func:`byline_authors`), and are kept only when the page has none.
+    """
+    values = [] if not found else found[1] if isinstance(found[1], list) else [found[1]]
+    names = _person_names([n for v in values if isinstance(v, str) for n in processors.split_names(v) or []])
+    orgs = organization_names(selector, ld, url) if names else set()
+    people = [n for n in names if not is_organization(n, orgs)]
+    if people:
+        return found[0] if found else GENERIC, people
+    # Other <meta> naming the author ("articleAuthor", "parsely-author", "cXenseParse:author").
+    others = [n for n in meta_names(selector) if "author" in n.casefold() and n not in _AUTHOR_META]
+    extra = _person_names([n for v in meta_values(selector, *others) for n in processors.split_names(v) or []])
+    orgs = orgs or organization_names(selector, ld, url)
+    if extra and (people := [n for n in extra if not is_organization(n, orgs)]):
+        return "meta", people
+    if markup := byline_authors(selector):
+        return GENERIC, markup
+    if names:
+        return found[0] if found else GENERIC, names
+    return None
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -540,8 +671,11 @@ def generic_values(
         found = headline(selector, ld_headline if isinstance(ld_headline, str) else None)
         if found:
             out["headline"] = found
-    if "authors" in wanted and not _has_names(out.get("authors")) and (names := byline_authors(selector)):
-        out["authors"] = (GENERIC, names)
+    if "authors" in wanted:
+        ld = ld if ld is not None else json_ld_article(selector)
+        authors = page_authors(selector, out.pop("authors", None), ld, response.url)
+        if authors:
+            out["authors"] = authors
     if "date_published" in wanted:
         out.pop("date_published", None)
         date = published_date(selector, ld, tz)
