@@ -417,6 +417,10 @@ def _meta_values(selector: Selector, name: str) -> list[str]:
 _BYLINE_XPATHS = (
     ".//*[@itemprop='author']//*[@itemprop='name']",
     ".//*[@itemprop='author']",
+    # RDFa (Drupal): <span rel="schema:author"><span typeof="schema:Person" property="schema:name">
+    ".//*[@rel='schema:author' or @property='schema:author' or @property='author']//*[@property='schema:name' or "
+    "@property='name' or @property='foaf:name']",
+    ".//*[@rel='schema:author' or @property='schema:author' or @property='author' or @property='dc:creator']",
     ".//a[@rel='author']",
     ".//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ') or contains(@class, 'byline__')"
     " or contains(@class, '-byline') or contains(@class, 'byline-')]",
@@ -433,7 +437,8 @@ _LABEL_TAGS = etree.XPath(
     "[string-length(normalize-space()) < 24]"
 )
 _NOT_BYLINE_AREA = etree.XPath(
-    "ancestor::*[self::aside or self::nav or self::footer or self::form or self::li[ancestor::ul[contains(@class, "
+    # A <footer> inside an <article> is that article's own (HTML: it holds the author); the page's is not.
+    "ancestor::*[self::aside or self::nav or self::footer[not(ancestor::article)] or self::form or self::li[ancestor::ul[contains(@class, "
     "'related')]] or contains(@class, 'related') or contains(@class, 'comment') or contains(@class, 'teaser')]"
 )
 # Job titles that follow a name in CJK bylines: "신현주 기자" (reporter), "特派员" (correspondent).
@@ -580,6 +585,13 @@ _DATE_META = (
 )  # fmt: skip
 
 
+_DATE_MARKUP = (
+    "//body//*[@itemprop='datePublished' or @property='schema:datePublished' or @property='datePublished' or "
+    "@property='schema:dateCreated' or @property='dc:date' or @property='dc:created' or @property='dcterms:created']"
+    "/@*[name()='content' or name()='datetime']"
+)
+
+
 def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None) -> tuple[str, datetime] | None:
     """The publication time: ``(source, aware datetime)``; None when no candidate states or implies an offset.
 
@@ -593,7 +605,8 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
         raws += [("jsonld", ld.get("datePublished")), ("jsonld", ld.get("dateCreated"))]
     for name in _DATE_META:
         raws += [("meta", v) for v in _meta_values(selector, name)]
-    raws += [("meta", v) for v in selector.xpath('//*[@itemprop="datePublished"]/@datetime').getall()]
+    # Microdata and RDFa on any element: <time itemprop="datePublished" datetime>, <span property="schema:dateCreated" content>.
+    raws += [("meta", v) for v in selector.xpath(_DATE_MARKUP).getall()]
     raws += [("meta", v) for v in selector.xpath("//time/@datetime").getall()]
     # Any other <meta> naming a publication time ("cXenseParse:publishtime", "article.published"...).
     others = [n for n in meta_names(selector) if "publish" in n.casefold() and n not in _DATE_META]
