@@ -339,7 +339,7 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
 # --- headline -----------------------------------------------------------------------------------
 
 # "Headline | Site", "Headline – Section – Site", "Headline | Site | by Author", "Headline * Site"
-_TITLE_TAIL = re.compile(r"\s+(?:[|–—•·*»]|-{1,2})\s+|(?<=\S)(?:--|_)(?=[^\W\d_])")  # "--"/"_": "标题--时政--人民网"
+_TITLE_TAIL = re.compile(r"\s+(?:[|–—•·*»]|-{1,2}|::)\s+|\s*ㅣ\s*|(?<=\S)(?:--|_)(?=[^\W\d_])")  # "--"/"_": "标题--时政--人民网"
 
 
 def _title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
@@ -379,18 +379,23 @@ def headline(selector: Selector, ld_headline: str | None) -> tuple[str, str] | N
     candidates: list[tuple[int, int, int, str, str, str]] = []
     votes: dict[str, set[int]] = {}
     order = 0
+    heads: set[str] = set()  # the page title without its "| Site" tail
     for witness, texts in enumerate(witnesses):
         for source, text in texts:
-            for v in _title_variants(text, site_names):
+            for i, v in enumerate(_title_variants(text, site_names)):
                 k = _key(v)
                 if not k:
                     continue
                 votes.setdefault(k, set()).add(witness)
+                if witness == 1 and i > 0:
+                    heads.add(k)
                 candidates.append((len(v), text_rank[source], order, k, source, v))
                 order += 1
     if not candidates:
         return None
-    best = max(votes, key=lambda k: (len(votes[k]), -min(votes[k])))
+    # The page title as the only witness (no JSON-LD, no <h1>): its text without the "| Site" tail.
+    title_only = not witnesses[0] and not witnesses[2]
+    best = max(votes, key=lambda k: (len(votes[k]), -min(votes[k]), title_only and k in heads))
     chosen = min(c for c in candidates if c[3] == best)
     return chosen[4], chosen[5]
 
@@ -611,14 +616,10 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
     # Any other <meta> naming a publication time ("cXenseParse:publishtime", "article.published"...).
     others = [n for n in meta_names(selector) if "publish" in n.casefold() and n not in _DATE_META]
     raws += [("meta", v) for v in meta_values(selector, *others)]
-    parsed: list[tuple[str, datetime, bool]] = []  # (source, datetime, has an offset)
-    for source, raw in raws:
-        if not isinstance(raw, str) or not raw.strip():
-            continue
-        aware = processors.parse_date(raw)
-        wall = aware or processors.parse_date(raw, "UTC")
-        if wall is not None:
-            parsed.append((source, wall, aware is not None))
+    parsed = _parse_dates(raws)
+    if not any(stated for _, _, stated in parsed):
+        # No stated offset in the markup: the visible date line may state one ("9 January 2024, 14:05 GMT+2").
+        parsed += _parse_dates([(GENERIC, t) for t in _visible_dates(selector)])
     if not parsed:
         return None
     source, first, has_offset = parsed[0]
@@ -634,6 +635,39 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
     if zone is None:
         return None
     return source, processors._aware(naive, zone) or naive.replace(tzinfo=zone)
+
+
+def _parse_dates(raws: Iterable[tuple[str, Any]]) -> list[tuple[str, datetime, bool]]:
+    """``(source, raw)`` -> ``(source, datetime, has a stated offset)`` for the readable ones (naive ones as UTC wall time)."""
+    parsed: list[tuple[str, datetime, bool]] = []
+    for source, raw in raws:
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        aware = processors.parse_date(raw)
+        wall = aware or processors.parse_date(raw, "UTC")
+        if wall is not None:
+            parsed.append((source, wall, aware is not None))
+    return parsed
+
+
+# The story's visible date line: <time> without datetime, or an element whose class names a date.
+_VISIBLE_DATES = etree.XPath(
+    "//body//*[self::time or contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')]"
+    "[string-length(normalize-space()) > 7 and string-length(normalize-space()) < 80][not(*[not(self::span or self::b "
+    "or self::strong or self::em or self::abbr)])]"
+)
+
+
+def _visible_dates(selector: Selector) -> list[str]:
+    """The first few short date-like texts of the page, prefixes like "Published:" removed."""
+    out = []
+    for el in _VISIBLE_DATES(selector.root)[:6]:
+        if _NOT_BYLINE_AREA(el):
+            continue
+        text = re.sub(r"^[^\d]*?(?=\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d)", "", _block_text(el), flags=re.I)
+        if text:
+            out.append(text)
+    return out
 
 
 def _page_offsets(ld: dict[str, Any] | None) -> list[Any]:
