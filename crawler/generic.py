@@ -417,30 +417,41 @@ def _meta_values(selector: Selector, name: str) -> list[str]:
 
 # --- authors ----------------------------------------------------------------------------------
 
-# Marked-up bylines, most explicit first. Within the story's <article> first: side columns carry
-# the bylines of other stories.
-_BYLINE_XPATHS = (
-    ".//*[@itemprop='author']//*[@itemprop='name']",
-    ".//*[@itemprop='author']",
-    # RDFa (Drupal): <span rel="schema:author"><span typeof="schema:Person" property="schema:name">
-    ".//*[@rel='schema:author' or @property='schema:author' or @property='author']//*[@property='schema:name' or "
-    "@property='name' or @property='foaf:name']",
-    ".//*[@rel='schema:author' or @property='schema:author' or @property='author' or @property='dc:creator']",
-    ".//a[@rel='author']",
-    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ') or contains(@class, 'byline__')"
-    " or contains(@class, '-byline') or contains(@class, 'byline-')]",
-    ".//*[contains(@class, 'author')][not(contains(@class, 'bio'))][not(self::img or self::meta or self::link)]",
-)  # fmt: skip
+# Marked-up bylines, most explicit first (one pass over the page finds them all). Within the story's
+# <article> first: side columns carry the bylines of other stories.
+# (Through the attribute axis: several times faster in lxml than testing every element's attributes.)
+_BYLINE_CANDIDATES = etree.XPath(
+    "/html/body//@class[contains(., 'byline') or contains(., 'author')]/.. | /html/body//@itemprop[. = 'author']/.. | "
+    "/html/body//@rel[. = 'author' or . = 'schema:author']/.. | "
+    "/html/body//@property[. = 'schema:author' or . = 'author' or . = 'dc:creator']/.."
+)
+_FIRST_ARTICLE = etree.XPath("(/html/body//article[.//p])[1]")
+_PERSON_NAME = etree.XPath(".//*[@itemprop='name' or @property='schema:name' or @property='name' or @property='foaf:name']")
+
+
+def _byline_rank(el: Any) -> int | None:
+    """A byline candidate -> its rule's rank (lower is more explicit); None when it is not one."""
+    if el.get("itemprop") == "author":
+        return 0
+    if el.get("rel") in ("schema:author",) or el.get("property") in ("schema:author", "author", "dc:creator"):
+        return 1
+    if el.tag == "a" and el.get("rel") == "author":
+        return 2
+    cls = f" {el.get('class') or ''} "
+    if re.search(r"[\s_-]byline[\s_-]", cls):
+        return 3
+    if "author" in cls and "bio" not in cls and el.tag not in ("img", "meta", "link"):
+        return 4
+    return None
+
+
 # A label element followed by the names: "<li><strong>Author</strong> Ann Lee</li>", "<dt>Autor</dt><dd>...".
 _BYLINE_LABEL = re.compile(
     r"^(?:authors?|written by|reporter|by|autor(?:in|en|a)?|autorin\s*/\s*autor|auteur(?:e|s)?|autore|autori|"
     r"yazar|автор[ыа]?|作者|记者|記者|글|기자)\s*:?$",
     re.IGNORECASE,
 )
-_LABEL_TAGS = etree.XPath(
-    "//body//*[self::strong or self::b or self::dt or self::th or self::span or self::em or self::label]"
-    "[string-length(normalize-space()) < 24]"
-)
+_LABEL_TAGS = etree.XPath("/html/body//strong | /html/body//b | /html/body//dt | /html/body//th | /html/body//label")
 _NOT_BYLINE_AREA = etree.XPath(
     # A <footer> inside an <article> is that article's own (HTML: it holds the author); the page's is not.
     "ancestor::*[self::aside or self::nav or self::footer[not(ancestor::article)] or self::form or self::li[ancestor::ul[contains(@class, "
@@ -469,28 +480,38 @@ def _byline_text(el: Any) -> str:
 
 
 def byline_authors(selector: Selector) -> list[str]:
-    """The page's marked-up byline: ``itemprop=author``, ``rel=author``, a ``byline``/``author`` class, or a
-    label ("Author", "Autor", "By") followed by the names; the first one's names, [] if none.
+    """The page's marked-up byline: ``itemprop=author``, RDFa ``schema:author``, ``rel=author``, a
+    ``byline``/``author`` class, or a label ("Author", "Autor", "By") followed by the names; the first
+    one's names, [] if none.
 
     Only the first, within the page's ``<article>`` when it has one: later ones are usually bylines of
     related stories in side columns.
     """
     root = selector.root
-    scopes = [a for a in root.xpath("//body//article[.//p]")[:1]] + [b for b in root.xpath("//body")[:1]]
-    for scope in scopes:
-        for xpath in _BYLINE_XPATHS:
-            for el in scope.xpath(xpath)[:3]:
-                if _NOT_BYLINE_AREA(el):
-                    continue
-                text = _byline_text(el)
-                if text and len(text) <= 120 and (names := _person_names(processors.split_names(text) or [])):
-                    return names
+    article = next(iter(_FIRST_ARTICLE(root)), None)
+    ranked = []
+    for order, el in enumerate(_BYLINE_CANDIDATES(root)):
+        rank = _byline_rank(el)
+        if rank is None:
+            continue
+        outside = article is None or not any(a is article for a in el.iterancestors())
+        ranked.append((outside if article is not None else False, rank, order, el))
+    for _, rank, _, el in sorted(ranked, key=lambda r: r[:3]):
+        if _NOT_BYLINE_AREA(el):
+            continue
+        if rank <= 1 and (names_el := _PERSON_NAME(el)):
+            el = names_el[0]
+        text = _byline_text(el)
+        if text and len(text) <= 120 and (names := _person_names(processors.split_names(text) or [])):
+            return names
     return _labelled_byline(root)
 
 
 def _labelled_byline(root: Any) -> list[str]:
     """ "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li>", "<dt>Author</dt><dd>Ann Lee</dd>" -> names."""
     for label in _LABEL_TAGS(root):
+        if len(label) > 2 or len(label.text or "") > 30:
+            continue
         label_text = _block_text(label)
         if not _BYLINE_LABEL.match(label_text) or _NOT_BYLINE_AREA(label):
             continue
@@ -590,11 +611,12 @@ _DATE_META = (
 )  # fmt: skip
 
 
-_DATE_MARKUP = (
-    "//body//*[@itemprop='datePublished' or @property='schema:datePublished' or @property='datePublished' or "
-    "@property='schema:dateCreated' or @property='dc:date' or @property='dc:created' or @property='dcterms:created']"
-    "/@*[name()='content' or name()='datetime']"
+_DATE_MARKUP = etree.XPath(
+    "/html/body//@itemprop[. = 'datePublished']/../@*[name() = 'content' or name() = 'datetime'] | "
+    "/html/body//@property[. = 'schema:datePublished' or . = 'datePublished' or . = 'schema:dateCreated' or "
+    ". = 'dc:date' or . = 'dc:created' or . = 'dcterms:created']/../@*[name() = 'content' or name() = 'datetime']"
 )
+_TIME_DATETIME = etree.XPath("//time/@datetime")
 
 
 def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None) -> tuple[str, datetime] | None:
@@ -611,8 +633,8 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
     for name in _DATE_META:
         raws += [("meta", v) for v in _meta_values(selector, name)]
     # Microdata and RDFa on any element: <time itemprop="datePublished" datetime>, <span property="schema:dateCreated" content>.
-    raws += [("meta", v) for v in selector.xpath(_DATE_MARKUP).getall()]
-    raws += [("meta", v) for v in selector.xpath("//time/@datetime").getall()]
+    raws += [("meta", str(v)) for v in _DATE_MARKUP(selector.root)]
+    raws += [("meta", str(v)) for v in _TIME_DATETIME(selector.root)]
     # Any other <meta> naming a publication time ("cXenseParse:publishtime", "article.published"...).
     others = [n for n in meta_names(selector) if "publish" in n.casefold() and n not in _DATE_META]
     raws += [("meta", v) for v in meta_values(selector, *others)]
@@ -652,19 +674,25 @@ def _parse_dates(raws: Iterable[tuple[str, Any]]) -> list[tuple[str, datetime, b
 
 # The story's visible date line: <time> without datetime, or an element whose class names a date.
 _VISIBLE_DATES = etree.XPath(
-    "//body//*[self::time or contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')]"
-    "[string-length(normalize-space()) > 7 and string-length(normalize-space()) < 80][not(*[not(self::span or self::b "
-    "or self::strong or self::em or self::abbr)])]"
+    "/html/body//time | /html/body//@class[contains(., 'date') or contains(., 'time') or contains(., 'publish')]/.."
 )
+# "Published: 9 January 2024", "Updated March 3, 2024": the words before the date.
+_DATE_PREFIX = re.compile(r"^[^\d]*?(?=\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d)", re.I)
+_INLINE = frozenset({"span", "b", "strong", "em", "abbr", "time", "i"})
 
 
 def _visible_dates(selector: Selector) -> list[str]:
     """The first few short date-like texts of the page, prefixes like "Published:" removed."""
-    out = []
-    for el in _VISIBLE_DATES(selector.root)[:6]:
-        if _NOT_BYLINE_AREA(el):
+    out: list[str] = []
+    for el in _VISIBLE_DATES(selector.root):
+        if len(out) >= 6:
+            break
+        if any(not isinstance(c.tag, str) or c.tag not in _INLINE for c in el) or _NOT_BYLINE_AREA(el):
             continue
-        text = re.sub(r"^[^\d]*?(?=\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d)", "", _block_text(el), flags=re.I)
+        text = _block_text(el)
+        if not 7 < len(text) < 80:
+            continue
+        text = _DATE_PREFIX.sub("", text)
         if text:
             out.append(text)
     return out
