@@ -144,14 +144,48 @@ def _trafilatura_paragraphs(root: Any, url: str | None) -> list[str]:
         return []
     out: list[str] = []
     for el in body:
-        if el.tag == "list":
-            items = [el2 for el2 in el.iter("item")]
-            out += [t for t in (_norm("".join(i.itertext())) for i in items) if t]
-        else:
-            text = _norm("".join(el.itertext()))
-            if text:
-                out.append(text)
+        for block in _blocks(el):
+            out += [t for t in (_norm(line) for line in _lines(block)) if t]
     return _drop_embeds(out, root)
+
+
+# trafilatura's own block names, and the page's HTML ones it returns from its fallback extractors.
+_OUT_BLOCKS = ("p", "head", "item", "quote", "code", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
+
+
+def _blocks(el: Any) -> list[Any]:
+    """An element of trafilatura's output -> its paragraph blocks: list items; the innermost blocks of a
+    container (a fallback extractor returns the page's own ``<div>`` with its ``<p>``); else itself."""
+    if el.tag in _OUT_BLOCKS and el.tag not in ("quote", "blockquote"):
+        return [el]
+    inner = [b for b in el.iterdescendants(*_OUT_BLOCKS) if next(b.iterdescendants(*_OUT_BLOCKS), None) is None]
+    return inner or [el]
+
+
+_LINE_BREAK = "\u2029"
+
+
+def _lines(el: Any) -> list[str]:
+    """A trafilatura output block -> its text split at its line breaks (``<lb/>``: the page's ``<br>``).
+
+    Pages that separate paragraphs with ``<br><br>`` inside one element give one block with breaks.
+    """
+    if el.find(".//lb") is None:
+        return ["".join(el.itertext())]
+    parts: list[str] = []
+
+    def walk(e: Any) -> None:
+        if e.tag == "lb":
+            parts.append(_LINE_BREAK)
+        elif e.text:
+            parts.append(e.text)
+        for child in e:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return "".join(parts).split(_LINE_BREAK)
 
 
 def _drop_embeds(paragraphs: list[str], root: Any) -> list[str]:
