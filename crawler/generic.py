@@ -299,22 +299,24 @@ def script_html_paragraphs(root: Any) -> list[str]:
     (``{"contentHtml": "\\u003cp\\u003e..."}``), sometimes JSON inside a JSON string, and
     render it in the browser.
     """
-    best: list[str] = []
-    best_len = 0
+    candidates: list[tuple[int, str]] = []
     for script in _SCRIPTS(root):
         if len(script) < 500 or not _HTML_IN_SCRIPT.search(script):
             continue
         for value in _js_strings(script, depth=2):
             if not value.lstrip().startswith("<") or len(_HTML_PARAGRAPH.findall(value)) < 2:
                 continue
-            paragraphs = processors.html_to_text(_CAPTIONS.sub("", value)) or []
-            paragraphs = [p for p in paragraphs if not _PLACEHOLDER.fullmatch(p)]
-            text_len = sum(len(p) for p in paragraphs)
-            if text_len > best_len:
-                best, best_len = paragraphs, text_len
-    return best
+            # Ranked by their text length without tags (cheap); only the longest is turned into paragraphs.
+            html = _CAPTIONS.sub("", value)
+            candidates.append((len(_TAG.sub("", html).strip()), html))
+    for _, html in sorted(candidates, key=lambda c: -c[0]):
+        paragraphs = [p for p in processors.html_to_text(html) or [] if not _PLACEHOLDER.fullmatch(p)]
+        if paragraphs:
+            return paragraphs
+    return []
 
 
+_TAG = re.compile(r"<[^>]*>")
 _CAPTIONS = re.compile(r"<(figure|figcaption)\b.*?</\1>|<div class=\"caption\".*?</div>", re.DOTALL | re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\$\$\w+\$\$|\W*")  # "$$ARTICLEAD$$": where the site inserts an ad
 
