@@ -95,11 +95,13 @@ def main(argv: list[str] | None = None) -> int:
         body = gzip.decompress(page.path.read_bytes())
         exp_paras = expected.get("article_body_paragraphs", [])
         text = body.decode("utf-8")
+
         def traf() -> Any:
             return trafilatura.extract(text, url=page.url, include_comments=False)  # noqa: B023
 
         (traf_text, article, _), (t_traf, t_gen, t_traf2) = timed_rounds(
-            [traf, lambda: extract_article(fresh_response(page, body)), traf], args.repeat  # noqa: B023
+            [traf, lambda: extract_article(fresh_response(page, body)), traf],  # noqa: B023
+            args.repeat,
         )
         got = {k: getattr(article, k) for k in ("headline", "authors", "date_published", "article_body")}
         s = corpus.score(page, got, expected)
@@ -199,7 +201,9 @@ def _summary(rows: list[dict[str, Any]], extractors: bool) -> None:
     )
     ratios = [r["t_gen"] / r["t_traf"] for r in rows if r["t_traf"]]
     noise = [r["t_traf2"] / r["t_traf"] for r in rows if r["t_traf"]]
-    print(f"time per page: generic {gen_ms:.1f} ms, trafilatura alone {traf_ms:.1f} ms, ratio of means {gen_ms / traf_ms:.2f}x")
+    print(
+        f"time per page: generic {gen_ms:.1f} ms, trafilatura alone {traf_ms:.1f} ms, ratio of means {gen_ms / traf_ms:.2f}x"
+    )
     for label, values in (("generic / trafilatura", ratios), ("noise: trafilatura / itself", noise)):
         print(
             f"  {label:28} per-page ratio: median {statistics.median(values):.2f}x, p90 {quantile(values, 0.9):.2f}x, "

@@ -59,7 +59,7 @@ class Rules:
         return self.match(text, headline) is not None
 
 
-_NON_WORD = re.compile(r"[\W_]+", re.U)
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=256)

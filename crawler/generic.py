@@ -375,7 +375,9 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
 # --- headline -----------------------------------------------------------------------------------
 
 # "Headline | Site", "Headline – Section – Site", "Headline | Site | by Author", "Headline * Site"
-_TITLE_TAIL = re.compile(r"\s+(?:[|–—•·*»]|-{1,2}|::)\s+|\s*ㅣ\s*|(?<=\S)(?:--|_)(?=[^\W\d_])")  # "--"/"_": "标题--时政--人民网"
+_TITLE_TAIL = re.compile(
+    r"\s+(?:[|–—•·*»]|-{1,2}|::)\s+|\s*ㅣ\s*|(?<=\S)(?:--|_)(?=[^\W\d_])"
+)  # "--"/"_": "标题--时政--人民网"
 
 
 def _title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
@@ -462,7 +464,9 @@ _BYLINE_CANDIDATES = etree.XPath(
     "/html/body//@property[. = 'schema:author' or . = 'author' or . = 'dc:creator']/.."
 )
 _FIRST_ARTICLE = etree.XPath("(/html/body//article[.//p])[1]")
-_PERSON_NAME = etree.XPath(".//*[@itemprop='name' or @property='schema:name' or @property='name' or @property='foaf:name']")
+_PERSON_NAME = etree.XPath(
+    ".//*[@itemprop='name' or @property='schema:name' or @property='name' or @property='foaf:name']"
+)
 
 
 def _byline_rank(el: Any) -> int | None:
@@ -588,12 +592,16 @@ def organization_names(selector: Selector, ld: dict[str, Any] | None, url: str |
             elif isinstance(v, str):
                 names.append(v)
     if ld:
-        for a in ld.get("author") if isinstance(ld.get("author"), list) else [ld.get("author")]:
+        author = ld.get("author")
+        for a in author if isinstance(author, list) else [author]:
             if isinstance(a, dict) and isinstance(a.get("name"), str) and _ld_types(a) & set(_ORG_TYPES):
                 names.append(a["name"])
-    keys = {k for n in names if (k := _key(re.sub(r"^(?:©|\(c\)|copyright)?\s*\d{0,4}\s*", "", n, flags=re.I)))}
+    keys = {
+        k for n in names if (k := _key(re.sub(r"^(?:©|\(c\)|copyright)?\s*\d{0,4}\s*", "", n, flags=re.IGNORECASE)))
+    }
     if url:
-        host = re.sub(r"^www\d?\.", "", (re.match(r"^\w+://([^/:]+)", url) or [None, ""])[1].lower())
+        m = re.match(r"^\w+://([^/:]+)", url)
+        host = re.sub(r"^www\d?\.", "", m.group(1).lower()) if m else ""
         if host:
             keys |= {host.split(".")[0], _key(host)}
     return keys
@@ -713,7 +721,9 @@ _VISIBLE_DATES = etree.XPath(
     "/html/body//time | /html/body//@class[contains(., 'date') or contains(., 'time') or contains(., 'publish')]/.."
 )
 # "Published: 9 January 2024", "Updated March 3, 2024": the words before the date.
-_DATE_PREFIX = re.compile(r"^[^\d]*?(?=\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d)", re.I)
+_DATE_PREFIX = re.compile(
+    r"^[^\d]*?(?=\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d)", re.IGNORECASE
+)
 _INLINE = frozenset({"span", "b", "strong", "em", "abbr", "time", "i"})
 
 
@@ -759,7 +769,7 @@ class GenericLoader(ArticleLoader):
     date_published_in = date_modified_in = MapCompose(iso_exact)
     # The body arrives as plain-text paragraphs (trafilatura's, the page's blocks, or html_to_text's);
     # ``load_item`` cleans each once more in ``split_body``.
-    article_body_in = Identity()
+    article_body_in = Identity()  # type: ignore[assignment]
 
 
 # --- all fields ---------------------------------------------------------------------------------
@@ -799,7 +809,7 @@ def generic_values(
             for t in (ld.get("headline") if ld else None, *_first_title(selector), *_h1_texts(selector)[:2])
             if isinstance(t, str)
         ]
-        names = meta.get("authors", (None, []))[1]
+        names: Any = meta.get("authors", (None, []))[1]
         names = [names] if isinstance(names, str) else [n for n in names or [] if isinstance(n, str)]
         source, paragraphs = body_paragraphs(
             selector.root, response.url, ld_body if isinstance(ld_body, str) else None, titles, names

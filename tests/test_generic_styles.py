@@ -38,7 +38,9 @@ def test_generic_extractor_on_markup_style(case: Path) -> None:
     assert article.authors == expected["authors"]
     assert article.date_published == expected["date_published"]
     got = (article.article_body or "").split("\n\n")
-    sim = difflib.SequenceMatcher(None, _words(expected["article_body_paragraphs"]), _words(got), autojunk=False).ratio()
+    sim = difflib.SequenceMatcher(
+        None, _words(expected["article_body_paragraphs"]), _words(got), autojunk=False
+    ).ratio()
     assert sim >= 0.95, (round(sim, 3), got)
     for junk in spec.get("must_not_contain", []):
         assert junk not in (article.article_body or ""), junk
