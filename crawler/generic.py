@@ -384,9 +384,11 @@ def _title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
     """A title -> itself and, when it has one, the part before its "| Site" tail or the site's name."""
     text = _norm(html_lib.unescape(text))
     out = [text]
-    parts = _TITLE_TAIL.split(text)
-    if len(parts) > 1 and parts[0]:
-        out.append(parts[0])
+    # Every head before a separator: "A – B | Site" -> "A", "A – B" (the headline may hold a dash itself).
+    for m in _TITLE_TAIL.finditer(text):
+        head = text[: m.start()].strip()
+        if head and head not in out:
+            out.append(head)
     for site in site_names:
         # "津波注意報 気象庁：朝日新聞デジタル", "Headline - Site" without spaces around the dash
         if site and len(site) < len(text) and text.casefold().endswith(site.casefold()):
@@ -394,6 +396,19 @@ def _title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
             if head and head not in out:
                 out.append(head)
     return out
+
+
+_PIPE_TAIL = re.compile(r"\s+(?:[|•·*»]|::)\s+|\s*ㅣ\s*")
+
+
+def _title_head(title: str) -> str | None:
+    """A page title -> its headline part: before the first "|"-like separator ("A – B | Section | Site"),
+    else before the last dash ("A – B - Site"); None without a separator. Headlines hold dashes, seldom bars."""
+    text = _norm(html_lib.unescape(title))
+    if m := _PIPE_TAIL.search(text):
+        return text[: m.start()].strip() or None
+    cuts = list(_TITLE_TAIL.finditer(text))
+    return text[: cuts[-1].start()].strip() or None if cuts else None
 
 
 def headline(selector: Selector, ld_headline: str | None) -> tuple[str, str] | None:
@@ -417,23 +432,22 @@ def headline(selector: Selector, ld_headline: str | None) -> tuple[str, str] | N
     candidates: list[tuple[int, int, int, str, str, str]] = []
     votes: dict[str, set[int]] = {}
     order = 0
-    heads: set[str] = set()  # the page title without its "| Site" tail
+    heads = {_key(h) for _, t in witnesses[1] if (h := _title_head(t))}  # the title without its "| Site" tail
     for witness, texts in enumerate(witnesses):
         for source, text in texts:
-            for i, v in enumerate(_title_variants(text, site_names)):
+            for v in _title_variants(text, site_names):
                 k = _key(v)
                 if not k:
                     continue
                 votes.setdefault(k, set()).add(witness)
-                if witness == 1 and i > 0:
-                    heads.add(k)
                 candidates.append((len(v), text_rank[source], order, k, source, v))
                 order += 1
     if not candidates:
         return None
     # The page title as the only witness (no JSON-LD, no <h1>): its text without the "| Site" tail.
     title_only = not witnesses[0] and not witnesses[2]
-    best = max(votes, key=lambda k: (len(votes[k]), -min(votes[k]), title_only and k in heads))
+    # Then, of equally supported texts, the longest: "A – B" over its own head "A".
+    best = max(votes, key=lambda k: (len(votes[k]), -min(votes[k]), title_only and k in heads, len(k)))
     chosen = min(c for c in candidates if c[3] == best)
     return chosen[4], chosen[5]
 

@@ -51,3 +51,26 @@ def test_every_style_page_has_its_expectations() -> None:
     assert len(CASES) >= 8
     for case in CASES:
         assert case.with_suffix(".html").is_file(), case
+
+
+@pytest.mark.parametrize(
+    ("title", "h1", "expected"),
+    [
+        # A headline holding a dash keeps it; the "| Site" tail goes.
+        ("Storm cuts power – thousands affected | Valley Courier", "Storm cuts power – thousands affected", None),
+        ("Storm cuts power – thousands affected | Valley Courier", "", "Storm cuts power – thousands affected"),
+        ("Storm cuts power – thousands affected - Valley Courier", "", "Storm cuts power – thousands affected"),
+        ("Storm cuts power | News | Valley Courier", "", "Storm cuts power"),
+        ("Ice breaker called out :: Saaristo Times", "", "Ice breaker called out"),
+        ("Storm cuts power | Valley Courier", "Storm cuts power", None),
+    ],
+)
+def test_headline_from_title_and_h1(title: str, h1: str, expected: str | None) -> None:
+    from parsel import Selector
+
+    from crawler.generic import headline
+
+    page = f"<html><head><title>{title}</title></head><body>{f'<h1>{h1}</h1>' if h1 else ''}</body></html>"
+    found = headline(Selector(text=page), None)
+    assert found is not None
+    assert found[1] == (expected or h1)
