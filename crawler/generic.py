@@ -675,6 +675,7 @@ _DATE_MARKUP = etree.XPath(
     ". = 'dc:date' or . = 'dc:created' or . = 'dcterms:created']/../@*[name() = 'content' or name() = 'datetime']"
 )
 _TIME_DATETIME = etree.XPath("//time/@datetime")
+_ARTICLE_TIMES = etree.XPath(".//time/@datetime")
 
 
 def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None) -> tuple[str, datetime] | None:
@@ -692,7 +693,10 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
         raws += [("meta", v) for v in _meta_values(selector, name)]
     # Microdata and RDFa on any element: <time itemprop="datePublished" datetime>, <span property="schema:dateCreated" content>.
     raws += [("meta", str(v)) for v in _DATE_MARKUP(selector.root)]
-    raws += [("meta", str(v)) for v in _TIME_DATETIME(selector.root)]
+    # <time datetime>: the story's own (inside its <article>) before the page's (tickers, related stories).
+    article = next(iter(_FIRST_ARTICLE(selector.root)), None)
+    times = [str(v) for v in _ARTICLE_TIMES(article)] if article is not None else []
+    raws += [("meta", v) for v in times + [str(v) for v in _TIME_DATETIME(selector.root) if str(v) not in times]]
     # Any other <meta> naming a publication time ("cXenseParse:publishtime", "article.published"...).
     others = [n for n in meta_names(selector) if "publish" in n.casefold() and n not in _DATE_META]
     raws += [("meta", v) for v in meta_values(selector, *others)]

@@ -74,3 +74,18 @@ def test_headline_from_title_and_h1(title: str, h1: str, expected: str | None) -
     found = headline(Selector(text=page), None)
     assert found is not None
     assert found[1] == (expected or h1)
+
+
+def test_story_time_before_the_tickers_time() -> None:
+    from parsel import Selector
+
+    from crawler.generic import published_date
+
+    page = (
+        "<html><body><div class='ticker'><time datetime='2024-06-05T09:00:00+02:00'>09:00</time> Markets open</div>"
+        "<article><h1>Story</h1><time datetime='2024-06-04T18:30:00+02:00'>4 June</time><p>Text.</p></article>"
+        "</body></html>"
+    )
+    found = published_date(Selector(text=page), None)
+    assert found is not None
+    assert found[1].isoformat() == "2024-06-04T18:30:00+02:00"
