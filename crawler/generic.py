@@ -585,12 +585,26 @@ def _byline_text_str(text: str) -> str:
     return re.split(r"\s[|•·]\s", text.strip(" :"))[0]
 
 
+# A byline part that is a job, not a person: "By Ann Lee, Staff Writer", "Ann Lee, Senior Correspondent".
+_ROLE = re.compile(
+    r"^(?:(?:senior|chief|staff|special|political|foreign|economics?|business|sports?|science|health|deputy|"
+    r"associate|managing|contributing|investigative|national|international|local|news|digital|the)\s+)*"
+    r"(?:writer|reporter|correspondent|editor|contributor|columnist|photographer|journalist|producer|"
+    r"analyst|intern|staff|team|desk)s?$",
+    re.IGNORECASE,
+)
+# "Written by Ann Lee", "Reported by Ann Lee", "Text: Ann Lee": the label before the names.
+_BY_LABEL = re.compile(
+    r"^(?:(?:written|reported|words|story|text|report|posted|published)\s+by|text|words)\s*:?\s+", re.IGNORECASE
+)
+
+
 def _person_names(names: Sequence[str]) -> list[str]:
-    """Names from a byline -> without CJK job titles ("신현주 기자" -> "신현주") and empty results."""
+    """Names from a byline -> without job titles ("Staff Writer"; CJK "신현주 기자" -> "신현주"), labels, empties."""
     out = []
     for name in names:
-        name = _NAME_TITLE.sub("", name).strip()
-        if name and name not in out:
+        name = _BY_LABEL.sub("", _NAME_TITLE.sub("", name)).strip()
+        if name and not _ROLE.match(name) and name not in out:
             out.append(name)
     return out
 

@@ -89,3 +89,23 @@ def test_story_time_before_the_tickers_time() -> None:
     found = published_date(Selector(text=page), None)
     assert found is not None
     assert found[1].isoformat() == "2024-06-04T18:30:00+02:00"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Ann Lee, Staff Writer", ["Ann Lee"]),
+        ("By Ann Lee and Bo Park | The Courier", ["Ann Lee", "Bo Park"]),
+        ("Ann Lee • 5 min read", ["Ann Lee"]),
+        ("Written by Ann Lee", ["Ann Lee"]),
+        ("By Ann Lee, Bo Park and Cy Diaz", ["Ann Lee", "Bo Park", "Cy Diaz"]),
+        ("By Ann Lee, Senior Political Correspondent", ["Ann Lee"]),
+    ],
+)
+def test_byline_class_names(byline: str, names: list[str]) -> None:
+    from parsel import Selector
+
+    from crawler.generic import byline_authors
+
+    page = f"<html><body><article><div class='article-byline'>{byline}</div><p>Text.</p></article></body></html>"
+    assert byline_authors(Selector(text=page)) == names
