@@ -527,10 +527,17 @@ def _has_names(found: tuple[str, Any] | None) -> bool:
     return any(processors.split_names(v) for v in values if isinstance(v, str))
 
 
+# Where the names of a byline end: "By Ann Lee | March 3, 2024", "Ann Lee • 5 min read", "By Ann Lee
+# Updated 3:45 PM EDT, May 2, 2024", "Ann Lee - 3 hours ago", "Ann Lee 12.03.2024 10:15".
+_BYLINE_END = re.compile(
+    r"\s[|•·]\s|\s[-–—]\s(?=\d)|\s(?:updated|published|posted|last updated)\b|\s(?=\d{1,2}[:./]\d|\d{4}\b|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+    re.IGNORECASE,
+)
+
+
 def _byline_text(el: Any) -> str:
-    text = el.get("content") or _block_text(el)
-    # "By Ann Lee | March 3, 2024", "Ann Lee • 5 min read": the names come first.
-    return re.split(r"\s[|•·]\s|\s[-–—]\s(?=\d)", text)[0]
+    return _byline_text_str(el.get("content") or _block_text(el))
 
 
 def byline_authors(selector: Selector) -> list[str]:
@@ -582,7 +589,8 @@ def _labelled_byline(root: Any) -> list[str]:
 
 
 def _byline_text_str(text: str) -> str:
-    return re.split(r"\s[|•·]\s", text.strip(" :"))[0]
+    """A byline's text -> its names part (the date, reading time, outlet after it cut)."""
+    return _BYLINE_END.split(text.strip(" :"), maxsplit=1)[0]
 
 
 # A byline part that is a job, not a person: "By Ann Lee, Staff Writer", "Ann Lee, Senior Correspondent".

@@ -100,6 +100,9 @@ def test_story_time_before_the_tickers_time() -> None:
         ("Written by Ann Lee", ["Ann Lee"]),
         ("By Ann Lee, Bo Park and Cy Diaz", ["Ann Lee", "Bo Park", "Cy Diaz"]),
         ("By Ann Lee, Senior Political Correspondent", ["Ann Lee"]),
+        ("By Ann Lee Updated 3:45 PM EDT, May 2, 2024", ["Ann Lee"]),
+        ("Ann Lee 12.03.2024 10:15", ["Ann Lee"]),
+        ("By Mayra Lopez", ["Mayra Lopez"]),
     ],
 )
 def test_byline_class_names(byline: str, names: list[str]) -> None:
