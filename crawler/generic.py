@@ -607,11 +607,16 @@ _BY_LABEL = re.compile(
 )
 
 
+# "di Mario Rossi" (it), "door Jan de Vries" (nl), "af Mette Holm" (da), "av Ola Nordmann" (no/sv): lower case
+# only, so that a surname such as "Di Maria" stays.
+_BY_OTHER = re.compile(r"^(?:di|door|af|av|przez)\s+(?=[^\W\d_])")
+
+
 def _person_names(names: Sequence[str]) -> list[str]:
     """Names from a byline -> without job titles ("Staff Writer"; CJK "신현주 기자" -> "신현주"), labels, empties."""
     out = []
     for name in names:
-        name = _BY_LABEL.sub("", _NAME_TITLE.sub("", name)).strip()
+        name = _BY_OTHER.sub("", _BY_LABEL.sub("", _NAME_TITLE.sub("", name))).strip()
         if name and not _ROLE.match(name) and name not in out:
             out.append(name)
     return out

@@ -103,6 +103,9 @@ def test_story_time_before_the_tickers_time() -> None:
         ("By Ann Lee Updated 3:45 PM EDT, May 2, 2024", ["Ann Lee"]),
         ("Ann Lee 12.03.2024 10:15", ["Ann Lee"]),
         ("By Mayra Lopez", ["Mayra Lopez"]),
+        ("di Mario Rossi", ["Mario Rossi"]),
+        ("Di Maria Lopez", ["Di Maria Lopez"]),
+        ("door Jan de Vries", ["Jan de Vries"]),
     ],
 )
 def test_byline_class_names(byline: str, names: list[str]) -> None:
