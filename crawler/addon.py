@@ -17,6 +17,16 @@ class StructuredExport:
         settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.dedupe.DedupePipeline", 200)
         enable_incremental_and_health(settings)
         isolate_replay_state(settings)
+        self.enable_export(settings)
+
+    @staticmethod
+    def enable_export(settings: BaseSettings) -> None:
+        """EXPORT_URI set -> the spooled export pipeline (900) and, with JOBDIR, the crash guard."""
+        if not settings.get("EXPORT_URI"):
+            return
+        settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.export.ExportPipeline", 900)
+        if settings.get("JOBDIR"):
+            settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.jobdir.JobdirCrashGuard", 0)
 
 
 def enable_incremental_and_health(settings: BaseSettings) -> None:

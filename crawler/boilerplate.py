@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 PARAGRAPH_PATTERNS: dict[str, str] = {
     # "Tags:", "Tags: Azerbaijan, Russia", "Keywords:"
@@ -58,9 +59,19 @@ class Rules:
         return self.match(text, headline) is not None
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=256)
+def _text_key(text: str) -> str:
+    return _NON_WORD.sub(" ", text).strip().casefold()
+
+
 def _same_text(a: str, b: str) -> bool:
-    norm = re.compile(r"[\W_]+", re.U)
-    return norm.sub(" ", a).strip().casefold() == norm.sub(" ", b).strip().casefold()
+    # A story paragraph many times the headline's length cannot be the headline (checked on every paragraph).
+    if len(a) > 4 * len(b) + 100:
+        return False
+    return _NON_WORD.sub(" ", a).strip().casefold() == _text_key(b)
 
 
 DEFAULT_RULES = Rules(PARAGRAPH_PATTERNS)

@@ -56,14 +56,25 @@ def _load_json(text: str) -> Any:
             return None
 
 
+_JSON_LD: weakref.WeakKeyDictionary[Any, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
 def json_ld_objects(selector: Selector) -> list[dict[str, Any]]:
-    """Every JSON-LD object on the page, ``@graph`` and lists flattened, in page order."""
+    """Every JSON-LD object on the page, ``@graph`` and lists flattened, in page order; read once per parsed page."""
+    try:
+        return list(_JSON_LD[selector.root])
+    except (KeyError, TypeError):
+        pass
     out: list[dict[str, Any]] = []
     for raw in selector.xpath('//script[@type="application/ld+json"]/text()').getall():
         data = _load_json(raw)
         if data is not None:
             out.extend(_walk(data))
-    return out
+    try:
+        _JSON_LD[selector.root] = out
+    except TypeError:
+        pass
+    return list(out)
 
 
 def json_ld_article(selector: Selector) -> dict[str, Any] | None:

@@ -29,7 +29,10 @@ _WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f\ufeff]+")
 
 def normalize_space(value: str) -> str:
     """Collapse every run of whitespace (NBSP and zero-width space included) to one space."""
-    return _WS.sub(" ", value).strip()
+    # str.split() splits on the characters regex \s matches, several times faster than _WS.sub.
+    if "\u200b" in value or "\ufeff" in value:
+        value = value.replace("\u200b", " ").replace("\ufeff", " ")
+    return " ".join(value.split())
 
 
 def clean_text(value: Any) -> str | None:

@@ -76,6 +76,12 @@ def test_headline_and_date_exact_match(results: list[dict]) -> None:
     assert date >= 0.90, (date, [r["page"] for r in results if r["score"].date is False])
 
 
+def test_authors_exact_match(results: list[dict]) -> None:
+    # Persons from metadata, the publisher-as-author giving way to the page's byline markup.
+    authors = _rate([r["score"].authors for r in results])
+    assert authors >= 0.9, (authors, [r["page"] for r in results if r["score"].authors is False])
+
+
 def test_every_page_gives_an_exportable_article_with_provenance(results: list[dict]) -> None:
     for r in results:
         assert {"headline", "article_body"} <= set(r["extraction"]), r["page"]

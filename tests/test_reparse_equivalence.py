@@ -134,3 +134,19 @@ def test_replay_and_reparse_repeat_and_leave_the_seen_store_alone(tmp_path: Path
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert without_fetched_at(read_jsonl(out)) == expected, run
     assert not list(state.glob("*.sqlite"))
+
+
+def test_reparse_items_reach_the_export_plugin(tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    exports = tmp_path / "exports"
+    proc = run_scrapy("reparse", SAMPLE, "-s", f"EXPORT_URI={exports}/", "-s", f"EXPORT_SPOOL_DIR={tmp_path / 'spool'}",
+                      cwd=REPO_ROOT)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert list((exports / "_manifest").glob("*.json"))  # the run completed its export
+    records = []
+    for part in exports.rglob("part-*"):
+        data = gzip.decompress(part.read_bytes()) if part.name.endswith(".gz") else part.read_bytes()
+        records += [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    assert without_fetched_at(records) == expected_records("https://en.trend.az")

@@ -1,0 +1,1 @@
+"""Spiders used only by the export tests (``-s SPIDER_MODULES=tests.export_spiders``)."""

@@ -1,0 +1,171 @@
+"""A real S3 for tests: ``moto_server`` on 127.0.0.1 (started, killed and restarted on its port), plus a
+delaying TCP proxy that plays a slow store. Talk to it through botocore with the usual AWS settings.
+
+    with MotoServer() as s3:
+        s3.client.create_bucket(Bucket="news")
+        s3.settings   # -s options for a crawl: AWS_ENDPOINT_URL, keys, region
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from typing import Any
+
+KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION_NAME": "us-east-1"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def s3_client(endpoint: str, key: str = "testing", secret: str = "testing") -> Any:
+    import botocore.session
+    from botocore.config import Config
+
+    return botocore.session.get_session().create_client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=10),
+    )
+
+
+class MotoServer:
+    """``moto_server`` on a free port of 127.0.0.1; ``env`` goes to its process (e.g. auth switches)."""
+
+    available = shutil.which("moto_server") is not None
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "S3_UPLOAD_PART_MIN_SIZE": "1024", **(env or {})}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> MotoServer:
+        self.proc = subprocess.Popen(
+            ["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1).read()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("moto_server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def __enter__(self) -> MotoServer:  # noqa: PYI034
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def client(self) -> Any:
+        return s3_client(self.endpoint)
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"AWS_ENDPOINT_URL": self.endpoint, **KEYS}
+
+    def objects(self, bucket: str) -> dict[str, bytes]:
+        """Every object of ``bucket``: key -> bytes."""
+        client = self.client
+        out = {}
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for obj in page.get("Contents", []):
+                out[obj["Key"]] = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
+        return out
+
+    def snapshot(self, bucket: str) -> dict[str, tuple[bytes, dict[str, str]]]:
+        """Every object of ``bucket`` with its user metadata: key -> (bytes, metadata)."""
+        client = self.client
+        out = {}
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for obj in page.get("Contents", []):
+                got = client.get_object(Bucket=bucket, Key=obj["Key"])
+                out[obj["Key"]] = (got["Body"].read(), got.get("Metadata", {}))
+        return out
+
+    def restore(self, bucket: str, snapshot: dict[str, tuple[bytes, dict[str, str]]]) -> None:
+        """Create ``bucket`` again with the objects of ``snapshot``."""
+        client = self.client
+        client.create_bucket(Bucket=bucket)
+        for key, (data, metadata) in snapshot.items():
+            client.put_object(Bucket=bucket, Key=key, Body=data, Metadata=metadata)
+
+
+class DelayProxy:
+    """TCP proxy to ``upstream_port``: on the first ``slow`` connections each reply chunk waits ``delay`` s."""
+
+    def __init__(self, upstream_port: int, delay: float = 0.0, slow: int = 0, port: int = 0) -> None:
+        self.upstream = upstream_port
+        self.delay = delay
+        self.slow = slow
+        self.connections = 0
+        self.open: list[socket.socket] = []
+        self.sock = socket.create_server(("127.0.0.1", port))
+        self.port = self.sock.getsockname()[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            delay = self.delay if self.connections <= self.slow else 0.0
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.upstream))
+            except OSError:
+                client.close()
+                continue
+            self.open += [client, upstream]
+            threading.Thread(target=self._pipe, args=(client, upstream, 0.0), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, delay), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src: socket.socket, dst: socket.socket, delay: float) -> None:
+        try:
+            while data := src.recv(65536):
+                time.sleep(delay)
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        """Stop listening and cut every open connection (the store "dies" for its clients)."""
+        self.sock.close()
+        for s in self.open:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
