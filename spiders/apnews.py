@@ -6,11 +6,11 @@ from crawler.news_spider import NewsSpider
 #   2024 layout: <div class="RichTextStoryBody RichTextBody"> with <p> and <h2> sub-headings;
 #   2023 layout: <div class="Article" data-key="article"> (React build, hashed class names).
 # AP closes many stories with a "___" rule followed by a contributor note ("Peoples reported from
-# New York ... contributed to this report."): the paragraph right after a rule is end matter. (The
+# New York ... contributed to this report."): the paragraph right after a rule is end matter, also when an ad <div> sits between the two. (The
 # rule also separates the parts of multi-story roundups, so what follows later is kept.) Ads
 # ("SovrnAd"), "RELATED COVERAGE" boxes and info boxes are <div>s, so selecting only <p>/<h2>
 # children leaves them out; the rule itself has no letters and is dropped as empty.
-_AFTER_RULE = "not(preceding-sibling::*[1][self::p or self::h2][normalize-space(.)='___'])"
+_AFTER_RULE = "not(preceding-sibling::*[self::p or self::h2][1][normalize-space(.)='___'])"
 _BODY = (
     "//div[contains(concat(' ', normalize-space(@class), ' '), ' RichTextStoryBody ')"
     " or @data-key='article']/*[self::p or self::h2][" + _AFTER_RULE + "]"
@@ -25,7 +25,9 @@ class ApNewsSpider(NewsSpider):
     sitemap_urls = ["https://apnews.com/news-sitemap-content.xml"]
     # https://apnews.com/article/<slug>-<32 hex digits>
     article_url_re = r"apnews\.com/article/[\w-]+"
-    timezone = "America/New_York"
+    # Brightspot writes <meta property="article:published_time" content="2024-09-03T04:03:19"> in
+    # UTC without saying so (JSON-LD: "2024-09-03T04:03:19Z"); AP pages show no other date text.
+    timezone = "UTC"
     language = "en"
 
     boilerplate_rules = NewsSpider.boilerplate_rules.extend(

@@ -12,11 +12,14 @@ from crawler.news_spider import NewsSpider
 # a promo or a related link - except the bold summary opening the first text block
 # (<p><b>The Office for Budget Responsibility (OBR) monitors ...</b></p>).
 _BLOCK = "//article//div[@data-component='{}']"
+# Embeds pasted into a text block (a tweet's <blockquote>, a <figure> with its caption, an <aside>)
+# are not the story.
+_NOT_EMBED = "[not(ancestor::blockquote or ancestor::figure or ancestor::aside)]"
 _BODY = " | ".join(
     [
-        "(" + _BLOCK.format("text-block") + ")[1]//p[b]",
-        _BLOCK.format("text-block") + "//p[text()[normalize-space()]]",
-        _BLOCK.format("text-block") + "//li[text()[normalize-space()]]",
+        "(" + _BLOCK.format("text-block") + ")[1]//p[b]" + _NOT_EMBED,
+        _BLOCK.format("text-block") + "//p[text()[normalize-space()]]" + _NOT_EMBED,
+        _BLOCK.format("text-block") + "//li[text()[normalize-space()]]" + _NOT_EMBED,
         _BLOCK.format("subheadline-block"),
     ]
 )

@@ -1,5 +1,6 @@
 """Fox News (foxnews.com): articles listed in its news sitemap and its RSS feeds."""
 
+from crawler.late_rules import LateSelectorsMixin
 from crawler.news_spider import NewsSpider
 
 # The story is the <p> children of <div class="article-body">, part of it inside a
@@ -19,7 +20,7 @@ _BODY = (
 )
 
 
-class FoxNewsSpider(NewsSpider):
+class FoxNewsSpider(LateSelectorsMixin, NewsSpider):
     name = "foxnews"
     allowed_domains = ["foxnews.com"]
     default_base_url = "https://www.foxnews.com"
@@ -48,3 +49,6 @@ class FoxNewsSpider(NewsSpider):
         "tags": ["meta[name='classification-tags']::attr(content)"],
         "article_body": [_BODY],
     }
+    # Without JSON-LD the <meta> dates are a bare day (dc.date "2023-04-26") or the draft's creation
+    # (dcterms.created); the visible "Published April 26, 2023 2:20pm EDT" is the publication, to the minute.
+    late_selectors = {"date_published": ["div.article-date time::text"]}

@@ -6,6 +6,7 @@ from typing import Any
 from itemloaders.processors import MapCompose
 
 from crawler import processors as p
+from crawler.late_rules import LateSelectorsMixin
 from crawler.loaders import ArticleLoader
 from crawler.news_spider import NewsSpider
 
@@ -48,7 +49,7 @@ class LaTimesLoader(ArticleLoader):
     date_published_in = date_modified_in = MapCompose(p.clean_text, to_iso8601_ms)
 
 
-class LaTimesSpider(NewsSpider):
+class LaTimesSpider(LateSelectorsMixin, NewsSpider):
     name = "latimes"
     allowed_domains = ["latimes.com"]
     default_base_url = "https://www.latimes.com"
@@ -71,4 +72,11 @@ class LaTimesSpider(NewsSpider):
     selectors = {
         "headline": ["meta[property='og:title']::attr(content)", "h1.headline"],
         "article_body": [_BODY],
+    }
+    # Without JSON-LD: the byline's names (<span class="author-name"><a>Houston Mitchell</a>, one per
+    # writer; the generic guess glues on "Assistant Sports EditorFollow") and <time datetime> (the
+    # <meta> article:published_time is UTC written without its "Z").
+    late_selectors = {
+        "authors": ["div.byline .author-name a::text", "div.byline .author-name::text"],
+        "date_published": ["time.published-date::attr(datetime)"],
     }

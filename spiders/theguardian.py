@@ -6,7 +6,7 @@ from crawler.news_spider import NewsSpider
 # continue to search debris ...") opens the story, then the <p>/<h2> children of the body
 # (<div class="article-body-viewer-selector">). Left out: video and image <figure>s, the
 # "skip past newsletter promotion / Sign up to This is Europe" box (a <figure>), rich links and
-# ad slots (<aside>/<div>).
+# ad slots (<aside>/<div>), embedded tweets/Instagram/TikTok posts (<blockquote class="twitter-tweet">).
 # A standfirst is one <p> or a bullet list (<ul><li>); body lists are kept item by item.
 # Before the 2019-2021 move to the "dotcom-rendering" pages the body was
 # <div class="content__article-body" itemprop="articleBody"> and the standfirst
@@ -14,7 +14,7 @@ from crawler.news_spider import NewsSpider
 _BODY = (
     "[data-gu-name='standfirst'] p, [data-gu-name='standfirst'] li,"
     " div.article-body-viewer-selector > p, div.article-body-viewer-selector > h2,"
-    " div.article-body-viewer-selector > ul > li, div.article-body-viewer-selector > blockquote"
+    " div.article-body-viewer-selector > ul > li, div.article-body-viewer-selector > blockquote:not(.twitter-tweet):not(.instagram-media):not(.tiktok-embed)"
 )
 
 _BODY_LEGACY = (

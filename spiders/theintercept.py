@@ -1,9 +1,10 @@
 """The Intercept: articles from its RSS feed and WordPress sitemaps."""
 
+from crawler.late_rules import LateSelectorsMixin
 from crawler.news_spider import NewsSpider
 
 
-class TheInterceptSpider(NewsSpider):
+class TheInterceptSpider(LateSelectorsMixin, NewsSpider):
     name = "theintercept"
     allowed_domains = ["theintercept.com"]
     default_base_url = "https://theintercept.com"
@@ -20,11 +21,17 @@ class TheInterceptSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            # 2024 (WordPress): excerpt, then paragraphs and chapter headings; newsletter embeds are <div>s.
+            # 2024 (WordPress): excerpt, then paragraphs and chapter headings; newsletter embeds are <div>s;
+            # quoted passages are <blockquote>s, embedded tweets/posts too (<blockquote class="twitter-tweet">).
             ".post__excerpt, .entry-content__content > p, .entry-content__content > h2,"
-            " .entry-content__content > blockquote > p",
+            " .entry-content__content > blockquote:not(.twitter-tweet):not(.instagram-media):not(.tiktok-embed) > p",
             # 2023 (React): excerpt under the title, then the post content.
             # Photo captions and photo-grid texts are <p>s too.
             ".Post-excerpt, .PostContent > div > p:not(.caption):not(.PhotoGrid-description), .PostContent > div > h2",
         ],
+    }
+    # Without JSON-LD, <meta property="article:author"> is the WordPress user who posted the story
+    # ("aligharib"), not its writer: the byline's author links instead (2024, 2023 layouts).
+    late_selectors = {
+        "authors": [".article-byline a[rel='author']::text", ".PostByline a[rel='author'] [itemprop='name']::text"],
     }

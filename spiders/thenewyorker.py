@@ -1,9 +1,10 @@
 """The New Yorker: articles from its Google News sitemap and RSS feed."""
 
+from crawler.late_rules import LateSelectorsMixin
 from crawler.news_spider import NewsSpider
 
 
-class TheNewYorkerSpider(NewsSpider):
+class TheNewYorkerSpider(LateSelectorsMixin, NewsSpider):
     name = "thenewyorker"
     allowed_domains = ["newyorker.com"]
     default_base_url = "https://www.newyorker.com"
@@ -24,3 +25,6 @@ class TheNewYorkerSpider(NewsSpider):
             "[class*=ContentHeaderDek], .body__inner-container > p",
         ],
     }
+    # Without JSON-LD, <meta name="author"> is the publisher ("Condé Nast"): the byline's names
+    # (<span data-testid="BylineName"><a>Rachel Riederer</a></span>, one per writer) instead.
+    late_selectors = {"authors": ["[data-testid='BylineName'] a::text", "[data-testid='BylineName']::text"]}
