@@ -52,6 +52,9 @@ JUNK = {
     "read_more": '<aside class="related"><h4>Read more</h4><ul><li><a href="/x">Zorblat related '
     "story headline</a></li></ul></aside>",
     "ad": '<div class="ad-slot" data-ad="mid"><div>Advertisement</div><script>var zorblat=1;</script></div>',
+    # promos written as story paragraphs: caught by text, not markup
+    "read_more_p": '<p>Read more: <a href="/x">Zorblat council votes to close the bridge</a></p>',
+    "signup_p": "<p>Sign up for the Zorblat newsletter to get the latest updates in your inbox.</p>",
     "video": '<div class="video-player"><video src="https://example.org/v.mp4"></video>'
     '<p class="video-caption">Zorblat video caption</p></div>',
 }
@@ -169,6 +172,35 @@ def test_story_without_subheadings(page: corpus.CorpusPage, spider_of, baselines
     got = _run(spider, page, tree)
     assert _paragraphs(got) == [p for p in _paragraphs(base) if p not in gone]
     assert got["headline"] == base["headline"]
+
+
+# --- a story without a dek ---------------------------------------------------------------------------
+
+# The sites whose body opens with the dek/standfirst under the headline: its element per layout.
+DEKS = {
+    "freebeacon": "h2.article-excerpt",
+    "theguardian": "[data-gu-name='standfirst'], div.content__standfirst",
+    "theintercept": ".post__excerpt, .Post-excerpt",
+    "thenation": ".article-title__dek, h2.subtitle",
+    "thenewyorker": "[class*=ContentHeaderDek]",
+}
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.slug in DEKS], ids=lambda p: p.name)
+def test_story_without_dek(page: corpus.CorpusPage, spider_of, baselines) -> None:
+    """A sibling article without a standfirst: the story paragraphs are still all there."""
+    need(corpus.corpus_dir(), "the shared corpus is not at ../shared/corpus (set BYLINE_CORPUS)")
+    spider = _spider(spider_of, page.slug)
+    base = _baseline(baselines, spider, page)
+    tree = _tree(page)
+    deks = tree.xpath(css2xpath(DEKS[page.slug]))
+    assert deks, "the dek rule finds nothing on the page"
+    gone = {corpus.norm(t) for d in deks for t in [d.text_content(), *(c.text_content() for c in d.iter("p", "li"))]}
+    for d in deks:
+        d.drop_tree()
+    got = _paragraphs(_run(spider, page, tree))
+    assert got == [p for p in _paragraphs(base) if p not in gone]
+    assert len(got) >= len(_paragraphs(base)) - 3
 
 
 # --- generated class names ---------------------------------------------------------------------------
