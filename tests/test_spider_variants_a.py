@@ -211,7 +211,24 @@ _HASHED = re.compile(r"^(?P<name>[A-Za-z][\w-]*?-)(?P<hash>(?=[\w]*[A-Z0-9])[A-Z
 _HASH_ONLY = re.compile(r"^(?=[a-z]*[A-Z])[a-z]{3,6}[A-Z][A-Za-z]?$")
 
 
+# CSS modules "article-body__paragraph__2-BtD" (Reuters), JSS "Component-bylines-0-2-58" (AP 2023),
+# emotion "dcr-4hq641" / "css-1x2y3z" (Guardian), styled-components v5 "sc-9cd5bb24-0" (BBC).
+_GENERATED = [
+    re.compile(r"^(?P<name>[\w-]+__[\w-]+__)(?P<hash>[\w-]{5})$"),
+    re.compile(r"^(?P<name>[A-Za-z][\w-]*-0-2-)(?P<hash>\d+)$"),
+    re.compile(r"^(?P<name>(?:dcr|css)-)(?P<hash>[a-z0-9]{4,8})$"),
+    re.compile(r"^(?P<name>sc-)(?P<hash>[0-9a-f]{8})(?P<tail>-\d+)$"),
+]
+
+
 def _rehash(token: str) -> str:
+    for rx in _GENERATED:
+        m = rx.match(token)
+        if m:
+            new = m["hash"][::-1] if not m["hash"].isdigit() else str(int(m["hash"]) + 7)
+            if new == m["hash"]:
+                new = "z" + new[1:]
+            return m["name"] + new + (m.groupdict().get("tail") or "")
     m = _HASHED.match(token)
     if m and not m["hash"].islower():
         return m["name"] + "Qx" + m["hash"][::-1].swapcase()
