@@ -26,8 +26,9 @@ class TheIndependentSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            # Story paragraphs; newsletter sign-ups, ads, video slots and "Read more" boxes are <div>s.
-            "article #main > p",
-            "#main > p",
+            # Story paragraphs and sub-headings (explainers: "What happened?"); newsletter sign-ups,
+            # ads, video slots and "Read more" boxes are <div>s.
+            "article #main > p, article #main > h2",
+            "#main > p, #main > h2",
         ],
     }

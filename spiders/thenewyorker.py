@@ -21,8 +21,9 @@ class TheNewYorkerSpider(LateSelectorsMixin, NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            # Dek (summary under the headline), then the story paragraphs.
-            "[class*=ContentHeaderDek], .body__inner-container > p",
+            # Dek (summary under the headline), then the story paragraphs and section heads. Class
+            # names carry a build hash ("ContentHeaderDek-eXmPeo"): matched on their stable part.
+            "[class*=ContentHeaderDek], .body__inner-container > p, .body__inner-container > h2",
         ],
     }
     # Without JSON-LD, <meta name="author"> is the publisher ("Condé Nast"): the byline's names

@@ -93,7 +93,11 @@ def _body_elements(spider: Any, tree: Any) -> list[Any]:
 
 def _story_paragraph(spider: Any, tree: Any) -> Any:
     """A <p> of the story, past its first third (where embeds and promos sit)."""
-    paras = [e for e in _body_elements(spider, tree) if e.tag not in ("h1", "h2", "h3", "h4", "li")]
+    paras = [
+        e
+        for e in _body_elements(spider, tree)
+        if e.tag not in ("h1", "h2", "h3", "h4", "li") and corpus.norm(e.text_content())
+    ]
     assert paras, "no paragraph in the body"
     return paras[len(paras) // 3]
 
@@ -172,6 +176,29 @@ def test_story_without_subheadings(page: corpus.CorpusPage, spider_of, baselines
     got = _run(spider, page, tree)
     assert _paragraphs(got) == [p for p in _paragraphs(base) if p not in gone]
     assert got["headline"] == base["headline"]
+
+
+# --- a story with sub-headings ------------------------------------------------------------------------
+
+# Sites whose story container takes sub-headings as <h2> children (Reuters, BBC and CNBC wrap theirs).
+SUBHEADED = ("apnews", "latimes", "occupydemocrats", "theguardian", "theindependent", "theintercept", "thenation",
+             "thenewyorker")  # fmt: skip
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.slug in SUBHEADED], ids=lambda p: p.name)
+def test_story_with_a_subheading(page: corpus.CorpusPage, spider_of, baselines) -> None:
+    """A sibling article with a section head between paragraphs: kept, in its place."""
+    need(corpus.corpus_dir(), "the shared corpus is not at ../shared/corpus (set BYLINE_CORPUS)")
+    spider = _spider(spider_of, page.slug)
+    base = _paragraphs(_baseline(baselines, spider, page))
+    tree = _tree(page)
+    anchor = _story_paragraph(spider, tree)
+    after = corpus.norm(anchor.text_content())
+    anchor.addnext(lxml_html.fragment_fromstring("<h2>What the Zorblat inquiry found</h2>"))
+    got = _paragraphs(_run(spider, page, tree))
+    assert after in base
+    want = base[: base.index(after) + 1] + ["What the Zorblat inquiry found"] + base[base.index(after) + 1 :]
+    assert got == want
 
 
 # --- a story without a dek ---------------------------------------------------------------------------
