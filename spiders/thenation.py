@@ -35,11 +35,13 @@ class TheNationSpider(NewsSpider):
         # The <title>-like og:title and JSON-LD headline end in " | The Nation".
         "headline": ["h1.title ::text", ".article-title h1 ::text", "h1.article_title ::text"],
         "article_body": [
-            # 2024 block editor: dek, then paragraphs and sub-headings (<h2 class="wp-block-heading">); a newsletter CTA block's unclosed markup
-            # swallows the rest of the story, so its direct <p> children are story too.
+            # 2024 block editor: dek, then paragraphs and sub-headings (<h2 class="wp-block-heading">);
+            # a newsletter CTA block's unclosed markup swallows the rest of the story, so its direct
+            # <p> children are story too.
             ".article-title__dek > p, article.blocks-wrapper > p, article.blocks-wrapper > div.cta > p,"
             " article.blocks-wrapper > h2, article.blocks-wrapper > h3",
-            # 2023: subtitle, then paragraphs and sub-headings (not the photo captions, <p class="caption">).
+            # 2023: subtitle, then paragraphs and sub-headings (not the photo captions,
+            # <p class="caption">).
             "h2.subtitle, .article-body-inner > p:not(.caption), .article-body-inner > h2",
         ],
     }
