@@ -362,3 +362,32 @@ def test_jsonld_third_author(page: corpus.CorpusPage, spider_of, baselines) -> N
     _edit_jsonld_authors(tree, lambda a: [*a, extra] if any(isinstance(x, dict) for x in a) else [*a, extra["name"]])
     got = _run(spider, page, tree)["authors"]
     assert got == [*base["authors"], "Marta Q. Zorblat"]
+
+
+# --- visible bylines of sites whose <meta> author is wrong --------------------------------------------
+
+# The element holding one writer's name in the visible byline, per site (see the spiders' late_selectors).
+BYLINE_NAME = {
+    "latimes": "div.byline .author-name",
+    "theintercept": ".article-byline a[rel='author'], .PostByline a.PostByline-link[rel='author']",
+    "thenewyorker": "[data-testid='BylineName']",
+}
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.slug in BYLINE_NAME], ids=lambda p: p.name)
+def test_two_writers_without_jsonld(page: corpus.CorpusPage, spider_of, baselines) -> None:
+    """No JSON-LD and a second writer in the byline: both names, not the publisher or a user slug."""
+    need(corpus.corpus_dir(), "the shared corpus is not at ../shared/corpus (set BYLINE_CORPUS)")
+    spider = _spider(spider_of, page.slug)
+    base = _baseline(baselines, spider, page)
+    (writer,) = base["authors"]
+    tree = _tree(page)
+    _drop_jsonld(tree)
+    names = [e for e in tree.xpath(css2xpath(BYLINE_NAME[page.slug])) if writer in e.text_content()]
+    assert names, "the byline rule finds no name on the page"
+    second = copy.deepcopy(names[0])
+    for e in second.iter():
+        if e.text and writer in e.text:
+            e.text = e.text.replace(writer, "Marta Q. Zorblat")
+    names[0].addnext(second)
+    assert sorted(_run(spider, page, tree)["authors"]) == sorted([writer, "Marta Q. Zorblat"])
