@@ -4,12 +4,16 @@ Each corpus page of these publishers is read in place (``crawler.corpus``), pars
 memory the way another article of the same site differs, and run through its spider's article
 callback; the result is compared with the unchanged page's (both serialised the same way):
 
-- junk inside the body (embedded tweet, figure with caption, newsletter box, "Read more" aside,
-  ad slot, video player) must not reach the body;
-- no sub-headings: the body is the same minus them;
-- React/styled-components class hashes (``BylineName-cMiZYb``) changed: nothing changes;
-- no JSON-LD (an old or AMP-like page): headline, authors and publication instant still right;
-- JSON-LD author lists with a duplicate, or a third writer: authors de-duplicated / completed.
+- junk inside the body (embedded tweet, figure with caption, newsletter box, "Read more" aside or
+  paragraph, sign-up paragraph, ad slot, video player) must not reach the body;
+- no sub-headings: the body is the same minus them; one more <h2>: kept in its place;
+- no dek/standfirst: the story paragraphs are all still there;
+- generated class names (``BylineName-cMiZYb``, ``text__text__1FZLe``, ``Component-root-0-2-50``,
+  ``dcr-4hq641``, ``sc-9cd5bb24-0``) rewritten as a new build would: nothing changes;
+- no JSON-LD (an old or AMP-like page): headline, authors and publication instant still right
+  (to the minute where the visible date has no seconds; exceptions listed with their reason);
+- JSON-LD author lists with a duplicate, or a third writer: authors de-duplicated / completed;
+- no JSON-LD and a second writer in the visible byline: both names.
 
 Mutated copies live only in memory; no corpus file is copied into the project.
 """
