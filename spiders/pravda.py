@@ -17,6 +17,8 @@ class PravdaSpider(NewsSpider):
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
+        # The visible byline names every writer (one .post_author_name each), as JSON-LD does.
+        "authors": [".post_article_author .post_author_name::text"],
         "article_body": [
             # Paragraphs and sub-headings; a last paragraph all in bold-italic is the authors' signature:
             # <p><strong><em>Ярослав Кузишин, Антон Зелинский, Карина Гасимова</em></strong></p>
