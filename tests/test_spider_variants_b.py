@@ -436,3 +436,45 @@ def test_headline_with_markup_inside(page: Any) -> None:
     got = mutated(page, lambda tree: counted.append(emphasise_headline(tree, base["headline"])))
     assert counted[0] >= 1
     assert_same(got, base)
+
+
+# --- site quirks ----------------------------------------------------------------------------------
+
+
+def insert_paragraph_after(tree: Any, paragraph: str, html: str) -> None:
+    element_of(tree, paragraph).addnext(lxml.html.fragment_fromstring(html))
+
+
+@pytest.mark.parametrize(
+    ("name", "html"),
+    [
+        # Ukrainska Pravda links other stories from inside the story, in either language.
+        ("Pravda_2026_01_08", '<p>Читайте также на эту тему: <a href="/rus/news/1/">Другая статья</a></p>'),
+        ("Pravda_2026_01_08", '<p>Читайте більше у статті: <a href="/news/1/">Інша стаття</a></p>'),
+        # i's closing agency credit.
+        ("iNews_2025_01_28", "<p>Additional reporting by Reuters</p>"),
+    ],
+)
+def test_in_story_promo_paragraphs_are_dropped(name: str, html: str) -> None:
+    page = need_page(next(iter(pages_of({name}))))
+    base = baseline(page.name)
+    paras = paragraphs(base)
+    got = mutated(page, lambda tree: insert_paragraph_after(tree, paras[len(paras) // 2], html))
+    assert_same(got, base)
+
+
+def rename_class(tree: Any, old: str, new: str) -> int:
+    changed = 0
+    for el in tree.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {old} ")]'):
+        el.set("class", f" {el.get('class')} ".replace(f" {old} ", f" {new} ").strip())
+        changed += 1
+    return changed
+
+
+def test_pravda_news_layout() -> None:
+    """News pages name their blocks post_news_* (as .post_news_tags on the article page): same story."""
+    page = need_page(next(iter(pages_of({"Pravda_2026_01_08"}))))
+    counted: list[int] = []
+    got = mutated(page, lambda tree: counted.append(rename_class(tree, "post_article_text", "post_news_text")))
+    assert counted == [1]
+    assert_same(got, baseline(page.name))
