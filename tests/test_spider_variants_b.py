@@ -454,6 +454,7 @@ def insert_paragraph_after(tree: Any, paragraph: str, html: str) -> None:
         # i's closing agency credit.
         ("iNews_2025_01_28", "<p>Additional reporting by Reuters</p>"),
     ],
+    ids=["pravda-ru-read-also", "pravda-uk-read-more", "inews-agency-credit"],
 )
 def test_in_story_promo_paragraphs_are_dropped(name: str, html: str) -> None:
     page = need_page(next(iter(pages_of({name}))))
