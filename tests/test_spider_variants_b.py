@@ -479,3 +479,18 @@ def test_pravda_news_layout() -> None:
     got = mutated(page, lambda tree: counted.append(rename_class(tree, "post_article_text", "post_news_text")))
     assert counted == [1]
     assert_same(got, baseline(page.name))
+
+
+@pytest.mark.parametrize("joined", [", ", " und "])
+def test_dw_old_layout_two_authors(joined: str) -> None:
+    """DW before mid-2023 lists writers in one line: "Autorin/Autor Julia Vergin, Clare Roth"."""
+    page = need_page(next(iter(pages_of({"DW_2023_04_28"}))))
+    base = baseline(page.name)
+
+    def mutate(tree: Any) -> None:
+        li = tree.xpath('//ul[@class="smallList"]/li[strong[contains(., "Auto")]]')[0]
+        li[-1].tail = f" {base['authors'][0]}{joined}Jane Roe "
+
+    got = mutated(page, mutate)
+    assert got["authors"] == [base["authors"][0], "Jane Roe"]
+    assert_same(got, base, ("headline", "date_published", "article_body"))
