@@ -18,7 +18,6 @@ class PeopleLoader(ArticleLoader):
     authors_in = MapCompose(p.clean_text, strip_editor_label, p.split_names)
 
 
-
 class PeopleSpider(NewsSpider):
     name = "people"
     allowed_domains = ["people.com.cn"]

@@ -29,8 +29,10 @@ class PravdaSpider(NewsSpider):
             # Paragraphs and sub-headings; a last paragraph all in bold-italic is the authors' signature:
             # <p><strong><em>Ярослав Кузишин, Антон Зелинский, Карина Гасимова</em></strong></p>
             # Articles/columns ("post_article_*") and news ("post_news_*", as .post_news_tags here).
-            '//div[contains(@class, "post_article_text") or contains(@class, "post_news_text")]'
-            "/*[self::p or self::h2 or self::h3]"
-            "[not(position() = last() and strong and normalize-space(.) = normalize-space(strong))]",
+            (
+                '//div[contains(@class, "post_article_text") or contains(@class, "post_news_text")]'
+                "/*[self::p or self::h2 or self::h3]"
+                "[not(position() = last() and strong and normalize-space(.) = normalize-space(strong))]"
+            ),
         ],
     }

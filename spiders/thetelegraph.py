@@ -25,8 +25,10 @@ class TheTelegraphSpider(NewsSpider):
         # headline with <em>/<a> inside has several text nodes.
         "headline": ["h1[data-test=headline]", 'meta[property="og:title"]::attr(content)'],
         # The article's own byline; the bylines of teaser cards (.card__meta) name other writers.
-        "authors": [".tpl-article__byline-date [data-test=author-name]::text",
-                    "article .e-byline--multi [data-test=author-name]::text"],
+        "authors": [
+            ".tpl-article__byline-date [data-test=author-name]::text",
+            "article .e-byline--multi [data-test=author-name]::text",
+        ],
         "article_body": [
             "header p.e-standfirst, .article-body-text > p, .article-body-text > h2",
         ],

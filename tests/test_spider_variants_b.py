@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import lxml.html
@@ -36,14 +36,18 @@ FIELDS = ("headline", "authors", "date_published", "article_body")
 
 # Things editors embed between a story's paragraphs; none of their text is story.
 EMBEDS = (
-    '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Tweeted words that are not the story.</p>'
-    '&mdash; Someone (@someone) <a href="https://twitter.com/someone/status/1">May 1, 2024</a></blockquote>',
+    (
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Tweeted words that are not the story.</p>'
+        '&mdash; Someone (@someone) <a href="https://twitter.com/someone/status/1">May 1, 2024</a></blockquote>'
+    ),
     '<figure class="image"><img src="photo.jpg" alt=""><figcaption>A photo caption. Photo: Agency</figcaption></figure>',
     '<aside class="related-box"><h3>Read more</h3><p><a href="/other-story">Another story\'s headline</a></p></aside>',
     '<div class="newsletter-signup"><p>Sign up to our free newsletter.</p><form><input type="email"></form></div>',
-    '<div class="video-embed"><iframe src="https://www.youtube.com/embed/abc"></iframe>'
-    "<p>A video's description.</p></div>",
-    '<script>window.dataLayer = window.dataLayer || [];</script>',
+    (
+        '<div class="video-embed"><iframe src="https://www.youtube.com/embed/abc"></iframe>'
+        "<p>A video's description.</p></div>"
+    ),
+    "<script>window.dataLayer = window.dataLayer || [];</script>",
 )
 EMBED_TEXTS = ("Tweeted words", "photo caption", "Another story", "Sign up to our", "video's description", "dataLayer")
 
@@ -77,7 +81,7 @@ def extract(page: corpus.CorpusPage, html: str | None = None) -> dict[str, Any]:
     return asdict(items[0])
 
 
-@lru_cache(maxsize=None)
+@cache
 def baseline(name: str) -> dict[str, Any]:
     """The spider's output on the unmodified page."""
     return extract(next(p for p in PAGES if p.name == name))
@@ -87,7 +91,7 @@ def tree_of(page: corpus.CorpusPage) -> Any:
     return lxml.html.document_fromstring(page.response().text)
 
 
-def mutated(page: corpus.CorpusPage, mutate: Callable[[Any], None]) -> dict[str, Any]:
+def mutated(page: corpus.CorpusPage, mutate: Callable[[Any], Any]) -> dict[str, Any]:
     """The page's DOM changed by ``mutate`` in memory, then extracted."""
     tree = tree_of(page)
     mutate(tree)
@@ -113,8 +117,7 @@ def element_of(tree: Any, paragraph: str) -> Any:
     holders = [
         el
         for el in tree.iter()
-        if isinstance(el.tag, str) and el.tag not in ("html", "body", "head", "script", "style")
-        and want in text_of(el)
+        if isinstance(el.tag, str) and el.tag not in ("html", "body", "head", "script", "style") and want in text_of(el)
     ]
     exact = [el for el in holders if text_of(el) == want]
     pool = exact or holders
@@ -207,7 +210,9 @@ def test_embeds_inside_the_story_stay_out(page: Any) -> None:
 # Build-hash class tokens: CSS-modules suffixes ("Article_body__x7Yq2"), styled-components /
 # emotion names ("sc-gYMRRK", "css-1x2y3z"), and short mixed-case hashes ("nfyQp", "bv2Sj").
 _MODULE_HASH = re.compile(r"^(?P<stem>.+__)[A-Za-z0-9_-]{5}$")
-_SHORT_HASH = re.compile(r"^(?:sc-|css-)?(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]{5,6}$|^(?:sc|css)-\w{5,7}$")
+_SHORT_HASH = re.compile(
+    r"^(?:sc-|css-)?(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]{5,6}$|^(?:sc|css)-\w{5,7}$"
+)
 
 
 def rehash_classes(tree: Any) -> int:
@@ -233,9 +238,7 @@ def rehash_classes(tree: Any) -> int:
 @pytest.mark.parametrize("page", pages_of(), ids=page_id)
 def test_new_class_name_hashes(page: Any) -> None:
     page = need_page(page)
-    counted: list[int] = []
-    got = mutated(page, lambda tree: counted.append(rehash_classes(tree)))
-    assert_same(got, baseline(page.name))
+    assert_same(mutated(page, rehash_classes), baseline(page.name))
 
 
 @pytest.mark.parametrize("page", pages_of({"AsahiShimbun_2025_01_13", "DW_2023_06_13", "DW_2024_01_30"}), ids=page_id)
