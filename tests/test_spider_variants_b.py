@@ -497,3 +497,15 @@ def test_dw_old_layout_two_authors(joined: str) -> None:
     got = mutated(page, mutate)
     assert got["authors"] == [base["authors"][0], "Jane Roe"]
     assert_same(got, base, ("headline", "date_published", "article_body"))
+
+
+def test_people_page_in_its_own_charset() -> None:
+    """People's Daily declares GB2312: the page as such bytes, with no encoding given, reads the same."""
+    from scrapy.http import HtmlResponse
+
+    page = need_page(next(iter(pages_of({"People_2024_04_24"}))))
+    original = page.response()
+    assert re.search(r"charset=gb2312", original.text, re.I)
+    response = HtmlResponse(page.url, body=original.text.encode("gb18030"), request=original.request)
+    items = list(spider_for(page.slug).parse_article(response))
+    assert_same(asdict(items[0]), baseline(page.name))
