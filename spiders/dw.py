@@ -20,7 +20,12 @@ class DWSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         # Layout before mid-2023: no JSON-LD; title, date and author in the page itself.
-        "headline": ["#bodyContent .col3 h1::text"],
+        "headline": [
+            # Since mid-2023 (styled-components, hashed "sc-..." classes): the first <h1> of the stable
+            # "content-area" block; teaser zones below the story have <h1>s of their own ("Top-Thema").
+            '(//*[contains(concat(" ", normalize-space(@class), " "), " content-area ")]//h1)[1]',
+            "#bodyContent .col3 h1",
+        ],
         # <ul class="smallList"><li><strong>Datum</strong> 28.04.2023 </li>
         #  <li><strong>Autorin/Autor</strong> Roman Goncharenko </li>
         "date_published": ['//ul[@class="smallList"]/li[strong[contains(., "Datum")]]/text()'],

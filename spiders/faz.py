@@ -21,7 +21,7 @@ class FAZSpider(NewsSpider):
     selectors = {
         # og:title is the page's headline; the JSON-LD headline is often an SEO variant
         # ("Pendler sparen 60 Prozent bei Bus und Bahn" vs. "Pendler zahlen 60 Prozent weniger").
-        "headline": ['meta[property="og:title"]::attr(content)', "h1 ::text"],
+        "headline": ['meta[property="og:title"]::attr(content)', "h1"],
         # The 2023 layout's JSON-LD dates are Java strings ("Fri Apr 28 19:20:36 CEST 2023"):
         # the byline's <time datetime> has the ISO value.
         "date_published": ["time.atc-MetaTime::attr(datetime)"],

@@ -1,6 +1,24 @@
 """LBCI (lbcgroup.tv), Arabic edition: articles from the sitemaps its robots.txt lists."""
 
+from itemloaders.processors import MapCompose
+
+from crawler import processors as p
+from crawler.fragments import drop_elements
+from crawler.loaders import ArticleLoader
 from crawler.news_spider import NewsSpider
+
+# .LongDesc is one editor-written block: the story is its text runs and <div>s, and whatever the
+# editor embedded sits inside it too (tweet/Instagram blockquotes, photos, video iframes, scripts,
+# "related" and newsletter boxes). Those go before the block becomes paragraphs.
+NOT_STORY_CSS = (
+    "blockquote.twitter-tweet", "blockquote.instagram-media", "blockquote.tiktok-embed",
+    "figure", "figcaption", "iframe", "video", "script", "style", "noscript", "form", "aside",
+    "[class*=embed]", "[class*=related]", "[class*=newsletter]",
+)  # fmt: skip
+
+
+class LBCGroupLoader(ArticleLoader):
+    article_body_in = MapCompose(drop_elements(*NOT_STORY_CSS), p.html_to_text)
 
 
 class LBCGroupSpider(NewsSpider):
@@ -14,6 +32,7 @@ class LBCGroupSpider(NewsSpider):
     article_url_re = r"lbcgroup\.tv/news/[\w-]+/\d+/"
     timezone = "Asia/Beirut"
     language = "ar"
+    loader_class = LBCGroupLoader
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {

@@ -19,6 +19,9 @@ class NTVTRSpider(NewsSpider):
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
+        # The visible headline (og:title and <title> add " | NTV Haber"): 2024 layout, then the 2025
+        # Tailwind one, whose <h1> has only utility classes inside the "info-text-card" header.
+        "headline": ["h1.category-detail-title", ".info-text-card h1"],
         # <meta name="articleAuthor" content="Anadolu Ajansı"> (the agency or "ntv.com.tr"); JSON-LD only says "NTV".
         "authors": ['meta[name="articleAuthor"]::attr(content)'],
         # Spot (sub-title) and story; the 2024 layout writes the story as one <p> split by <br><br>.

@@ -18,7 +18,6 @@ class PeopleLoader(ArticleLoader):
     authors_in = MapCompose(p.clean_text, strip_editor_label, p.split_names)
 
 
-
 class PeopleSpider(NewsSpider):
     name = "people"
     allowed_domains = ["people.com.cn"]
@@ -35,7 +34,8 @@ class PeopleSpider(NewsSpider):
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
-        "headline": ["h1:not(.cf) ::text", "h1 ::text"],
+        # The whole <h1> (its text nodes would each be a value, and only the first is kept).
+        "headline": ["h1:not(.cf)", "h1"],
         # No byline: the only people credited are the responsible editors, "(责编：牛镛、岳弘彬)".
         "authors": ['//div[contains(@class, "edit")][contains(., "责编")]/text()'],
         "article_body": [

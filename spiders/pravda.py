@@ -1,5 +1,6 @@
 """Ukrainska Pravda, Russian edition: articles from its RSS feed."""
 
+from crawler.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
 
@@ -14,13 +15,24 @@ class PravdaSpider(NewsSpider):
     article_url_re = r"pravda\.com\.ua/(?:rus/|eng/)?(?:articles|news|columns)/\d{4}/\d{2}/\d{2}/\d+/?"
     timezone = "Europe/Kyiv"
     language = "ru"
+    boilerplate_rules: Rules = NewsSpider.boilerplate_rules.extend(
+        # In-story links to other articles, Russian and Ukrainian editions:
+        # "Читайте также на эту тему: ...", "Читайте більше у статті: ..."
+        read_also=r"^Читайте (?:также|тоже|больше|також|більше)\b.{0,240}$",
+    )
 
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
+        # The visible byline names every writer (one .post_author_name each), as JSON-LD does.
+        "authors": [".post_article_author .post_author_name::text"],
         "article_body": [
             # Paragraphs and sub-headings; a last paragraph all in bold-italic is the authors' signature:
             # <p><strong><em>Ярослав Кузишин, Антон Зелинский, Карина Гасимова</em></strong></p>
-            '//div[contains(@class, "post_article_text")]/*[self::p or self::h2 or self::h3]'
-            "[not(position() = last() and strong and normalize-space(.) = normalize-space(strong))]",
+            # Articles/columns ("post_article_*") and news ("post_news_*", as .post_news_tags here).
+            (
+                '//div[contains(@class, "post_article_text") or contains(@class, "post_news_text")]'
+                "/*[self::p or self::h2 or self::h3]"
+                "[not(position() = last() and strong and normalize-space(.) = normalize-space(strong))]"
+            ),
         ],
     }

@@ -21,10 +21,14 @@ class TheTelegraphSpider(NewsSpider):
     selectors = {
         # The visible headline; og:title matches it, JSON-LD's is often an SEO variant
         # ("Starmer suggests he will continue ..." vs. "Starmer defiant over ...").
-        "headline": ["h1[data-test=headline] ::text", 'meta[property="og:title"]::attr(content)'],
+        # The whole <h1> element, not its first text node: the headline item keeps one value, and a
+        # headline with <em>/<a> inside has several text nodes.
+        "headline": ["h1[data-test=headline]", 'meta[property="og:title"]::attr(content)'],
         # The article's own byline; the bylines of teaser cards (.card__meta) name other writers.
-        "authors": [".tpl-article__byline-date [data-test=author-name]::text",
-                    "article .e-byline--multi [data-test=author-name]::text"],
+        "authors": [
+            ".tpl-article__byline-date [data-test=author-name]::text",
+            "article .e-byline--multi [data-test=author-name]::text",
+        ],
         "article_body": [
             "header p.e-standfirst, .article-body-text > p, .article-body-text > h2",
         ],
