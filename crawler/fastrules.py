@@ -19,7 +19,7 @@ from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 from scrapy.http import TextResponse
 
-from crawler.metadata import page_metadata
+from crawler.metadata import page_metadata, prime_meta_index
 
 # What cssselect writes for ``tag[attr='value']::attr(name)`` and ``tag::attr(name)`` (no prefixed names:
 # ``@xml:lang`` is a namespace in XPath).
@@ -94,6 +94,8 @@ def rule_values(response: TextResponse, rule: str, tags: frozenset[str] = frozen
             for el in response.selector.root.iter(*wanted):
                 found[el.tag].append(dict(el.attrib))
             page.elements = {**(page.elements or {}), **found}
+            if "meta" in found:
+                prime_meta_index(response.selector.root, found["meta"])
         values = []
         for attrs in page.elements[tag]:
             if test is None or attrs.get(test) == expected:

@@ -11,7 +11,7 @@ from pathlib import Path
 from scrapy.http import HtmlResponse
 
 import spiders
-from crawler import fastrules
+from crawler import fastrules, metadata
 from crawler.corpus import corpus_dir
 from crawler.news_spider import NewsSpider, _xpath_or_css
 
@@ -62,6 +62,9 @@ def test_rule_values_equal_the_queries() -> None:
             expected = _xpath_or_css(response, rule).getall()
             assert fastrules.rule_values(response, rule, tags) == expected, (response.url, rule)
             assert fastrules.rule_values(response, rule, tags) == expected  # cached
+        # The <meta> index that metadata.py read from the same pass is the one it builds itself.
+        root = response.selector.root
+        assert metadata._META_INDEX[root] == metadata._build_meta_index(root.xpath("//meta[@content]"))
 
 
 def test_tricky_page_values() -> None:
