@@ -33,9 +33,11 @@ class DedupePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        # 16-byte digests of the URL keys and body hashes: the sets grow by every article of the run.
-        self.urls: set[bytes] = set()
-        self.bodies: set[bytes] = set()
+        # 16-byte digests of the URL keys and body hashes (they grow by every article of the run), as the
+        # keys of dicts: below 50,000 entries a set resizes its table to 4x the entries, 16 bytes a slot
+        # (2.1 MB at 20,000 digests), a dict to 4-byte index slots and a compact entry list (0.6 MB).
+        self.urls: dict[bytes, None] = {}
+        self.bodies: dict[bytes, None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -44,14 +46,14 @@ class DedupePipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         keys = {_seen_digest(dedupe_key(u)) for u in (adapter.get("canonical_url"), adapter.get("url")) if u}
-        if keys & self.urls:
+        if any(key in self.urls for key in keys):
             self._drop("url", adapter)
         digest = _seen_digest(body_hash(adapter.get("article_body") or ""))
         if adapter.get("article_body") and digest in self.bodies:
             self._drop("body", adapter)
-        self.urls |= keys
+        self.urls.update(dict.fromkeys(keys))
         if adapter.get("article_body"):
-            self.bodies.add(digest)
+            self.bodies[digest] = None
         return item
 
     def _drop(self, kind: str, adapter: ItemAdapter) -> None:
