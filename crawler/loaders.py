@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -11,6 +12,9 @@ from scrapy.loader import ItemLoader
 from crawler import boilerplate
 from crawler import processors as p
 from crawler.items import Article
+
+_FIELD_META: dict[tuple[type, str], Any] = {}
+"""(dataclass item class, field) -> the field's metadata (fixed per class)."""
 
 
 class ArticleLoader(ItemLoader):
@@ -36,6 +40,16 @@ class ArticleLoader(ItemLoader):
     extraction_in = extraction_out = TakeFirst()
     own_agency: str | None = None
     """Regex of the site's own agency name: its wire-form leads (``BAKU, June 18 (Trend) -``) are split off too."""
+
+    def _get_item_field_attr(self, field_name: str, key: Any, default: Any = None) -> Any:
+        """A field's metadata value (``input_processor``...): itemloaders scans the dataclass fields per call, cached here."""
+        cls = type(self.item)
+        if not dataclasses.is_dataclass(cls):
+            return super()._get_item_field_attr(field_name, key, default)
+        meta = _FIELD_META.get((cls, field_name))
+        if meta is None:
+            meta = _FIELD_META[(cls, field_name)] = ItemAdapter(self.item).get_field_meta(field_name)
+        return meta.get(key, default)
 
     def load_item(self) -> Any:
         """Build the Article; the body's dateline, byline and editor lines go to their fields."""

@@ -143,16 +143,31 @@ def _meta_index(selector: Selector) -> dict[str, list[str]]:
         return _META_INDEX[root]
     except (KeyError, TypeError):
         pass
-    index: dict[str, list[str]] = {}
-    for el in root.xpath("//meta[@content]") if hasattr(root, "xpath") else []:
-        content = el.get("content")
-        for key in {el.get("property"), el.get("name"), el.get("itemprop")} - {None}:
-            index.setdefault(key, []).append(content)
+    index = _build_meta_index(root.xpath("//meta[@content]") if hasattr(root, "xpath") else [])
     try:
         _META_INDEX[root] = index
     except TypeError:
         pass
     return index
+
+
+def _build_meta_index(metas: Any) -> dict[str, list[str]]:
+    """``<meta>`` elements (or their attribute dicts), page order -> the index of :func:`_meta_index`."""
+    index: dict[str, list[str]] = {}
+    for el in metas:
+        content = el.get("content")
+        if content is None:
+            continue
+        for key in {el.get("property"), el.get("name"), el.get("itemprop")} - {None}:
+            index.setdefault(key, []).append(content)
+    return index
+
+
+def prime_meta_index(root: Any, metas: list[dict[str, str]]) -> None:
+    """Index a parsed page's ``<meta>`` from the attribute dicts of all its ``<meta>`` elements, in page order,
+    read by another pass over the tree (:mod:`crawler.fastrules`): saves this module its own pass."""
+    if root not in _META_INDEX:
+        _META_INDEX[root] = _build_meta_index(metas)
 
 
 def _meta(selector: Selector, *names: str) -> list[str]:

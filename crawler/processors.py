@@ -42,7 +42,8 @@ def clean_text(value: Any) -> str | None:
     text = str(value)
     if "<" in text and ">" in text:
         text = remove_tags(text)
-    text = replace_entities(text)
+    if "&" in text:  # every entity starts with "&": without one replace_entities returns the text as is
+        text = replace_entities(text)
     text = unicodedata.normalize("NFC", normalize_space(text))
     return text or None
 

@@ -102,11 +102,17 @@ class Page:
     exported_at: float | None = None
 
 
+_HEX_DIGEST = re.compile(r"[0-9a-f]{40,128}")
+
+
 class SeenStore:
     """SQLite table of pages, one file per spider; safe for concurrent runs (WAL, busy timeout)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
+        # In memory (one run, nothing persists) the hashes are kept as bytes, half the size of their
+        # hex text in the table and its indexes: a re-parse or replay adds a row per article.
+        self._compact = path == MEMORY
         if path != MEMORY:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Scrapy calls components from the reactor thread only; the lock guards against a thread pool.
@@ -118,6 +124,21 @@ class SeenStore:
             # lose the last pages' rows - they are then fetched once more - never corrupt the file).
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+
+    def _key(self, url: str) -> str | bytes:
+        """URL -> the key column's value (:func:`url_key`; its bytes in memory)."""
+        key = url_key(url)
+        return bytes.fromhex(key) if self._compact else key
+
+    def _hash_in(self, body_hash: str | None) -> str | bytes | None:
+        """A body hash -> the body_hash column's value (a hex digest's bytes in memory; other text as is)."""
+        if self._compact and body_hash is not None and len(body_hash) % 2 == 0 and _HEX_DIGEST.fullmatch(body_hash):
+            return bytes.fromhex(body_hash)
+        return body_hash
+
+    @staticmethod
+    def _hash_out(value: Any) -> Any:
+        return value.hex() if isinstance(value, bytes) else value
 
     @classmethod
     def for_spider(cls, directory: str, spider_name: str) -> SeenStore:
@@ -133,9 +154,11 @@ class SeenStore:
             row = self._db.execute(
                 "SELECT url, etag, last_modified, fetched_at, listed_at, body_hash, date_modified, revision,"
                 " exported_at FROM pages WHERE key = ?",
-                (url_key(url),),
+                (self._key(url),),
             ).fetchone()
-        return Page(*row) if row else None
+        if not row:
+            return None
+        return Page(*row[:5], self._hash_out(row[5]), *row[6:])
 
     def record_fetch(
         self,
@@ -156,7 +179,7 @@ class SeenStore:
                 " etag = CASE WHEN ? THEN etag ELSE excluded.etag END,"
                 " last_modified = CASE WHEN ? THEN last_modified ELSE excluded.last_modified END,"
                 " listed_at = MAX(COALESCE(listed_at, excluded.listed_at), COALESCE(excluded.listed_at, listed_at))",
-                (url_key(url), url, etag, last_modified, now, listed_at, keep_validators, keep_validators),
+                (self._key(url), url, etag, last_modified, now, listed_at, keep_validators, keep_validators),
             )
 
     def record_listed(self, url: str, listed_at: float) -> None:
@@ -166,7 +189,7 @@ class SeenStore:
                 "INSERT INTO pages (key, url, listed_at) VALUES (?, ?, ?)"
                 " ON CONFLICT(key) DO UPDATE SET listed_at = MAX(COALESCE(listed_at, excluded.listed_at),"
                 " excluded.listed_at)",
-                (url_key(url), url, listed_at),
+                (self._key(url), url, listed_at),
             )
 
     def record_export(self, url: str, body_hash: str, date_modified: str | None, revision: int) -> None:
@@ -179,7 +202,7 @@ class SeenStore:
                 " ON CONFLICT(key) DO UPDATE SET body_hash = excluded.body_hash,"
                 " date_modified = excluded.date_modified, revision = excluded.revision,"
                 " exported_at = excluded.exported_at, fetched_at = COALESCE(fetched_at, excluded.fetched_at)",
-                (url_key(url), url, now, body_hash, date_modified, revision, now),
+                (self._key(url), url, now, self._hash_in(body_hash), date_modified, revision, now),
             )
 
     def exported_body(self, body_hash: str, url: str) -> str | None:
@@ -187,7 +210,7 @@ class SeenStore:
         with self._lock:
             row = self._db.execute(
                 "SELECT url FROM pages WHERE body_hash = ? AND revision > 0 AND key != ? LIMIT 1",
-                (body_hash, url_key(url)),
+                (self._hash_in(body_hash), self._key(url)),
             ).fetchone()
         return str(row[0]) if row else None
 
