@@ -180,22 +180,38 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
     with open(path, "rb") as fh:
         gzipped = fh.read(2) == b"\x1f\x8b"
         offset: int | None = 0
+        resynced = False  # the current attempt starts at a resynchronised position
         while offset is not None:
             fh.seek(offset)
             iterator = ArchiveIterator(fh, arc2warc=True)
+            last_good: int | None = None  # start of the last record read whole in this attempt
             try:
                 for record in iterator:
-                    origin = f"{path.name}@{iterator.offset}"
-                    page = _warc_page(record, origin, skip, max_size)
+                    start = iterator.offset  # this record's start until the iterator moves on
+                    if _garbled(record):
+                        raise ValueError("garbled record header (control characters in WARC-Target-URI)")
+                    page = _warc_page(record, f"{path.name}@{start}", skip, max_size)
+                    last_good, resynced = start, False
                     if page is not None:
                         yield page
                 offset = None
             except Exception as exc:  # noqa: BLE001 - warcio raises zlib.error, EOFError, ArchiveLoadFailed, ValueError...
-                # iterator.offset is the end of the last good record: the broken one starts there.
-                bad_at: int = max(iterator.offset, offset)
-                kind = "errors/truncated" if _is_truncation(exc) else "errors/broken_record"
-                skip(kind, f"{path.name}@{bad_at}", f"{type(exc).__name__}: {exc}"[:300])
-                offset = _resync(fh, bad_at, gzipped)
+                # A corrupt member can make the decoder read on into the next records, so the search for
+                # the next record starts right after the last good record's start (or this attempt's),
+                # never where the decoder stopped. Failing again at a resync point is the same damage:
+                # counted once.
+                if not (resynced and last_good is None):
+                    bad_at = iterator.offset if last_good is None else last_good
+                    kind = "errors/truncated" if _is_truncation(exc) else "errors/broken_record"
+                    skip(kind, f"{path.name}@{bad_at}", f"{type(exc).__name__}: {exc}"[:300])
+                offset = _resync(fh, offset if last_good is None else last_good, gzipped)
+                resynced = True
+
+
+def _garbled(record: Any) -> bool:
+    """A header no writer produces: a corrupt gzip member decoded into the next records' bytes."""
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    return any(ch < " " or ch == "\x7f" or ch == "\ufffd" for ch in uri)
 
 
 def _is_truncation(exc: BaseException) -> bool:

@@ -90,3 +90,24 @@ def test_bad_input_matrix(tmp_path: Path) -> None:
         "skipped/not_html",
     ):
         assert f"Re-parse {key}: " in log, key
+
+
+def test_corrupt_gzip_member_never_swallows_the_next_record(tmp_path: Path) -> None:
+    """A corrupt member can decode into the next members' bytes: the reader still finds the next record."""
+    import random
+    from collections import Counter
+
+    from crawler.sources import read_warc
+
+    rng = random.Random(20261129)
+    for trial in range(60):
+        a, b, c = (write_warc(tmp_path / f"{trial}-{n}.warc.gz", [page(n)]).read_bytes() for n in (4, 5, 6))
+        lo = rng.randint(10, 40)
+        hi = lo + rng.randint(20, 200)
+        broken = b[:lo] + bytes(x ^ rng.randint(1, 255) for x in b[lo:hi]) + b[hi:]
+        path = tmp_path / f"{trial}.warc.gz"
+        path.write_bytes(a + broken + c)
+        skips: Counter[str] = Counter()
+        urls = [p.url for p in read_warc(path, lambda kind, *_, **__: skips.update([kind]))]
+        assert page(4)["url"] in urls and page(6)["url"] in urls, (trial, urls)
+        assert skips["errors/broken_record"] + skips["errors/truncated"] == 1, (trial, skips)
