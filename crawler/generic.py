@@ -28,7 +28,7 @@ import re
 import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from itemloaders.processors import Identity, MapCompose
@@ -890,14 +890,7 @@ def extract_article(
         loader.add_value(field, value)
         if loader.get_collected_values(field):
             extraction[field] = source
-    loader.add_value("spider", spider)
-    loader.add_value("fetched_at", processors.format_iso8601(fetched.astimezone(timezone.utc)))
-    item: Article = loader.load_item()
-    for field in ("dateline", "publisher", "editor", "authors"):
-        if getattr(item, field) and field not in extraction:
-            extraction[field] = "body"
-    item.extraction = {k: v for k, v in extraction.items() if getattr(item, k, None) not in (None, "", [])}
-    return item
+    return loader.load_article(extraction, spider, fetched)
 
 
 def looks_like_article(response: TextResponse, min_chars: int = 400) -> bool:

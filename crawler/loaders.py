@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -65,4 +66,16 @@ class ArticleLoader(ItemLoader):
             value = getattr(parts, field)
             if value and not adapter.get(field):
                 adapter[field] = value
+        return item
+
+    def load_article(self, extraction: dict[str, str], spider: str, fetched: datetime) -> Article:
+        """Provenance, then :meth:`load_item`: ``extraction`` (field -> source) gains ``body`` for the
+        dateline/byline/editor values taken from the story, and keeps only fields that have a value."""
+        self.add_value("spider", spider)
+        self.add_value("fetched_at", p.format_iso8601(fetched.astimezone(timezone.utc)))
+        item: Article = self.load_item()
+        for field in ("dateline", "publisher", "editor", "authors"):
+            if getattr(item, field) and field not in extraction:
+                extraction[field] = "body"
+        item.extraction = {k: v for k, v in extraction.items() if getattr(item, k, None) not in (None, "", [])}
         return item

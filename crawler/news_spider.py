@@ -339,14 +339,7 @@ class NewsSpider(Spider):
         self.fill_generic(response, loader, extraction)
         if not loader.get_collected_values("in_language") and self.language:
             loader.add_value("in_language", self.language)
-        loader.add_value("spider", self.name)
-        loader.add_value("fetched_at", processors.format_iso8601(crawl_date(response).astimezone(timezone.utc)))
-        item: Article = loader.load_item()
-        for field in ("dateline", "publisher", "editor", "authors"):
-            if getattr(item, field) and field not in extraction:
-                extraction[field] = "body"
-        item.extraction = {k: v for k, v in extraction.items() if getattr(item, k, None) not in (None, "", [])}
-        return item
+        return loader.load_article(extraction, self.name, crawl_date(response))
 
     generic_min_body_chars: ClassVar[int] = 150
     """A generic body shorter than this (in characters) is not taken as the story."""
