@@ -97,6 +97,9 @@ _TAG_BOX = " or ".join(_has_class(c) for c in ("tags-block", "article-tags", "ta
 _TAGS_AFTER = f"({_CONTENT}/following::*[{_TAG_BOX}])[1]//a"
 # Else (no tag block after the story: an empty one there means no tags) the page's first tag block.
 _TAGS_ANYWHERE = f"(//*[{_TAG_BOX}])[1]//a[not({_CONTENT}/following::*[{_TAG_BOX}])]"
+# Any tag block on the page (``tags_block`` as XPath): every one of the classes contains "tags", so a
+# plain substring test on @class first spares the normalize-space() of every element (3x faster).
+_ANY_TAG_BOX = f"//*[contains(@class, 'tags')][{_TAG_BOX}]"
 # Containers inside the story block that are not the story: images and their captions, data
 # tables, "read also" / related boxes and lists, embedded posts, share buttons (<ul class="social-share">
 # <li>Facebook</li><li>X</li>...). Only containers *inside* the block count: old pages lay the
@@ -222,13 +225,19 @@ class TrendSpider(NewsSpider):
         """The base's request, without the link's ``#comments``-style fragment."""
         return super().article_request(urldefrag(url)[0], listed, **kwargs)
 
+    def has_tags_block(self, response: TextResponse) -> bool:
+        """The page has a ``tags_block`` element (the faster XPath unless a subclass changed the rule)."""
+        if self.tags_block == TrendSpider.tags_block:
+            return bool(response.xpath(_ANY_TAG_BOX))
+        return bool(response.css(self.tags_block))
+
     def extract(self, response: TextResponse) -> Article:
         """Shared extraction, then Trend's facts: empty tag block -> ``[]``, times in Baku time (the feed's
         when the page shows none), the agency as publisher and never as an author."""
         item = super().extract(response)
         extraction = dict(item.extraction or {})
         # Any tag block first: the following:: query after the story is several times slower on large pages.
-        if item.tags is None and (response.css(self.tags_block) or response.xpath(_TAGS_AFTER.removesuffix("//a"))):
+        if item.tags is None and (self.has_tags_block(response) or response.xpath(_TAGS_AFTER.removesuffix("//a"))):
             item.tags = []
         listed = response.meta.get(META_LISTED_DATE) if response.request is not None else None
         if not item.date_published and isinstance(listed, datetime) and listed.tzinfo is not None:
