@@ -37,9 +37,10 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler import boilerplate, processors
+from crawler.fastrules import cached_metadata
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
-from crawler.metadata import json_ld_article, meta_names, meta_values, page_metadata
+from crawler.metadata import json_ld_article, meta_names, meta_values
 
 logger = logging.getLogger(__name__)
 
@@ -519,14 +520,6 @@ _AUTHOR_META = frozenset({"article:author", "author", "dc.creator", "DC.creator"
 _ORG_TYPES = ("Organization", "Corporation", "NewsMediaOrganization")
 
 
-def _has_names(found: tuple[str, Any] | None) -> bool:
-    """Does a metadata author value hold a person's name (not only URLs such as ``article:author``)?"""
-    if not found:
-        return False
-    values = found[1] if isinstance(found[1], list) else [found[1]]
-    return any(processors.split_names(v) for v in values if isinstance(v, str))
-
-
 # Where the names of a byline end: "By Ann Lee | March 3, 2024", "Ann Lee • 5 min read", "By Ann Lee
 # Updated 3:45 PM EDT, May 2, 2024", "Ann Lee - 3 hours ago", "Ann Lee 12.03.2024 10:15".
 _BYLINE_END = re.compile(
@@ -829,7 +822,8 @@ def generic_values(
     """
     wanted = set(fields)
     selector = response.selector
-    meta = page_metadata(selector)
+    # A site spider falling back here has read the page's metadata already: reuse it.
+    meta = cached_metadata(response)
     out: dict[str, tuple[str, Any]] = {f: v for f, v in meta.items() if f in wanted and f != "article_body"}
     ld = json_ld_article(selector) if wanted & {"headline", "date_published", "article_body"} else None
     if "headline" in wanted:
@@ -900,8 +894,3 @@ def looks_like_article(response: TextResponse, min_chars: int = 400) -> bool:
     if is_article_page(response.selector):
         return True
     return sum(len(p) for p in trafilatura_paragraphs(response.selector.root, response.url)) >= min_chars
-
-
-def paragraphs_of(article: Article) -> Sequence[str]:
-    """An Article's body -> its paragraphs."""
-    return (article.article_body or "").split("\n\n") if article.article_body else []
