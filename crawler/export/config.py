@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
+from crawler.state import default_state_dir
+
 FORMATS = {"jsonlines": "jsonl", "jsonl": "jsonl", "json": "json"}
 """EXPORT_FORMAT value -> file extension of a part."""
 STATIC_FIELDS = ("spider", "run_id")
@@ -23,8 +25,7 @@ _UNSAFE = re.compile(r"[^\w.=-]+", re.UNICODE)
 
 def default_spool_dir() -> Path:
     """Per-user spool: ``$XDG_STATE_HOME/byline/export-spool`` (``~/.local/state/...`` when unset)."""
-    state = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
-    return Path(state) / "byline" / "export-spool"
+    return default_state_dir() / "export-spool"
 
 
 def normalise_uri(uri: str) -> str:
