@@ -15,8 +15,8 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.incremental import IncrementalMiddleware, IncrementalSpiderMiddleware
-from crawler.state import store_for
+from crawler.state.requests import IncrementalMiddleware, IncrementalSpiderMiddleware
+from crawler.state.store import store_for
 
 
 class BenchSpider(Spider):
@@ -59,7 +59,7 @@ def main(n: int) -> None:
 
 
 def _cfg(crawler):
-    from crawler.state import StateConfig
+    from crawler.state.store import StateConfig
 
     return StateConfig.from_settings(crawler.settings)
 

@@ -8,7 +8,7 @@ Body metrics (both printed, per page then mean):
 - ``sim`` (HEADLINE METRIC): token similarity, ``difflib.SequenceMatcher`` ratio of the whitespace
   tokens of the expected and extracted bodies (2*matches / total tokens), i.e. a word-level F1 that
   also respects order - the measure public main-content benchmarks report (~0.96 for trafilatura);
-- ``pF1``: crawler.corpus.body_f1, paragraph LCS F1 (a paragraph counts only when exactly right).
+- ``pF1``: bench.corpus.body_f1, paragraph LCS F1 (a paragraph counts only when exactly right).
 
 Timing: CPU time of this process (``time.process_time``: the machine is shared, wall time is noisy).
 Per page, ``--repeat`` rounds, each timing in turn (a) trafilatura alone on the page's HTML text
@@ -34,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
-from crawler import corpus
-from crawler.corpus_overrides import apply_overrides
-from crawler.generic import extract_article
-from crawler.news_spider import META_CRAWL_DATE
+from bench import corpus
+from bench.corpus_overrides import apply_overrides
+from crawler.extract.chain import extract_generic
+from crawler.extract.page import META_CRAWL_DATE
 
 
 def token_similarity(expected: list[str], got: list[str]) -> float:
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             return trafilatura.extract(text, url=page.url, include_comments=False)  # noqa: B023
 
         (traf_text, article, _), (t_traf, t_gen, t_traf2) = timed_rounds(
-            [traf, lambda: extract_article(fresh_response(page, body)), traf],  # noqa: B023
+            [traf, lambda: extract_generic(fresh_response(page, body)), traf],  # noqa: B023
             args.repeat,
         )
         got = {k: getattr(article, k) for k in ("headline", "authors", "date_published", "article_body")}
@@ -142,8 +142,8 @@ def _other_extractors(text: str, exp_paras: list[str], page: corpus.CorpusPage) 
     from parsel import Selector
     from readability import Document
 
-    from crawler.metadata import json_ld_article
-    from crawler.processors import html_to_text
+    from crawler.extract.clean import html_to_text
+    from crawler.extract.metadata import json_ld_article
 
     out: dict[str, float] = {}
     t = time.process_time()

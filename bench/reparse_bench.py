@@ -5,7 +5,7 @@
 Pages: the Trend test site's article pages (``tests/fixtures/trend_site``), each copy under a new
 article id and URL (``https://en.trend.az/<section>/<sub>/<id>.html``, canonical/og:url too) with a
 unique closing paragraph (so dedupe keeps every copy), padded to about ``--page-kb`` KB with the
-markup of real news pages from the shared corpus (``crawler.corpus.corpus_dir()``, scripts and styles removed)
+markup of real news pages from the shared corpus (``bench.corpus.corpus_dir()``, scripts and styles removed)
 put in a sidebar: real pages' size and node count, Trend's article markup.
 
 Measured, one core each, on the same pages:
@@ -106,7 +106,7 @@ def floor_parsel(pages: list[tuple[str, bytes]]) -> float:
     """pages/s of parsel + the Trend selectors + metadata reading (no Scrapy)."""
     from parsel import Selector
 
-    from crawler.metadata import page_metadata
+    from crawler.extract.metadata import page_metadata
     from spiders.trend import TrendSpider
 
     rules = list(TrendSpider.selectors.items())
@@ -198,7 +198,7 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(REPO))  # the bench runs from a checkout, like the tests
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from crawler.corpus import corpus_dir
+    from bench.corpus import corpus_dir
 
     corpus = corpus_dir()
     if corpus is None:

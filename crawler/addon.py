@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scrapy.settings import BaseSettings
 
-from crawler.replay import isolate_replay_state
+from crawler.archive.replay import isolate_replay_state
 
 
 class StructuredExport:
@@ -26,19 +26,19 @@ class StructuredExport:
             return
         settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.export.ExportPipeline", 900)
         if settings.get("JOBDIR"):
-            settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.jobdir.JobdirCrashGuard", 0)
+            settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.export.jobdir.JobdirCrashGuard", 0)
 
 
 def enable_incremental_and_health(settings: BaseSettings) -> None:
     """Seen-store (``STATE_*``, off with ``STATE_ENABLED=False``) and site health (``HEALTH_*``) for every crawl."""
     # Judges article requests as the spider yields them, before the scheduler's duplicate filter.
     settings.setdefault_in_component_priority_dict(
-        "SPIDER_MIDDLEWARES", "crawler.incremental.IncrementalSpiderMiddleware", 500
+        "SPIDER_MIDDLEWARES", "crawler.state.requests.IncrementalSpiderMiddleware", 500
     )
     # 50: sees the final response (after redirects and retries) to record validators and 304s.
     settings.setdefault_in_component_priority_dict(
-        "DOWNLOADER_MIDDLEWARES", "crawler.incremental.IncrementalMiddleware", 50
+        "DOWNLOADER_MIDDLEWARES", "crawler.state.requests.IncrementalMiddleware", 50
     )
     # After validation and de-duplication, before any exporter.
-    settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.incremental.IncrementalPipeline", 300)
+    settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.revisions.IncrementalPipeline", 300)
     settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.health.HealthExtension", 500)

@@ -44,9 +44,9 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 from crawler import runinfo
-from crawler.incremental import META_RETRY, is_article_request
 from crawler.items import ARTICLE_FIELDS
-from crawler.state import MEMORY, state_dir
+from crawler.state.requests import META_RETRY, is_article_request
+from crawler.state.store import MEMORY, state_dir
 
 logger = logging.getLogger(__name__)
 

@@ -4,10 +4,31 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = "1.0.0"
+
+
+class Provenance(str, Enum):
+    """Where a field's value came from (``Article.extraction``); the JSON Schema lists these values.
+
+    The order of the members is not the precedence: that is :data:`crawler.extract.chain.PRECEDENCE`.
+    """
+
+    SITE = "site"
+    """The site spider's ``selectors`` (its own markup rules)."""
+    SITE_LATE = "site-late"
+    """The site spider's ``late_selectors``: visible markup ranked below JSON-LD, above ``<meta>``."""
+    JSONLD = "jsonld"
+    """The page's JSON-LD (NewsArticle & co.)."""
+    META = "meta"
+    """``<meta>``/``<link>``/``<html lang>``: OpenGraph, ``article:*``, Dublin Core."""
+    BODY = "body"
+    """Taken from the story's own lines (dateline, byline, editor) when cleaning the body."""
+    GENERIC = "generic"
+    """The generic extractor's heuristics (main content, ``<h1>``, the byline)."""
 
 
 @dataclass
@@ -52,7 +73,7 @@ class Article:
     fetched_at: str | None = None
     """When the page was fetched, ISO 8601 in UTC (provenance)."""
     extraction: dict[str, str] | None = None
-    """Where each field came from: field -> "site" | "jsonld" | "meta" | "body" | "generic" (provenance)."""
+    """Where each field came from: field -> a :class:`Provenance` value (``site``, ``site-late``, ``jsonld``...)."""
     revision: int | None = None
     """1 for the first export of a URL; 2, 3... when a changed version of the story is exported again."""
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,42 +23,20 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from crawler import boilerplate, browser, fastrules, processors
+from crawler.browser import policy as browser
+from crawler.extract import boilerplate
+from crawler.extract import clean as processors
+from crawler.extract.chain import GENERIC_FIELDS, METADATA_FIELDS, SiteRules, extract
+from crawler.extract.loader import ArticleLoader
+from crawler.extract.metadata import is_article_page
+from crawler.extract.page import META_CRAWL_DATE, crawl_date
+from crawler.extract.rules import rule_values, select
 from crawler.items import Article
-from crawler.loaders import ArticleLoader
-from crawler.metadata import is_article_page
 
-META_CRAWL_DATE = "news_crawl_date"
-"""Request/response meta key: when the page was fetched (a datetime); WARC-Date on a re-parse."""
+__all__ = ["META_CRAWL_DATE", "META_LISTED_DATE", "NewsSpider", "crawl_date"]
+
 META_LISTED_DATE = "news_listed_date"
 """Request meta key: the date a feed or sitemap gave for the article (a datetime), if any."""
-
-
-def crawl_date(response: Response) -> datetime:
-    """When the response was fetched: meta ``news_crawl_date``, else its ``Date`` header, else now (UTC)."""
-    value = response.meta.get(META_CRAWL_DATE) if response.request is not None else None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, str):
-        parsed = processors.parse_date(value, "UTC")
-        if parsed:
-            return parsed
-    header = response.headers.get(b"Date")
-    if header:
-        try:
-            dated = parsedate_to_datetime(header.decode("latin-1"))
-        except (TypeError, ValueError):
-            dated = None
-        if dated is not None and dated.tzinfo is not None:
-            return dated
-    return datetime.now(timezone.utc)
-
-
-def _xpath_or_css(response: TextResponse, rule: str) -> Any:
-    """Rules starting with ``/``, ``(`` or ``./`` are XPath; others are CSS."""
-    if rule.startswith(("/", "(", "./")):
-        return response.xpath(rule)
-    return response.css(rule)
 
 
 class NewsSpider(Spider):
@@ -66,13 +45,15 @@ class NewsSpider(Spider):
     loader_class: ClassVar[type[ArticleLoader]] = ArticleLoader
     selectors: ClassVar[dict[str, list[str]]] = {}
     """field -> rules (CSS, or XPath when starting with ``/``); the first rule that matches wins."""
-    metadata_fields: ClassVar[tuple[str, ...]] = (
-        "headline", "description", "date_published", "date_modified", "authors", "section", "tags",
-        "in_language", "publisher", "main_image", "canonical_url",
-    )  # fmt: skip
+    late_selectors: ClassVar[dict[str, list[str]]] = {}
+    """field -> CSS/XPath rules of the visible page ranked below JSON-LD, above ``<meta>`` (a visible byline
+    or date: JSON-LD is exact where present, ``<meta>`` often names the publisher); see ``extract.chain.PRECEDENCE``."""
+    metadata_fields: ClassVar[tuple[str, ...]] = METADATA_FIELDS
     """Fields filled from JSON-LD / <meta> when the site selectors find nothing."""
-    generic_fields: ClassVar[tuple[str, ...]] = ("headline", "article_body", "date_published", "authors")
-    """Fields taken from the generic extractor (crawler/generic.py) when selectors and metadata miss them."""
+    generic_fields: ClassVar[tuple[str, ...]] = GENERIC_FIELDS
+    """Fields taken from the generic extractor (crawler/extract/generic/) when selectors and metadata miss them."""
+    generic_min_body_chars: ClassVar[int] = 150
+    """A generic body shorter than this (in characters) is not taken as the story."""
     boilerplate_rules: ClassVar[boilerplate.Rules] = boilerplate.DEFAULT_RULES
     timezone: ClassVar[str | None] = None
     """The site's zone for times written without an offset (``"+04:00"``, ``"Europe/Berlin"``)."""
@@ -236,12 +217,12 @@ class NewsSpider(Spider):
         """A section listing: article links, then the next page (up to ``max_listing_pages``)."""
         if not isinstance(response, TextResponse):
             return
-        for href in _xpath_or_css(response, self.listing_links).getall() if self.listing_links else []:
+        for href in select(response, self.listing_links).getall() if self.listing_links else []:
             url = response.urljoin(href.strip())
             if self.is_article_url(url):
                 yield self.article_request(url)
         if self.listing_next and page < self.max_listing_pages:
-            nxt = _xpath_or_css(response, self.listing_next).get()
+            nxt = select(response, self.listing_next).get()
             if nxt:
                 yield Request(
                     self.site_url(response.urljoin(nxt.strip())),
@@ -264,7 +245,7 @@ class NewsSpider(Spider):
             return
         if not self.is_article(response):
             if self.needs_browser(response, None):
-                yield browser.fallback_request(self, response)
+                yield self.browser_fallback(response)
                 return
             if stats:
                 stats.inc_value("news/skipped/not_article")
@@ -272,7 +253,7 @@ class NewsSpider(Spider):
             return
         item = self.extract(response)
         if self.needs_browser(response, item):
-            yield browser.fallback_request(self, response)
+            yield self.browser_fallback(response)
             return
         published = processors.parse_date(item.date_published) if item.date_published else None
         if not self.is_recent(published):
@@ -281,92 +262,113 @@ class NewsSpider(Spider):
             return
         yield item
 
-    # --- browser (see crawler/browser.py) -------------------------------------------------------
-
-    def browser_meta(self, kind: str) -> dict[str, Any]:
-        """Request meta sending a ``kind`` (``"article"``/``"listing"``) request through chromium per ``use_browser``."""
-        return browser.request_meta(self, kind) if browser.spider_wants(self, kind) else {}
-
-    def needs_browser(self, response: TextResponse, item: Article | None) -> bool:
-        """A plain response of an article page without its story (None: not recognised as an article): render once."""
-        return browser.needs_browser(self, response, item)
+    # --- extraction (crawler/extract/chain.py) ---------------------------------------------------
 
     def is_article(self, response: TextResponse) -> bool:
-        """An article page: the site's headline or body rule matches, or metadata says article."""
-        for field in ("article_body",):
-            for rule in self.selectors.get(field, []):
-                if fastrules.rule_values(response, rule):  # kept for extract(): the query runs once
-                    return True
+        """An article page: the site's body rule matches, or metadata says article."""
+        for rule in self.selectors.get("article_body", []):
+            if rule_values(response, rule):  # kept for extract(): the query runs once
+                return True
         return is_article_page(response.selector)
 
+    @cached_property
+    def site_rules(self) -> SiteRules:
+        """What this site declares for extraction, as the chain reads it."""
+        return SiteRules(
+            name=self.name,
+            selectors=self.selectors,
+            late_selectors=self.late_selectors,
+            metadata_fields=self.metadata_fields,
+            generic_fields=self.generic_fields,
+            loader_class=self.loader_class,
+            timezone=self.timezone,
+            language=self.language,
+            boilerplate=self.boilerplate_rules,
+            generic_min_body_chars=self.generic_min_body_chars,
+        )
+
+    def extract(self, response: TextResponse) -> Article:
+        """The page -> its Article through the one extraction chain, with this site's rules."""
+        return extract(response, self.site_rules, self._stats)
+
     def new_loader(self, response: TextResponse) -> ArticleLoader:
-        stats = self.crawler.stats if getattr(self, "crawler", None) else None
+        """The site's loader over the page's parsed tree (for site code that loads one value)."""
         return self.loader_class(
             response=response,
-            selector=response.selector,  # the response's parsed tree, not a second parse
-            stats=stats,
+            selector=response.selector,
+            stats=self._stats,
             timezone=self.timezone,
             crawl_date=crawl_date(response),
             boilerplate=self.boilerplate_rules,
         )
 
-    def extract(self, response: TextResponse) -> Article:
-        """Site selectors first, then metadata for the fields they missed; provenance recorded."""
-        loader = self.new_loader(response)
-        extraction: dict[str, str] = {}
-        loader.add_value("url", response.url)
-        tags = fastrules.simple_tags(self.selectors)  # <meta>/<link> attribute rules: one pass over the tree
-        for field, rules in self.selectors.items():
-            for rule in rules:
-                found = fastrules.rule_values(response, rule, tags)
-                if found:
-                    # The values already found, not add_css/add_xpath: those would run the query again
-                    # (a third of the extraction time on large pages). Same rule stat as they count.
-                    kind = "xpath" if rule.startswith(("/", "(", "./")) else "css"
-                    if loader.stats is not None:
-                        loader.stats.inc_value(f"parser/{field}/{kind}/{rule}")
-                    loader.add_value(field, list(found))
-                    if loader.get_collected_values(field):
-                        extraction[field] = "site"
-                        break
-        meta = fastrules.cached_metadata(response)
-        for field in self.metadata_fields:
-            if field in meta and not loader.get_collected_values(field):
-                source, value = meta[field]
-                loader.add_value(field, value)
-                if loader.get_collected_values(field):
-                    extraction[field] = source
-        self.fill_generic(response, loader, extraction)
-        if not loader.get_collected_values("in_language") and self.language:
-            loader.add_value("in_language", self.language)
-        return loader.load_article(extraction, self.name, crawl_date(response))
+    @property
+    def _stats(self) -> Any:
+        return self.crawler.stats if getattr(self, "crawler", None) else None
 
-    generic_min_body_chars: ClassVar[int] = 150
-    """A generic body shorter than this (in characters) is not taken as the story."""
+    # --- browser (policy in crawler/browser/policy.py) --------------------------------------------
 
-    def fill_generic(self, response: TextResponse, loader: ArticleLoader, extraction: dict[str, str]) -> None:
-        """Fields of ``generic_fields`` still empty -> the generic extractor's values, marked "generic".
+    @cached_property
+    def browser_config(self) -> browser.BrowserConfig:
+        """The crawl's ``BROWSER_*`` settings (browser off for a spider built without a crawler)."""
+        return browser.browser_config(getattr(self, "settings", None))
 
-        A redesign that breaks a selector degrades the field to generic quality instead of to an
-        empty record; stats ``news/fallback/<field>`` count it.
-        """
-        missing = [f for f in self.generic_fields if not loader.get_collected_values(f)]
-        if not missing:
-            return
-        from crawler.generic import generic_values
+    def browser_meta(self, kind: str) -> dict[str, Any]:
+        """Request meta sending a ``kind`` (``"article"``/``"listing"``) request through chromium per ``use_browser``."""
+        if self.use_browser not in browser.USE_BROWSER_MODES:
+            raise ValueError(f"use_browser must be one of {browser.USE_BROWSER_MODES}, got {self.use_browser!r}")
+        wants = self.use_browser == "always" or (self.use_browser == "listings" and kind == "listing")
+        return self.browser_request_meta(kind) if wants else {}
 
-        stats = self.crawler.stats if getattr(self, "crawler", None) else None
-        for field, (_source, value) in generic_values(response, missing).items():
-            if field == "article_body" and sum(map(len, value if isinstance(value, list) else [value])) < (
-                self.generic_min_body_chars
-            ):
-                # A page whose story block is empty (JavaScript fills it) leaves only menus and
-                # sidebars ("Latest ... Politics") for the generic extractor: that is no story.
-                if stats:
-                    stats.inc_value("news/fallback/rejected/article_body")
-                continue
-            loader.add_value(field, value)
-            if loader.get_collected_values(field):
-                extraction[field] = "generic"
-                if stats:
-                    stats.inc_value(f"news/fallback/{field}")
+    def browser_request_meta(self, kind: str) -> dict[str, Any]:
+        """Meta that sends a request of ``kind`` through the browser; {} when no browser is available."""
+        config = self.browser_config
+        if not config.available:
+            return {}
+        if kind == "listing":
+            links = browser.browser_rules(self.listing_links) if self.listing_links else []
+            return browser.listing_meta(config, links, self.listing_load_more)
+        return browser.article_meta(config, browser.browser_rules(self.selectors.get("article_body", [])))
+
+    def container_rules(self) -> list[str]:
+        """Where the story belongs: ``article_container``, else the body rules, then each CSS body rule minus its last step."""
+        if self.article_container:
+            return [self.article_container]
+        return browser.container_rules(list(self.selectors.get("article_body", [])))
+
+    def needs_browser(self, response: TextResponse, item: Article | None) -> bool:
+        """A plain response of an article page without its story (None: not recognised as an article): render once."""
+        if self.use_browser == "never" or response.request is None or browser.rendered(response):
+            return False
+        # Only the spider the crawl runs can schedule a retry; `scrapy reparse` hands stored pages to
+        # site spiders that are not its crawler's spider (a request yielded there would be dropped).
+        crawler = getattr(self, "crawler", None)
+        if crawler is None or getattr(crawler, "spider", None) is not self:
+            return False
+        # A body from the generic extractor (extraction "generic") is a guess made around the story's
+        # place; when that place is there but empty, the story is the scripts' to write: render.
+        generic_body = item is not None and (item.extraction or {}).get("article_body") == "generic"
+        if item is not None and item.article_body and not generic_body:
+            return False
+        if not self.browser_config.available or not browser.runs_scripts(response):
+            return False
+        if generic_body:
+            return browser.empty_container(self.container_rules(), response)
+        return is_article_page(response.selector) or browser.empty_container(self.container_rules(), response)
+
+    def browser_fallback(self, response: Response) -> Request:
+        """The one browser retry of ``response``'s request (not filtered as a duplicate; counted)."""
+        assert response.request is not None
+        meta = {
+            **response.request.meta,
+            **self.browser_request_meta("article"),
+            browser.META_BROWSER_FALLBACK: True,
+        }
+        # The same page again, not a new discovery: exempt from the incremental seen-store's judgement.
+        meta["news_incremental"] = False
+        for key in ("redirect_urls", "redirect_times", "redirect_reasons", "retry_times", "download_slot"):
+            meta.pop(key, None)
+        if self._stats:
+            self._stats.inc_value("news/browser/fallback")
+        self.logger.info("No article body in the plain page, rendering it: %s", response.url)
+        return response.request.replace(url=response.url, meta=meta, dont_filter=True)

@@ -31,15 +31,15 @@ ADDONS = {"crawler.addon.StructuredExport": 0}
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
 
-# --- browser (JavaScript pages; BROWSER_* settings: see crawler/browser.py) ----------------------
+# --- browser (JavaScript pages; BROWSER_* settings: see crawler/browser/policy.py) ----------------------
 # Registers scrapy-playwright for http/https; chromium starts only when a request asks for it.
-ADDONS["crawler.browser.BrowserAddon"] = 0
-# --- archive, replay, re-parse (crawler/archive.py, crawler/replay.py, crawler/reparse.py) -----
+ADDONS["crawler.browser.policy.BrowserAddon"] = 0
+# --- archive, replay, re-parse (crawler/archive/warc_writer.py, crawler/archive/replay.py, crawler/archive/reparse_spider.py) -----
 # Both components stay off until ARCHIVE_WARC_DIR / REPLAY_ARCHIVE is set (NotConfigured).
-EXTENSIONS = {"crawler.archive.WarcArchive": 500}
-DOWNLOADER_MIDDLEWARES = {"crawler.replay.ReplayMiddleware": 950}
+EXTENSIONS = {"crawler.archive.warc_writer.WarcArchive": 500}
+DOWNLOADER_MIDDLEWARES = {"crawler.archive.replay.ReplayMiddleware": 950}
 
-# --- generic extraction (crawler/generic.py, spiders/generic.py) ------------------------------
+# --- generic extraction (crawler/extract/generic.py, spiders/generic.py) ------------------------------
 # `scrapy reparse`: pages of hosts that no site spider owns go to the generic extractor (the
 # generic spider's article callback). "" skips them instead (counted in news/reparse/no_spider).
 REPARSE_FALLBACK = "spiders.generic.GenericSpider"

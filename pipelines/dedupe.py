@@ -11,7 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.processors import dedupe_key
+from crawler.extract.clean import dedupe_key
 
 logger = logging.getLogger(__name__)
 _NON_WORD = re.compile(r"[\W_]+", re.U)

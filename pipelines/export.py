@@ -33,8 +33,8 @@ from crawler import runinfo
 from crawler.export.config import ExportConfig, UriTemplate
 from crawler.export.spool import RunSpool, Uploader, iter_runs, utcnow
 from crawler.export.store import Stores
+from crawler.extract.clean import dedupe_key
 from crawler.items import SCHEMA_VERSION
-from crawler.processors import dedupe_key
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,5 @@
 """Fox News (foxnews.com): articles listed in its news sitemap and its RSS feeds."""
 
-from crawler.late_rules import LateSelectorsMixin
 from crawler.news_spider import NewsSpider
 
 # The story is the <p> children of <div class="article-body">, part of it inside a
@@ -20,7 +19,7 @@ _BODY = (
 )
 
 
-class FoxNewsSpider(LateSelectorsMixin, NewsSpider):
+class FoxNewsSpider(NewsSpider):
     name = "foxnews"
     allowed_domains = ["foxnews.com"]
     default_base_url = "https://www.foxnews.com"

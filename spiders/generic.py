@@ -6,19 +6,21 @@
     scrapy crawl generic -a urls=FILE                 # a file with one URL a line ("#" comments)
 
 Arguments combine; ``since`` (YYYY-MM-DD) works as for site spiders. Every page goes through
-:func:`crawler.generic.extract_article` and the project's pipelines.
+:func:`crawler.extract.chain.extract` (no site rules) and the project's pipelines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from crawler.generic import GenericLoader, extract_article, looks_like_article
+from crawler.extract.chain import SiteRules, generic_rules
+from crawler.extract.generic import GenericLoader, looks_like_article
 from crawler.items import Article
 from crawler.news_spider import NewsSpider
 from crawler.runinfo import fail_run
@@ -74,13 +76,9 @@ class GenericSpider(NewsSpider):
         """Metadata says article, or the main content is long enough to be a story."""
         return looks_like_article(response)
 
-    def extract(self, response: TextResponse) -> Article:
-        stats = self.crawler.stats if getattr(self, "crawler", None) else None
-        return extract_article(
-            response,
-            spider=self.name,
-            loader_class=self.loader_class,
-            stats=stats,
-            tz=self.timezone,
-            rules=self.boilerplate_rules,
+    @cached_property
+    def site_rules(self) -> SiteRules:
+        """No site rules: the generic extractor reads every field."""
+        return generic_rules(
+            self.name, loader_class=self.loader_class, timezone=self.timezone, boilerplate=self.boilerplate_rules
         )

@@ -1,6 +1,6 @@
 """i (inews.co.uk): articles from its RSS feed and the sitemaps its robots.txt lists."""
 
-from crawler.boilerplate import Rules
+from crawler.extract.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
 

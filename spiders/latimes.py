@@ -5,9 +5,8 @@ from typing import Any
 
 from itemloaders.processors import MapCompose
 
-from crawler import processors as p
-from crawler.late_rules import LateSelectorsMixin
-from crawler.loaders import ArticleLoader
+from crawler.extract import clean as p
+from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
 
 # Two body layouts, one rule (page order kept):
@@ -49,7 +48,7 @@ class LaTimesLoader(ArticleLoader):
     date_published_in = date_modified_in = MapCompose(p.clean_text, to_iso8601_ms)
 
 
-class LaTimesSpider(LateSelectorsMixin, NewsSpider):
+class LaTimesSpider(NewsSpider):
     name = "latimes"
     allowed_domains = ["latimes.com"]
     default_base_url = "https://www.latimes.com"

@@ -4,8 +4,8 @@ import re
 
 from itemloaders.processors import MapCompose
 
-from crawler import processors as p
-from crawler.loaders import ArticleLoader
+from crawler.extract import clean as p
+from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
 
 

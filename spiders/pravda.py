@@ -1,6 +1,6 @@
 """Ukrainska Pravda, Russian edition: articles from its RSS feed."""
 
-from crawler.boilerplate import Rules
+from crawler.extract.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
 

@@ -5,8 +5,8 @@ from typing import Any
 
 from itemloaders.processors import MapCompose
 
-from crawler import processors as p
-from crawler.loaders import ArticleLoader
+from crawler.extract import clean as p
+from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
 
 # Story paragraphs carry data-testid="paragraph-N": <p> in the 2023 layout, <div> since 2024;

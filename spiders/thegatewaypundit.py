@@ -5,8 +5,8 @@ from typing import Any
 
 from itemloaders.processors import MapCompose
 
-from crawler import processors as p
-from crawler.loaders import ArticleLoader
+from crawler.extract import clean as p
+from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
 
 # The story is the <p> children of <div class="entry-content"> (and the <p>s of quoted

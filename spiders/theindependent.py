@@ -1,6 +1,6 @@
 """The Independent (UK): articles listed in its Google News sitemap and RSS feeds."""
 
-from crawler.boilerplate import Rules
+from crawler.extract.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
 

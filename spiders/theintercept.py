@@ -1,10 +1,9 @@
 """The Intercept: articles from its RSS feed and WordPress sitemaps."""
 
-from crawler.late_rules import LateSelectorsMixin
 from crawler.news_spider import NewsSpider
 
 
-class TheInterceptSpider(LateSelectorsMixin, NewsSpider):
+class TheInterceptSpider(NewsSpider):
     name = "theintercept"
     allowed_domains = ["theintercept.com"]
     default_base_url = "https://theintercept.com"

@@ -2,9 +2,9 @@
 
 from itemloaders.processors import MapCompose
 
-from crawler import processors as p
-from crawler.fragments import drop_elements
-from crawler.loaders import ArticleLoader
+from crawler.extract import clean as p
+from crawler.extract.fragments import drop_elements
+from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
 
 

@@ -1,10 +1,9 @@
 """The New Yorker: articles from its Google News sitemap and RSS feed."""
 
-from crawler.late_rules import LateSelectorsMixin
 from crawler.news_spider import NewsSpider
 
 
-class TheNewYorkerSpider(LateSelectorsMixin, NewsSpider):
+class TheNewYorkerSpider(NewsSpider):
     name = "thenewyorker"
     allowed_domains = ["newyorker.com"]
     default_base_url = "https://www.newyorker.com"

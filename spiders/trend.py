@@ -11,12 +11,12 @@ from itemloaders.processors import MapCompose
 from scrapy import Request
 from scrapy.http import TextResponse
 
-from crawler import boilerplate
-from crawler import processors as p
-from crawler.fastrules import cached_metadata
-from crawler.fragments import drop_elements
+from crawler.extract import boilerplate
+from crawler.extract import clean as p
+from crawler.extract.fragments import drop_elements
+from crawler.extract.loader import ArticleLoader
+from crawler.extract.rules import cached_metadata
 from crawler.items import Article
-from crawler.loaders import ArticleLoader
 from crawler.news_spider import META_LISTED_DATE, NewsSpider
 
 # edition -> (home URL, language). Article URLs: https://en.trend.az/<section>/<subsection>/<id>.html

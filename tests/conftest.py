@@ -17,7 +17,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-# The seen-store (crawler/state.py) is on by default and persists between runs. Tests must not see
+# The seen-store (crawler/state/store.py) is on by default and persists between runs. Tests must not see
 # earlier runs (a re-run of the suite would export nothing), nor write to the user's state dir:
 # every crawl of the suite, in-process or in a `scrapy` subprocess (which inherits os.environ),
 # keeps its store in memory. Tests of incremental crawling pass their own STATE_DIR.

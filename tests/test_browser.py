@@ -21,7 +21,7 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler.browser import (
+from crawler.browser.policy import (
     HANDLER,
     META_BROWSER_FALLBACK,
     BrowserAddon,
@@ -95,7 +95,7 @@ def test_addon_registers_lazy_handler_and_derives_playwright_settings() -> None:
 def test_project_settings_enable_the_addon() -> None:
     from scrapy.utils.project import get_project_settings
 
-    assert "crawler.browser.BrowserAddon" in get_project_settings().getdict("ADDONS")
+    assert "crawler.browser.policy.BrowserAddon" in get_project_settings().getdict("ADDONS")
 
 
 def test_selectors_for_the_browser() -> None:

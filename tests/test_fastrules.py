@@ -1,4 +1,4 @@
-"""crawler.fastrules gives exactly what the selector queries give, and its per-page cache does not keep pages alive."""
+"""crawler.extract.rules gives exactly what the selector queries give, and its per-page cache does not keep pages alive."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pathlib import Path
 from scrapy.http import HtmlResponse
 
 import spiders
-from crawler import fastrules, metadata
-from crawler.corpus import corpus_dir
+from bench.corpus import corpus_dir
+from crawler.extract import metadata
+from crawler.extract import rules as fastrules
 from crawler.news_spider import NewsSpider, _xpath_or_css
 
 FIXTURES = Path(__file__).parent / "fixtures"

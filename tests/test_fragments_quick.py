@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.fragments import drop_elements, needle
+from crawler.extract.fragments import drop_elements, needle
 from spiders.lbcgroup import NOT_STORY_CSS as LBC_CSS
 from spiders.trend import NOT_STORY_CSS as TREND_CSS
 

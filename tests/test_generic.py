@@ -1,4 +1,4 @@
-"""Generic extraction (crawler/generic.py), the fallback inside site spiders, and the ``generic`` spider."""
+"""Generic extraction (crawler/extract/generic.py), the fallback inside site spiders, and the ``generic`` spider."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.generic import extract_article, generic_values
+from crawler.extract.chain import extract_generic
+from crawler.extract.generic import generic_values
 from crawler.news_spider import META_CRAWL_DATE, NewsSpider
 from spiders.generic import GenericSpider, url_list
 from tests.conftest import run_scrapy
@@ -29,7 +30,7 @@ def response_of(name: str, url: str = GRAPH_URL) -> HtmlResponse:
 
 
 def test_generic_article_from_json_ld_graph_and_meta() -> None:
-    article = extract_article(response_of("graph_article.html"))
+    article = extract_generic(response_of("graph_article.html"))
     assert article.headline == "Harbour bridge reopens after two-year repair"  # the <h1>, not "... | Courier"
     assert article.date_published == "2024-05-13T09:30:00+01:00"
     assert article.date_modified == "2024-05-13T11:02:00+01:00"
@@ -56,7 +57,7 @@ def test_generic_article_from_json_ld_graph_and_meta() -> None:
 
 def test_generic_article_from_meta_and_time_only() -> None:
     url = "https://nordstadt-anzeiger.example/kultur/bibliothek-oeffnungszeiten"
-    article = extract_article(response_of("meta_only_article.html", url))
+    article = extract_generic(response_of("meta_only_article.html", url))
     assert article.headline == "Stadtbibliothek verlängert Öffnungszeiten"
     assert article.date_published == "2023-11-02T14:05:00+01:00"  # <time datetime>
     assert article.authors == ["Jana Feldmann"]

@@ -1,4 +1,4 @@
-"""Golden tests in generic mode: every ../shared/corpus page through crawler.generic, as if no site had a spider.
+"""Golden tests in generic mode: every ../shared/corpus page through crawler.extract.generic, as if no site had a spider.
 
 Aggregate targets (issue 8): mean body token similarity >= 0.96 and above trafilatura alone on the
 same pages; headline >= 95% and date >= 90% exact. The per-page numbers and timing come from
@@ -11,9 +11,9 @@ import logging
 
 import pytest
 
-from crawler import corpus
-from crawler.corpus_overrides import apply_overrides
-from crawler.generic import extract_article
+from bench import corpus
+from bench.corpus_overrides import apply_overrides
+from crawler.extract.chain import extract_generic
 from tests.conftest import need
 
 PAGES = corpus.pages()
@@ -37,7 +37,7 @@ def results() -> list[dict]:
     for page in PAGES:
         expected = apply_overrides(page.name, page.expected())
         response = page.response()
-        article = extract_article(response)
+        article = extract_generic(response)
         got = {"headline": article.headline, "authors": article.authors, "date_published": article.date_published,
                "article_body": article.article_body}  # fmt: skip
         s = corpus.score(page, got, expected)

@@ -16,8 +16,8 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
-from crawler.generic import extract_article
-from crawler.news_spider import META_CRAWL_DATE
+from crawler.extract.chain import extract_generic
+from crawler.extract.page import META_CRAWL_DATE
 
 STYLES = Path(__file__).parent / "fixtures" / "generic" / "styles"
 CASES = sorted(STYLES.glob("*.json"))
@@ -33,7 +33,7 @@ def test_generic_extractor_on_markup_style(case: Path) -> None:
     expected = spec["expected"]
     request = Request(spec["url"], meta={META_CRAWL_DATE: datetime(2024, 6, 5, tzinfo=timezone.utc)})
     body = case.with_suffix(".html").read_bytes()
-    article = extract_article(HtmlResponse(spec["url"], body=body, encoding="utf-8", request=request))
+    article = extract_generic(HtmlResponse(spec["url"], body=body, encoding="utf-8", request=request))
     assert article.headline == expected["headline"]
     assert article.authors == expected["authors"]
     assert article.date_published == expected["date_published"]
@@ -68,7 +68,7 @@ def test_every_style_page_has_its_expectations() -> None:
 def test_headline_from_title_and_h1(title: str, h1: str, expected: str | None) -> None:
     from parsel import Selector
 
-    from crawler.generic import headline
+    from crawler.extract.generic import headline
 
     page = f"<html><head><title>{title}</title></head><body>{f'<h1>{h1}</h1>' if h1 else ''}</body></html>"
     found = headline(Selector(text=page), None)
@@ -79,7 +79,7 @@ def test_headline_from_title_and_h1(title: str, h1: str, expected: str | None) -
 def test_story_time_before_the_tickers_time() -> None:
     from parsel import Selector
 
-    from crawler.generic import published_date
+    from crawler.extract.generic import published_date
 
     page = (
         "<html><body><div class='ticker'><time datetime='2024-06-05T09:00:00+02:00'>09:00</time> Markets open</div>"
@@ -111,7 +111,7 @@ def test_story_time_before_the_tickers_time() -> None:
 def test_byline_class_names(byline: str, names: list[str]) -> None:
     from parsel import Selector
 
-    from crawler.generic import byline_authors
+    from crawler.extract.generic import byline_authors
 
     page = f"<html><body><article><div class='article-byline'>{byline}</div><p>Text.</p></article></body></html>"
     assert byline_authors(Selector(text=page)) == names

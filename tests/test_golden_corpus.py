@@ -1,7 +1,7 @@
 """Golden tests over ../shared/corpus: every page through its site spider's article callback.
 
-Metric and thresholds: see crawler/corpus.py (paragraph LCS F1 >= 0.97 per page); overrides of
-expected values we believe wrong live in crawler/corpus_overrides.py.
+Metric and thresholds: see bench/corpus.py (paragraph LCS F1 >= 0.97 per page); overrides of
+expected values we believe wrong live in bench/corpus_overrides.py.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dataclasses import asdict
 
 import pytest
 
-from crawler import corpus
-from crawler.corpus_overrides import apply_overrides
+from bench import corpus
+from bench.corpus_overrides import apply_overrides
 from tests.conftest import need
 
 PAGES = corpus.pages()

@@ -16,10 +16,10 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler.incremental import IncrementalMiddleware, IncrementalSpiderMiddleware
 from crawler.items import Article
-from crawler.state import MEMORY, SeenStore, default_state_dir, state_dir, store_for
-from pipelines.incremental import IncrementalPipeline
+from crawler.state.requests import IncrementalMiddleware, IncrementalSpiderMiddleware
+from crawler.state.store import MEMORY, SeenStore, default_state_dir, state_dir, store_for
+from pipelines.revisions import IncrementalPipeline
 from tests.conftest import run_scrapy
 from tests.site_server import serve
 

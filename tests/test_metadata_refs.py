@@ -1,4 +1,4 @@
-"""JSON-LD ``@id`` references (Yoast/WordPress ``@graph``) resolved by crawler.metadata."""
+"""JSON-LD ``@id`` references (Yoast/WordPress ``@graph``) resolved by crawler.extract.metadata."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 from parsel import Selector
 
-from crawler.metadata import page_metadata, resolve_refs
+from crawler.extract.metadata import page_metadata, resolve_refs
 
 GRAPH = {
     "@context": "https://schema.org",

@@ -1,4 +1,4 @@
-"""Table tests of the shared cleaning processors (crawler/processors.py) and boilerplate rules."""
+"""Table tests of the shared cleaning processors (crawler/extract/clean.py) and boilerplate rules."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler import boilerplate
-from crawler import processors as p
+from crawler.extract import boilerplate
+from crawler.extract import clean as p
 
 BAKU = timezone(timedelta(hours=4))
 CRAWL = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)  # 16:00 in Baku

@@ -10,9 +10,9 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from crawler.dispatch import SpiderDispatcher
-from crawler.reparse import page_response
-from crawler.sources import SkipCounter, StoredPage, parse_manifest, read_source, source_kind
+from crawler.archive.dispatch import SpiderDispatcher
+from crawler.archive.reparse_spider import page_response
+from crawler.archive.sources import SkipCounter, StoredPage, parse_manifest, read_source, source_kind
 from tests.reparse_spiders import ExampleNewsSpider, OtherNewsSpider
 from tests.reparse_util import story_html, write_warc
 
@@ -192,7 +192,7 @@ def test_wrong_or_missing_charset_is_repaired_and_counted(header: str, meta: str
         origin="test",
     )
     skip = SkipCounter()
-    with caplog.at_level(logging.INFO, logger="crawler.sources"):
+    with caplog.at_level(logging.INFO, logger="crawler.archive.sources"):
         response = page_response(page, skip)
     assert CYRILLIC.strip() in response.text
     assert sum(skip.counts.values()) == 1 and next(iter(skip.counts)).startswith("charset/")
@@ -231,7 +231,7 @@ def test_pages_that_are_not_articles_are_skipped(status, headers, body, reason) 
 
 
 def test_reparse_fallback_setting_routes_unowned_hosts() -> None:
-    from crawler.reparse import ReparseSpider
+    from crawler.archive.reparse_spider import ReparseSpider
 
     crawler = get_crawler(
         ReparseSpider, {"SPIDER_MODULES": ["tests.reparse_spiders"], "REPARSE_FALLBACK": "example_news"}

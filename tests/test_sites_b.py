@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler import corpus, processors
-from crawler.corpus_overrides import OVERRIDES, REASONS, _unglue
-from crawler.fragments import drop_elements
+from bench import corpus
+from bench.corpus_overrides import OVERRIDES, REASONS, _unglue
+from crawler.extract import clean as processors
+from crawler.extract.fragments import drop_elements
 from tests.conftest import need, run_scrapy
 from tests.site_server import serve
 

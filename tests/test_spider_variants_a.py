@@ -1,6 +1,6 @@
 """Sibling-article variants of the corpus pages (first review half): selectors must generalise.
 
-Each corpus page of these publishers is read in place (``crawler.corpus``), parsed, changed in
+Each corpus page of these publishers is read in place (``bench.corpus``), parsed, changed in
 memory the way another article of the same site differs, and run through its spider's article
 callback; the result is compared with the unchanged page's (both serialised the same way):
 
@@ -34,8 +34,8 @@ from parsel.csstranslator import css2xpath
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
-from crawler import corpus
-from crawler.news_spider import META_CRAWL_DATE
+from bench import corpus
+from crawler.extract.page import META_CRAWL_DATE
 from tests.conftest import need
 
 SLUGS = (

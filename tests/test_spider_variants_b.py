@@ -1,6 +1,6 @@
 """Mutated corpus pages for the second-half site spiders: sibling articles the corpus does not hold.
 
-Each test reads a corpus page in place (``crawler.corpus``), changes its HTML in memory the way
+Each test reads a corpus page in place (``bench.corpus``), changes its HTML in memory the way
 another article of the same publisher differs (an embedded tweet, photo, video, "read more" box
 or newsletter promo inside the story; no lead/sub-heading; a second author; re-built class-name
 hashes; no JSON-LD; markup inside the headline) and checks that the article still comes out
@@ -24,7 +24,7 @@ import lxml.html
 import pytest
 from lxml.cssselect import CSSSelector
 
-from crawler import corpus
+from bench import corpus
 from tests.conftest import need
 
 SPIDERS = (

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler import corpus
+from bench import corpus
 from crawler.news_spider import NewsSpider
 from tests.conftest import need
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, Request
 
+from crawler.extract.text_blocks import load_text_blocks
 from crawler.items import ARTICLE_FIELDS, article_schema
-from crawler.news_spider import META_CRAWL_DATE
-from crawler.text_blocks import load_text_blocks
+from crawler.extract.page import META_CRAWL_DATE
 from spiders.trend import TrendSpider, is_agency_name, strip_trend_suffix
 from tests.conftest import REPO_ROOT, need, run_scrapy
 from tests.trend_site import CRAWL_SETTINGS, EXPECTED_STATS, crawl_stats, expected_records
@@ -290,7 +290,7 @@ def test_text_blocks_of_other_pages(expected) -> None:
     """The text-block reading is not tuned to the seed: the site's pages, dumped as text, read the same."""
     from parsel import Selector
 
-    from crawler.processors import html_to_text
+    from crawler.extract.clean import html_to_text
 
     page = (SITE / expected["url"].replace("{base_url}/", "")).read_text("utf-8")
     blocks = html_to_text(Selector(text=page).css("body").get())

@@ -18,8 +18,8 @@ import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.extract.text_blocks import load_text_blocks
 from crawler.news_spider import META_CRAWL_DATE, META_LISTED_DATE
-from crawler.text_blocks import load_text_blocks
 from spiders.trend import TrendSpider
 
 VARIANTS = Path(__file__).parent / "fixtures" / "trend_variants"

@@ -8,9 +8,9 @@ from pathlib import Path
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
-from crawler.reparse import ReparseSpider
+from crawler.archive.reparse_spider import ReparseSpider
+from crawler.archive.sources import MANIFEST_NAME, parse_manifest, source_kind
 from crawler.runinfo import run_failed
-from crawler.sources import MANIFEST_NAME, parse_manifest, source_kind
 
 
 class Command(BaseRunSpiderCommand):

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
-from crawler.state import default_state_dir
+from crawler.state.store import default_state_dir
 
 FORMATS = {"jsonlines": "jsonl", "jsonl": "jsonl", "json": "json"}
 """EXPORT_FORMAT value -> file extension of a part."""

@@ -21,7 +21,7 @@ Settings (all optional)::
     BROWSER_BLOCK_RESOURCES = ["image", "font", "media"]
 
 Explicit ``PLAYWRIGHT_*`` settings (project, spider or command line) win over the values derived
-here. The download handler (:mod:`crawler.browser_handler`) starts Playwright and the browser on the
+here. The download handler (:mod:`crawler.browser.handler`) starts Playwright and the browser on the
 first browser request only: a crawl that never asks for one never starts one.
 """
 
@@ -33,18 +33,14 @@ import shutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from scrapy import Request
 from scrapy.settings import BaseSettings
 
-from crawler.metadata import is_article_page
+from crawler.extract.rules import is_xpath, select
 
 if TYPE_CHECKING:
     from scrapy.http import Response, TextResponse
 
-    from crawler.items import Article
-    from crawler.news_spider import NewsSpider
-
-HANDLER = "crawler.browser_handler.LazyPlaywrightHandler"
+HANDLER = "crawler.browser.handler.LazyPlaywrightHandler"
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 DEBIAN_CHROMIUM = "/usr/lib/chromium/chromium"
 """The binary of Debian's ``chromium`` package (``/usr/bin/chromium`` is a wrapper script around it)."""
@@ -121,15 +117,10 @@ def _object_path(value: Any) -> str:
 
 
 def browser_config(settings: BaseSettings | None) -> BrowserConfig:
-    """The config of a crawl's settings (cached on frozen settings); no settings (spider without crawler): off."""
+    """The config of a crawl's settings; no settings (a spider without a crawler): off."""
     if settings is None:
         return BrowserConfig.from_settings(BaseSettings({"BROWSER_ENABLED": False}))
-    cached = getattr(settings, "_news_browser_config", None)
-    if cached is None:
-        cached = BrowserConfig.from_settings(settings)
-        if getattr(settings, "frozen", False):
-            settings._news_browser_config = cached  # type: ignore[attr-defined]
-    return cached
+    return BrowserConfig.from_settings(settings)
 
 
 class BrowserAddon:
@@ -157,11 +148,6 @@ class BrowserAddon:
 
 
 _PSEUDO = re.compile(r"::(text|attr\([^)]*\))")
-
-
-def is_xpath(rule: str) -> bool:
-    """The base spider's convention: rules starting with ``/``, ``(`` or ``./`` are XPath, others CSS."""
-    return rule.startswith(("/", "(", "./"))
 
 
 def browser_rules(rules: list[str] | str) -> list[dict[str, str]]:
@@ -222,36 +208,26 @@ async def click_load_more(page: Any, button: str, links: dict[str, str], times: 
     return done
 
 
-# --- spider side ------------------------------------------------------------------------------
+# --- spider side (NewsSpider's browser methods call these) --------------------------------------
 
 
-def request_meta(spider: NewsSpider, kind: str) -> dict[str, Any]:
-    """Meta that sends a request of ``kind`` (``"article"``/``"listing"``) through the browser; {} when not."""
-    config = browser_config(getattr(spider, "settings", None))
-    if not config.available:
-        return {}
+def listing_meta(config: BrowserConfig, links: list[dict[str, str]], load_more: str) -> dict[str, Any]:
+    """Meta rendering a listing: wait for its article links, click "load more" (``load_more`` CSS) if any."""
     from scrapy_playwright.page import PageMethod  # type: ignore[import-untyped]
 
     timeout_ms = config.settle_timeout * 1000
-    methods: list[Any] = []
-    if kind == "listing":
-        links = browser_rules(spider.listing_links) if spider.listing_links else []
-        methods.append(PageMethod(wait_for_content, links, timeout_ms))
-        button = getattr(spider, "listing_load_more", "")
-        if button and links and config.load_more_clicks:
-            methods.append(PageMethod(click_load_more, button, links[0], config.load_more_clicks, timeout_ms))
-    else:
-        body = browser_rules(spider.selectors.get("article_body", []))
-        methods.append(PageMethod(wait_for_content, body, timeout_ms))
-    return {"playwright": True, "playwright_page_methods": methods, META_BROWSER_KIND: kind}
+    methods: list[Any] = [PageMethod(wait_for_content, links, timeout_ms)]
+    if load_more and links and config.load_more_clicks:
+        methods.append(PageMethod(click_load_more, load_more, links[0], config.load_more_clicks, timeout_ms))
+    return {"playwright": True, "playwright_page_methods": methods, META_BROWSER_KIND: "listing"}
 
 
-def spider_wants(spider: NewsSpider, kind: str) -> bool:
-    """Does the site's ``use_browser`` send every request of ``kind`` through the browser?"""
-    mode = getattr(spider, "use_browser", "fallback")
-    if mode not in USE_BROWSER_MODES:
-        raise ValueError(f"use_browser must be one of {USE_BROWSER_MODES}, got {mode!r}")
-    return mode == "always" or (mode == "listings" and kind == "listing")
+def article_meta(config: BrowserConfig, body: list[dict[str, str]]) -> dict[str, Any]:
+    """Meta rendering an article page: wait until the story's rules (``body``) select text."""
+    from scrapy_playwright.page import PageMethod
+
+    methods = [PageMethod(wait_for_content, body, config.settle_timeout * 1000)]
+    return {"playwright": True, "playwright_page_methods": methods, META_BROWSER_KIND: "article"}
 
 
 def rendered(response: Response) -> bool:
@@ -263,12 +239,8 @@ def rendered(response: Response) -> bool:
     )
 
 
-def container_rules(spider: NewsSpider) -> list[str]:
-    """Rules for where the story belongs: ``article_container``, else the body rules, then each CSS body rule minus its last step."""
-    declared = getattr(spider, "article_container", "")
-    if declared:
-        return [declared]
-    body = list(spider.selectors.get("article_body", []))
+def container_rules(body: list[str]) -> list[str]:
+    """The body rules, then each CSS body rule minus its last step (where the story's container is)."""
     parents = []
     for rule in body:
         if is_xpath(rule):
@@ -290,34 +262,13 @@ def _text(found: Any) -> str:
     return "".join(out).strip()
 
 
-def empty_container(spider: NewsSpider, response: TextResponse) -> bool:
-    """The story's place is on the page but holds no text (the first of :func:`container_rules` that matches)."""
-    for rule in container_rules(spider):
-        found = response.xpath(rule) if is_xpath(rule) else response.css(rule)
+def empty_container(rules: list[str], response: TextResponse) -> bool:
+    """The story's place is on the page but holds no text (the first of ``rules`` that matches)."""
+    for rule in rules:
+        found = select(response, rule)
         if found:
             return not _text(found)
     return False
-
-
-def needs_browser(spider: NewsSpider, response: TextResponse, item: Article | None) -> bool:
-    """A plain article response without its story, on a page that is an article: render it once."""
-    if getattr(spider, "use_browser", "fallback") == "never" or response.request is None or rendered(response):
-        return False
-    # Only the spider the crawl runs can schedule a retry; `scrapy reparse` hands stored pages to
-    # site spiders that are not its crawler's spider (a request yielded there would be dropped).
-    crawler = getattr(spider, "crawler", None)
-    if crawler is None or getattr(crawler, "spider", None) is not spider:
-        return False
-    # A body from the generic extractor (extraction "generic") is a guess made around the story's
-    # place; when that place is there but empty, the story is the scripts' to write: render.
-    generic_body = item is not None and (item.extraction or {}).get("article_body") == "generic"
-    if item is not None and item.article_body and not generic_body:
-        return False
-    if not browser_config(getattr(spider, "settings", None)).available or not runs_scripts(response):
-        return False
-    if generic_body:
-        return empty_container(spider, response)
-    return is_article_page(response.selector) or empty_container(spider, response)
 
 
 def runs_scripts(response: TextResponse) -> bool:
@@ -327,17 +278,3 @@ def runs_scripts(response: TextResponse) -> bool:
         if not kind or "javascript" in kind or "ecmascript" in kind or kind == "module":
             return True
     return False
-
-
-def fallback_request(spider: NewsSpider, response: Response) -> Request:
-    """The one browser retry of ``response``'s request (not filtered as a duplicate; counted)."""
-    assert response.request is not None
-    meta = {**response.request.meta, **request_meta(spider, "article"), META_BROWSER_FALLBACK: True}
-    # The same page again, not a new discovery: exempt from the incremental seen-store's judgement.
-    meta["news_incremental"] = False
-    for key in ("redirect_urls", "redirect_times", "redirect_reasons", "retry_times", "download_slot"):
-        meta.pop(key, None)
-    if spider.crawler.stats:
-        spider.crawler.stats.inc_value("news/browser/fallback")
-    spider.logger.info("No article body in the plain page, rendering it: %s", response.url)
-    return response.request.replace(url=response.url, meta=meta, dont_filter=True)

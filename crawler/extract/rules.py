@@ -1,4 +1,4 @@
-"""Selector rules run once per parsed page, and simple attribute rules answered from one pass over the tree.
+"""Site rules: CSS or XPath (:func:`is_xpath`), run once per parsed page, and simple attribute rules answered from one pass over the tree.
 
 On a large news page every ``//tag`` query walks the whole tree (about 0.5 ms for 330 KB), and a
 site's rules are mostly ``<meta>``/``<link>`` attribute reads (``meta[property='og:title']::attr(content)``).
@@ -11,15 +11,14 @@ result is kept for the page (``is_article`` and ``extract`` share it).
 from __future__ import annotations
 
 import re
-import weakref
 from functools import lru_cache
 from typing import Any
 
-from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 from scrapy.http import TextResponse
 
-from crawler.metadata import page_metadata, prime_meta_index
+from crawler.extract.metadata import page_metadata, prime_meta_index
+from crawler.extract.page import page_of
 
 # What cssselect writes for ``tag[attr='value']::attr(name)`` and ``tag::attr(name)`` (no prefixed names:
 # ``@xml:lang`` is a namespace in XPath).
@@ -28,8 +27,13 @@ _TRANSLATOR = HTMLTranslator()
 
 
 def is_xpath(rule: str) -> bool:
-    """Rules starting with ``/``, ``(`` or ``./`` are XPath; others are CSS (as ``news_spider._xpath_or_css``)."""
+    """Rules starting with ``/``, ``(`` or ``./`` are XPath; others are CSS."""
     return rule.startswith(("/", "(", "./"))
+
+
+def select(selector: Any, rule: str) -> Any:
+    """``rule`` (XPath or CSS, see :func:`is_xpath`) run on a response or selector -> a SelectorList."""
+    return selector.xpath(rule) if is_xpath(rule) else selector.css(rule)
 
 
 @lru_cache(maxsize=4096)
@@ -45,45 +49,21 @@ def simple_attr_rule(rule: str) -> tuple[str, str | None, str | None, str] | Non
     return (m.group(1), m.group(2), m.group(3), m.group(4)) if m else None
 
 
-class _Page:
-    """Per parsed page: rule -> values, the attributes of the simple rules' tags' elements, the page metadata."""
-
-    __slots__ = ("elements", "metadata", "values")
-
-    def __init__(self) -> None:
-        self.values: dict[str, list[str]] = {}
-        self.elements: dict[str, list[dict[str, str]]] | None = None
-        self.metadata: dict[str, tuple[str, Any]] | None = None
-
-
-_PAGES: weakref.WeakKeyDictionary[Any, _Page] = weakref.WeakKeyDictionary()
-
-
-def _page(response: TextResponse) -> _Page | None:
-    root = response.selector.root
-    if not isinstance(root, etree._Element):
-        return None
-    page = _PAGES.get(root)
-    if page is None:
-        page = _PAGES[root] = _Page()
-    return page
-
-
 def rule_values(response: TextResponse, rule: str, tags: frozenset[str] = frozenset()) -> list[str]:
     """``rule``'s matches on the page as strings (``.getall()``), computed once per page.
 
     ``tags``: the tags of all the simple rules the caller will ask about, read in one pass.
     """
-    page = _page(response)
+    page = page_of(response)
     if page is None:
-        return _query(response, rule).getall()
+        return select(response, rule).getall()
     try:
         return page.values[rule]
     except KeyError:
         pass
     simple = simple_attr_rule(rule)
     if simple is None or response.selector.type != "html":
-        values = _query(response, rule).getall()
+        values = select(response, rule).getall()
     else:
         tag, test, expected, read = simple
         if page.elements is None or tag not in page.elements:
@@ -114,7 +94,7 @@ def simple_tags(rules: Any) -> frozenset[str]:
 
 def cached_metadata(response: TextResponse) -> dict[str, tuple[str, Any]]:
     """``page_metadata(response.selector)``, read once per page (a fresh dict each call)."""
-    page = _page(response)
+    page = page_of(response)
     if page is None:
         return page_metadata(response.selector)
     if page.metadata is None:
@@ -122,5 +102,3 @@ def cached_metadata(response: TextResponse) -> dict[str, tuple[str, Any]]:
     return dict(page.metadata)
 
 
-def _query(response: TextResponse, rule: str) -> Any:
-    return response.xpath(rule) if is_xpath(rule) else response.css(rule)

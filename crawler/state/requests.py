@@ -1,6 +1,6 @@
 """Incremental crawling: article pages an earlier run exported are not fetched again unless they may have changed.
 
-Two middlewares share the seen-store (:mod:`crawler.state`).
+Two middlewares share the seen-store (:mod:`crawler.state.store`).
 
 :class:`IncrementalSpiderMiddleware` judges every article request (callback ``parse_article``) as
 the spider yields it, before the scheduler's duplicate filter (so a listing's undated link to a
@@ -33,7 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from crawler.state import Page, SeenStore, StateConfig, store_for, to_timestamp
+from crawler.state.store import Page, SeenStore, StateConfig, store_for, to_timestamp
 
 logger = logging.getLogger(__name__)
 

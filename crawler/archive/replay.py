@@ -26,8 +26,8 @@ from scrapy.settings import BaseSettings
 from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.news_spider import META_CRAWL_DATE
-from crawler.sources import HOP_BY_HOP, WARC_SUFFIXES, parse_warc_date
+from crawler.archive.sources import HOP_BY_HOP, WARC_SUFFIXES, parse_warc_date
+from crawler.extract.page import META_CRAWL_DATE
 
 logger = logging.getLogger(__name__)
 

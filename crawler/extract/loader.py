@@ -10,8 +10,8 @@ from itemadapter import ItemAdapter
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from crawler import boilerplate
-from crawler import processors as p
+from crawler.extract import boilerplate
+from crawler.extract import clean as p
 from crawler.items import Article
 
 _FIELD_META: dict[tuple[type, str], Any] = {}
@@ -22,7 +22,7 @@ class ArticleLoader(ItemLoader):
     """Shared by all sites; a site subclasses it to change one field's processors.
 
     Context keys: ``timezone`` (site zone for times without an offset), ``crawl_date`` (to infer a
-    missing year), ``boilerplate`` (a :class:`crawler.boilerplate.Rules`, the site's rule set).
+    missing year), ``boilerplate`` (a :class:`crawler.extract.boilerplate.Rules`, the site's rule set).
     """
 
     default_item_class = Article

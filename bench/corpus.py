@@ -1,6 +1,6 @@
 """The shared news corpus (``../shared/corpus`` or ``$BYLINE_CORPUS``): pages, expected values, scoring.
 
-Used by the golden tests and by the report (``python -m crawler.corpus_report``).
+Used by the golden tests and by the report (``python -m bench.corpus_report``).
 
 Body metric: **paragraph LCS F1**. Both paragraph lists are whitespace-normalised (``\\s+`` incl.
 NBSP -> one space); the longest common subsequence of exactly equal paragraphs gives
@@ -56,7 +56,7 @@ class CorpusPage:
         return dict(spec["expected"])
 
     def response(self) -> HtmlResponse:
-        from crawler.news_spider import META_CRAWL_DATE
+        from crawler.extract.page import META_CRAWL_DATE
 
         body = gzip.decompress(self.path.read_bytes())
         request = Request(self.url, meta={META_CRAWL_DATE: self.crawl_date})
@@ -150,7 +150,7 @@ def score(page: CorpusPage, got: dict[str, Any], expected: dict[str, Any]) -> Pa
 
 def iter_scores(extract: Any, root: Path | None = None) -> Iterator[PageScore]:
     """Run ``extract(page) -> dict`` on every corpus page and score it (overrides applied)."""
-    from crawler.corpus_overrides import apply_overrides
+    from bench.corpus_overrides import apply_overrides
 
     for page in pages(root):
         expected = apply_overrides(page.name, page.expected())

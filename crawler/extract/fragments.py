@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
-
 
 # The HTML parser may add these without a tag in the text (and the fragment's own wrapper <div>).
 _IMPLIED_TAGS = frozenset({"html", "head", "body", "p", "div"})

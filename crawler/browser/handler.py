@@ -27,7 +27,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler  # type: ignore[import-untyped]
 
-from crawler.browser import browser_config
+from crawler.browser.policy import browser_config
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Corpus report: per publisher, pages, headline/authors/date exact-match rates, body F1 (mean, min).
 
-    python -m crawler.corpus_report            # site spiders
-    python -m crawler.corpus_report --verbose  # plus one line per page
+    python -m bench.corpus_report            # site spiders
+    python -m bench.corpus_report --verbose  # plus one line per page
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
-from crawler.corpus import CorpusPage, PageScore, corpus_dir, iter_scores
+from bench.corpus import CorpusPage, PageScore, corpus_dir, iter_scores
 
 
 def spider_extractor() -> Any:

@@ -11,7 +11,7 @@ whether started from a shell or by Scrapyd, as long as they resolve the same ``S
 ``STATE_DIR=:memory:`` keeps the store in memory for one run only (nothing persists; every
 article is new): the test suite uses it so that re-running tests never sees an earlier run.
 
-One row per page (key: :func:`crawler.processors.dedupe_key` of the URL): the validators the server
+One row per page (key: :func:`crawler.extract.clean.dedupe_key` of the URL): the validators the server
 sent (ETag, Last-Modified), when it was last fetched, the latest date a feed or sitemap listed it
 with, and, once exported, the story's body hash, its ``date_modified`` and the revision number.
 """
@@ -33,7 +33,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
-from crawler.processors import dedupe_key
+from crawler.extract.clean import dedupe_key
 
 MEMORY = ":memory:"
 ENV_STATE_DIR = "BYLINE_STATE_DIR"

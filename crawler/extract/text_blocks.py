@@ -3,7 +3,7 @@
 A page read without its markup still has an order every news page follows: the headline, a line
 with the section and the publication time, the teaser, then the story (opened by a dateline or a
 byline) and the lines around it (tags, sidebar headings). :func:`load_text_blocks` maps the blocks
-onto Article fields through an :class:`~crawler.loaders.ArticleLoader`, so the same processors and
+onto Article fields through an :class:`~crawler.extract.loader.ArticleLoader`, so the same processors and
 boilerplate rules clean them as on a parsed page.
 """
 
@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from crawler import boilerplate
-from crawler import processors as p
-from crawler.loaders import ArticleLoader
+from crawler.extract import boilerplate
+from crawler.extract import clean as p
+from crawler.extract.loader import ArticleLoader
 
 # "Tags:", "Tags: Azerbaijan, Russia", "Keywords: ..." - the tag list, possibly empty.
 _TAGS_LINE = re.compile(r"^(?:tags|keywords|topics|etiketlər|teqlər|теги)\s*:\s*(?P<tags>.*)$", re.IGNORECASE)

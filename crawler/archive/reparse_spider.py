@@ -1,9 +1,9 @@
 """Re-parse stored pages with the site spiders, outside the scheduler and downloader.
 
 :class:`ReparseSpider` is the crawl that ``scrapy reparse`` runs: its ``start()`` reads the sources
-(:mod:`crawler.sources`), turns each stored page into a Scrapy response
+(:mod:`crawler.archive.sources`), turns each stored page into a Scrapy response
 (:func:`page_response`: ``news_crawl_date`` = the record's WARC-Date), hands it to the site spider
-owning its host (:mod:`crawler.dispatch`) and yields the spider's items. Items yielded by ``start()``
+owning its host (:mod:`crawler.archive.dispatch`) and yields the spider's items. Items yielded by ``start()``
 go straight to the item pipelines and feed exports, so validation, dedupe, ``-O``/``FEEDS`` and the
 export add-on behave as in a live crawl, while no request ever reaches the scheduler or downloader.
 
@@ -28,9 +28,9 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import build_from_crawler, load_object
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
-from crawler.dispatch import Fallback, SpiderDispatcher
-from crawler.news_spider import META_CRAWL_DATE
-from crawler.sources import SkipCounter, StoredPage, read_source
+from crawler.archive.dispatch import Fallback, SpiderDispatcher
+from crawler.archive.sources import SkipCounter, StoredPage, read_source
+from crawler.extract.page import META_CRAWL_DATE
 
 logger = logging.getLogger(__name__)
 

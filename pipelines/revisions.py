@@ -1,6 +1,6 @@
 """Incremental export: an article already exported is exported again only when it changed, as a new revision.
 
-Compares each article with the seen-store (:mod:`crawler.state`) by URL: new -> ``revision`` 1;
+Compares each article with the seen-store (:mod:`crawler.state.store`) by URL: new -> ``revision`` 1;
 same story words and same ``date_modified`` -> dropped as ``unchanged``; otherwise -> exported
 again with ``revision`` + 1. The store is updated only for articles every pipeline let through
 (``item_scraped``), so an article a later pipeline drops is tried again next run.
@@ -19,7 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.state import SeenStore, StateConfig, store_for
+from crawler.state.store import SeenStore, StateConfig, store_for
 from pipelines.dedupe import body_hash
 
 logger = logging.getLogger(__name__)

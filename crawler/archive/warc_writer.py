@@ -38,7 +38,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from crawler.news_spider import META_CRAWL_DATE
+from crawler.extract.page import META_CRAWL_DATE
 from crawler.runinfo import run_id
 
 logger = logging.getLogger(__name__)

@@ -165,7 +165,7 @@ def _build_meta_index(metas: Any) -> dict[str, list[str]]:
 
 def prime_meta_index(root: Any, metas: list[dict[str, str]]) -> None:
     """Index a parsed page's ``<meta>`` from the attribute dicts of all its ``<meta>`` elements, in page order,
-    read by another pass over the tree (:mod:`crawler.fastrules`): saves this module its own pass."""
+    read by another pass over the tree (:mod:`crawler.extract.rules`): saves this module its own pass."""
     if root not in _META_INDEX:
         _META_INDEX[root] = _build_meta_index(metas)
 

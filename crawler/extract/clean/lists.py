@@ -1,0 +1,100 @@
+"""Cleaning lists, URLs and language tags."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+from crawler.extract.clean.text import clean_text
+
+# --- lists, urls, language --------------------------------------------------------------------
+
+
+def split_tags(value: Any) -> list[str] | None:
+    """``"Tags: a, b; c"`` -> ["a", "b", "c"]; None when empty."""
+    text = clean_text(value)
+    if not text:
+        return None
+    text = re.sub(r"^(tags|keywords|topics|themen|etiquetas|mots-clés|теги)\s*:\s*", "", text, flags=re.I)
+    parts = [p.strip(" #") for p in re.split(r"\s*[,;|]\s*", text)]
+    return [p for p in parts if p] or None
+
+
+def unique(values: Iterable[Any]) -> list[Any]:
+    """Output processor: values in first-seen order, duplicates (case-insensitive) removed."""
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        if v is None:
+            continue
+        key = v.casefold() if isinstance(v, str) else repr(v)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
+def join_paragraphs(values: Iterable[str]) -> str | None:
+    """Output processor: paragraphs -> one text, paragraphs separated by one blank line."""
+    text = "\n\n".join(v for v in values if v)
+    return text or None
+
+
+TRACKING_PARAMS = (
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id", "utm_name",
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "_ga", "ref_src", "cmpid", "ito",
+)  # fmt: skip
+
+
+def strip_tracking(url: str) -> str:
+    """Remove ``utm_*``, ``fbclid`` and similar tracking parameters (order of the others kept)."""
+    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
+    return re.sub(r"[?&]utm_[^&=]*=[^&]*", "", cleaned)
+
+
+def dedupe_key(url: str) -> str:
+    """A URL -> the key two URLs of one page share (canonical form, no tracking, no fragment)."""
+    return canonicalize_url(strip_tracking(url.strip()))
+
+
+def absolute_url(value: Any, loader_context: dict[str, Any] | None = None) -> str | None:
+    """Relative or absolute URL -> absolute URL (against the response), tracking removed."""
+    text = clean_text(value)
+    if not text or text.startswith(("data:", "javascript:")):
+        return None
+    response = (loader_context or {}).get("response")
+    if response is not None:
+        text = response.urljoin(text)
+    if not text.startswith(("http://", "https://")):
+        return None
+    return strip_tracking(text)
+
+
+def language_tag(value: Any) -> str | None:
+    """``en_US`` / ``EN-us`` / ``en`` -> BCP 47 ``en-US`` / ``en``; None when not a language tag."""
+    text = clean_text(value)
+    if not text:
+        return None
+    parts = re.split(r"[-_]", text.split(",")[0].strip())
+    if not re.fullmatch(r"[A-Za-z]{2,3}", parts[0]):
+        return None
+    out = [parts[0].lower()]
+    for p in parts[1:]:
+        if re.fullmatch(r"[A-Za-z]{2}|\d{3}", p):
+            out.append(p.upper())
+        elif re.fullmatch(r"[A-Za-z]{4}", p):
+            out.append(p.title())
+        elif p:
+            out.append(p.lower())
+    return "-".join(out)
+
+
+def strip_site_suffix(value: Any) -> str | None:
+    """``Headline | Site Name`` / ``Headline - Site`` (from ``<title>``) -> ``Headline``."""
+    text = clean_text(value)
+    if not text:
+        return None
+    return re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]{2,40}$)", text)[0].strip() or None

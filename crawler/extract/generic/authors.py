@@ -1,0 +1,226 @@
+"""Generic extraction, the authors: metadata names that are people, else the marked-up byline."""
+
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.extract import clean as processors
+from crawler.extract.generic.common import GENERIC, block_text, text_key
+from crawler.extract.metadata import meta_names, meta_values
+
+# Marked-up bylines, most explicit first (one pass over the page finds them all). Within the story's
+# <article> first: side columns carry the bylines of other stories.
+# (Through the attribute axis: several times faster in lxml than testing every element's attributes.)
+_BYLINE_CANDIDATES = etree.XPath(
+    "/html/body//@class[contains(., 'byline') or contains(., 'author')]/.. | /html/body//@itemprop[. = 'author']/.. | "
+    "/html/body//@rel[. = 'author' or . = 'schema:author']/.. | "
+    "/html/body//@property[. = 'schema:author' or . = 'author' or . = 'dc:creator']/.."
+)
+FIRST_ARTICLE = etree.XPath("(/html/body//article[.//p])[1]")
+_PERSON_NAME = etree.XPath(
+    ".//*[@itemprop='name' or @property='schema:name' or @property='name' or @property='foaf:name']"
+)
+
+
+def _byline_rank(el: Any) -> int | None:
+    """A byline candidate -> its rule's rank (lower is more explicit); None when it is not one."""
+    if el.get("itemprop") == "author":
+        return 0
+    if el.get("rel") in ("schema:author",) or el.get("property") in ("schema:author", "author", "dc:creator"):
+        return 1
+    if el.tag == "a" and el.get("rel") == "author":
+        return 2
+    cls = f" {el.get('class') or ''} "
+    if re.search(r"[\s_-]byline[\s_-]", cls):
+        return 3
+    if "author" in cls and "bio" not in cls and el.tag not in ("img", "meta", "link"):
+        return 4
+    return None
+
+
+# A label element followed by the names: "<li><strong>Author</strong> Ann Lee</li>", "<dt>Autor</dt><dd>...".
+_BYLINE_LABEL = re.compile(
+    r"^(?:authors?|written by|reporter|by|autor(?:in|en|a)?|autorin\s*/\s*autor|auteur(?:e|s)?|autore|autori|"
+    r"yazar|автор[ыа]?|作者|记者|記者|글|기자)\s*:?$",
+    re.IGNORECASE,
+)
+_LABEL_TAGS = etree.XPath("/html/body//strong | /html/body//b | /html/body//dt | /html/body//th | /html/body//label")
+NOT_BYLINE_AREA = etree.XPath(
+    # A <footer> inside an <article> is that article's own (HTML: it holds the author); the page's is not.
+    "ancestor::*[self::aside or self::nav or self::footer[not(ancestor::article)] or self::form or self::li[ancestor::ul[contains(@class, "
+    "'related')]] or contains(@class, 'related') or contains(@class, 'comment') or contains(@class, 'teaser')]"
+)
+# Job titles that follow a name in CJK bylines: "신현주 기자" (reporter), "特派员" (correspondent).
+_NAME_TITLE = re.compile(r"\s*(?:선임기자|기자|특파원|논설위원|记者|記者|特派员|特派員|通讯员)$")
+_DOMAIN = re.compile(r"(?:^|\s|\()(?:www\.)?[\w-]+(?:\.[a-z]{2,})+\)?$", re.IGNORECASE)
+_AUTHOR_META = frozenset({"article:author", "author", "dc.creator", "DC.creator", "sailthru.author", "byl"})
+"""The author <meta> that :func:`crawler.extract.metadata.page_metadata` reads already."""
+_ORG_TYPES = ("Organization", "Corporation", "NewsMediaOrganization")
+
+
+# Where the names of a byline end: "By Ann Lee | March 3, 2024", "Ann Lee • 5 min read", "By Ann Lee
+# Updated 3:45 PM EDT, May 2, 2024", "Ann Lee - 3 hours ago", "Ann Lee 12.03.2024 10:15".
+_BYLINE_END = re.compile(
+    r"\s[|•·]\s|\s[-–—]\s(?=\d)|\s(?:updated|published|posted|last updated)\b|\s(?=\d{1,2}[:./]\d|\d{4}\b|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+    re.IGNORECASE,
+)
+
+
+def _byline_text(el: Any) -> str:
+    return _byline_text_str(el.get("content") or block_text(el))
+
+
+def byline_authors(selector: Selector) -> list[str]:
+    """The page's marked-up byline: ``itemprop=author``, RDFa ``schema:author``, ``rel=author``, a
+    ``byline``/``author`` class, or a label ("Author", "Autor", "By") followed by the names; the first
+    one's names, [] if none.
+
+    Only the first, within the page's ``<article>`` when it has one: later ones are usually bylines of
+    related stories in side columns.
+    """
+    root = selector.root
+    article = next(iter(FIRST_ARTICLE(root)), None)
+    ranked = []
+    for order, el in enumerate(_BYLINE_CANDIDATES(root)):
+        rank = _byline_rank(el)
+        if rank is None:
+            continue
+        outside = article is None or not any(a is article for a in el.iterancestors())
+        ranked.append((outside if article is not None else False, rank, order, el))
+    for _, rank, _, el in sorted(ranked, key=lambda r: r[:3]):
+        if NOT_BYLINE_AREA(el):
+            continue
+        if rank <= 1 and (names_el := _PERSON_NAME(el)):
+            el = names_el[0]
+        text = _byline_text(el)
+        if text and len(text) <= 120 and (names := _person_names(processors.split_names(text) or [])):
+            return names
+    return _labelled_byline(root)
+
+
+def _labelled_byline(root: Any) -> list[str]:
+    """ "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li>", "<dt>Author</dt><dd>Ann Lee</dd>" -> names."""
+    for label in _LABEL_TAGS(root):
+        if len(label) > 2 or len(label.text or "") > 30:
+            continue
+        label_text = block_text(label)
+        if not _BYLINE_LABEL.match(label_text) or NOT_BYLINE_AREA(label):
+            continue
+        if label.tag in ("dt", "th"):
+            following = label.getnext()
+            text = block_text(following) if following is not None else ""
+        else:
+            parent = label.getparent()
+            text = block_text(parent)[len(label_text) :] if parent is not None else ""
+        text = _byline_text_str(text)
+        if text and len(text) <= 120 and (names := _person_names(processors.split_names(text) or [])):
+            return names
+    return []
+
+
+def _byline_text_str(text: str) -> str:
+    """A byline's text -> its names part (the date, reading time, outlet after it cut)."""
+    return _BYLINE_END.split(text.strip(" :"), maxsplit=1)[0]
+
+
+# A byline part that is a job, not a person: "By Ann Lee, Staff Writer", "Ann Lee, Senior Correspondent".
+_ROLE = re.compile(
+    r"^(?:(?:senior|chief|staff|special|political|foreign|economics?|business|sports?|science|health|deputy|"
+    r"associate|managing|contributing|investigative|national|international|local|news|digital|the)\s+)*"
+    r"(?:writer|reporter|correspondent|editor|contributor|columnist|photographer|journalist|producer|"
+    r"analyst|intern|staff|team|desk)s?$",
+    re.IGNORECASE,
+)
+# "Written by Ann Lee", "Reported by Ann Lee", "Text: Ann Lee": the label before the names.
+_BY_LABEL = re.compile(
+    r"^(?:(?:written|reported|words|story|text|report|posted|published)\s+by|text|words)\s*:?\s+", re.IGNORECASE
+)
+
+
+# "di Mario Rossi" (it), "door Jan de Vries" (nl), "af Mette Holm" (da), "av Ola Nordmann" (no/sv): lower case
+# only, so that a surname such as "Di Maria" stays.
+_BY_OTHER = re.compile(r"^(?:di|door|af|av|przez)\s+(?=[^\W\d_])")
+
+
+def _person_names(names: Sequence[str]) -> list[str]:
+    """Names from a byline -> without job titles ("Staff Writer"; CJK "신현주 기자" -> "신현주"), labels, empties."""
+    out = []
+    for name in names:
+        name = _BY_OTHER.sub("", _BY_LABEL.sub("", _NAME_TITLE.sub("", name))).strip()
+        if name and not _ROLE.match(name) and name not in out:
+            out.append(name)
+    return out
+
+
+def organization_names(selector: Selector, ld: dict[str, Any] | None, url: str | None) -> set[str]:
+    """Comparison keys of the names the page gives its publisher: site name, publisher, the host's name."""
+    names = meta_values(selector, "og:site_name", "application-name", "publisher", "dc.publisher", "copyright")
+    for key in ("publisher", "sourceOrganization"):
+        value = ld.get(key) if ld else None
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, dict) and isinstance(v.get("name"), str):
+                names.append(v["name"])
+            elif isinstance(v, str):
+                names.append(v)
+    if ld:
+        author = ld.get("author")
+        for a in author if isinstance(author, list) else [author]:
+            if isinstance(a, dict) and isinstance(a.get("name"), str) and _ld_types(a) & set(_ORG_TYPES):
+                names.append(a["name"])
+    keys = {
+        k for n in names if (k := text_key(re.sub(r"^(?:©|\(c\)|copyright)?\s*\d{0,4}\s*", "", n, flags=re.IGNORECASE)))
+    }
+    if url:
+        m = re.match(r"^\w+://([^/:]+)", url)
+        host = re.sub(r"^www\d?\.", "", m.group(1).lower()) if m else ""
+        if host:
+            keys |= {host.split(".")[0], text_key(host)}
+    return keys
+
+
+def _ld_types(node: dict[str, Any]) -> set[str]:
+    t = node.get("@type")
+    return {t} if isinstance(t, str) else {x for x in t if isinstance(x, str)} if isinstance(t, list) else set()
+
+
+def is_organization(name: str, organizations: set[str]) -> bool:
+    """Is an author name the publisher itself ("NTV", "Deutsche Welle (www.dw.com)", "nytimes.com")?"""
+    k = text_key(name)
+    return bool(k) and (k in organizations or bool(_DOMAIN.search(name)) or k.replace(" ", "") in organizations)
+
+
+def page_authors(
+    selector: Selector, found: tuple[str, Any] | None, ld: dict[str, Any] | None, url: str | None
+) -> tuple[str, list[str]] | None:
+    """The story's authors: ``(source, names)``.
+
+    Metadata names (JSON-LD, ``<meta name=author>``) that are people win; names that are the publisher
+    itself (its site name, its host, a JSON-LD ``Organization``) give way to a marked-up byline
+    (:func:`byline_authors`), and are kept only when the page has none.
+    """
+    values = [] if not found else found[1] if isinstance(found[1], list) else [found[1]]
+    names = _person_names([n for v in values if isinstance(v, str) for n in processors.split_names(v) or []])
+    orgs = organization_names(selector, ld, url) if names else set()
+    people = [n for n in names if not is_organization(n, orgs)]
+    if people:
+        return found[0] if found else GENERIC, people
+    # Other <meta> naming the author ("articleAuthor", "parsely-author", "cXenseParse:author").
+    others = [n for n in meta_names(selector) if "author" in n.casefold() and n not in _AUTHOR_META]
+    extra = _person_names([n for v in meta_values(selector, *others) for n in processors.split_names(v) or []])
+    orgs = orgs or organization_names(selector, ld, url)
+    if extra and (people := [n for n in extra if not is_organization(n, orgs)]):
+        return "meta", people
+    if markup := byline_authors(selector):
+        return GENERIC, markup
+    if names:
+        return found[0] if found else GENERIC, names
+    return None
+
+

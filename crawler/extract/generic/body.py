@@ -1,0 +1,317 @@
+"""Generic extraction, the story: trafilatura's main content, the page's own blocks matched to JSON-LD
+``articleBody``, story HTML in inline script data, then :func:`trim_story`."""
+
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import logging
+import re
+import weakref
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from lxml import etree
+
+from crawler.extract import clean as processors
+from crawler.extract.generic.common import GENERIC, block_text, norm_text, text_key
+from crawler.extract.generic.headline import title_variants
+
+logger = logging.getLogger(__name__)
+
+# Blocks of the page that can hold one paragraph of a story, for matching against articleBody.
+_TEXT_BLOCKS = etree.XPath(
+    "//body//*[self::p or self::h2 or self::h3 or self::h4 or self::li or self::blockquote or self::pre]"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+)
+_BLOCK_NAMES = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "pre", "div", "ul", "ol", "table"})
+_MARKDOWN_LINK = re.compile(r"\]\((?:https?:)?//[^)\s]*\)|https?://\S+")
+# Posts embedded from social platforms (the classes are the platforms' own embed code): quoted, not the story.
+_EMBEDS = etree.XPath(
+    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'twitter-video') or "
+    "contains(@class, 'instagram-media') or contains(@class, 'tiktok-embed')]"
+)
+_MIN_MATCH_CHARS = 12
+"""A block shorter than this is not matched against articleBody (a word like "Politics" occurs anywhere)."""
+_LD_COVERAGE = 0.8
+"""Share of articleBody's text the matched blocks must cover to be used as the body."""
+
+
+
+_MAIN_CONTENT: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
+"""trafilatura's paragraphs per parsed page: the generic spider asks twice (is it an article? its body)."""
+
+
+def trafilatura_paragraphs(root: Any, url: str | None = None) -> list[str]:
+    """lxml tree of a page -> the main content's paragraphs (and sub-headings) via trafilatura; [] if none."""
+    try:
+        return list(_MAIN_CONTENT[root])
+    except (KeyError, TypeError):
+        pass
+    paragraphs = _trafilatura_paragraphs(root, url)
+    try:
+        _MAIN_CONTENT[root] = paragraphs
+    except TypeError:
+        pass
+    return list(paragraphs)
+
+
+_PRUNE = ["//comment()", "//processing-instruction()"]
+"""Nodes trafilatura drops from its own copy of our tree (its own parser never keeps them)."""
+
+
+def _trafilatura_paragraphs(root: Any, url: str | None) -> list[str]:
+    from trafilatura import bare_extraction
+
+    # Our tree comes from the response's selector, which keeps comments; React pages write text as
+    # "borrowing costs <!-- -->are" and trafilatura drops what follows a comment. trafilatura copies the
+    # tree it is given and prunes ``prune_xpath`` on that copy (keeping the text after a comment), so the
+    # response's tree stays untouched and the page is copied once, as trafilatura alone would parse it once.
+    try:
+        doc = bare_extraction(
+            root,
+            url=url,
+            include_comments=False,
+            include_tables=False,
+            include_formatting=True,
+            with_metadata=False,
+            prune_xpath=_PRUNE,
+            output_format="xml",  # any format but "python": the body tree only, without its text rendering
+        )
+    except (ValueError, TypeError, etree.LxmlError) as exc:  # trafilatura raises on odd trees
+        logger.debug("trafilatura failed on %s: %s", url, exc)
+        return []
+    body = getattr(doc, "body", None) if doc is not None else None
+    if body is None:
+        return []
+    out: list[str] = []
+    for el in body:
+        for block in _blocks(el):
+            out += [t for t in (norm_text(line) for line in _lines(block)) if t]
+    return _drop_embeds(out, root)
+
+
+# trafilatura's own block names, and the page's HTML ones it returns from its fallback extractors.
+_OUT_BLOCKS = ("p", "head", "item", "quote", "code", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
+
+
+def _blocks(el: Any) -> list[Any]:
+    """An element of trafilatura's output -> its paragraph blocks: list items; the innermost blocks of a
+    container (a fallback extractor returns the page's own ``<div>`` with its ``<p>``); else itself."""
+    if el.tag in _OUT_BLOCKS and el.tag not in ("quote", "blockquote"):
+        return [el]
+    inner = [b for b in el.iterdescendants(*_OUT_BLOCKS) if next(b.iterdescendants(*_OUT_BLOCKS), None) is None]
+    return inner or [el]
+
+
+_LINE_BREAK = "\u2029"
+
+
+def _lines(el: Any) -> list[str]:
+    """A trafilatura output block -> its text split at its line breaks (``<lb/>``: the page's ``<br>``).
+
+    Pages that separate paragraphs with ``<br><br>`` inside one element give one block with breaks.
+    """
+    if el.find(".//lb") is None:
+        return ["".join(el.itertext())]
+    parts: list[str] = []
+
+    def walk(e: Any) -> None:
+        if e.tag == "lb":
+            parts.append(_LINE_BREAK)
+        elif e.text:
+            parts.append(e.text)
+        for child in e:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return "".join(parts).split(_LINE_BREAK)
+
+
+def _drop_embeds(paragraphs: list[str], root: Any) -> list[str]:
+    """Main-content paragraphs -> without those that are the text of a post embedded from a social platform.
+
+    Removed after extraction rather than before: a shorter page makes trafilatura retry in recall mode.
+    """
+    # Compared without spaces: a <br> inside the post joins words in one text and not in the other.
+    embeds = [k.replace(" ", "") for el in _EMBEDS(root) if (k := text_key(block_text(el)))]
+    if not embeds:
+        return paragraphs
+    out = []
+    for text in paragraphs:
+        k = text_key(text).replace(" ", "")
+        if k and any(k == e or (len(k) >= _MIN_MATCH_CHARS and k in e) for e in embeds):
+            continue
+        out.append(text)
+    return out
+
+
+def article_body_paragraphs(root: Any, article_body: str | None) -> list[str] | None:
+    """The page's text blocks that JSON-LD ``articleBody`` contains, in page order; None when they do not cover it."""
+    if not article_body:
+        return None
+    text = html_lib.unescape(article_body)
+    if "<" in text and ">" in text:
+        text = " ".join(processors.html_to_text(text) or [])
+    # Some CMSs write articleBody as Markdown: "[the pandemic](https://site/tag/covid)", "+++dropcap".
+    text = _MARKDOWN_LINK.sub("", text)
+    ref = text_key(text)
+    if len(ref) < 200:
+        return None
+    chosen: list[Any] = []
+    for el in _TEXT_BLOCKS(root):
+        # The innermost block holding the text: skip a block whose child blocks will be visited.
+        if any(isinstance(c.tag, str) and c.tag in _BLOCK_NAMES for c in el.iterdescendants()):
+            continue
+        t = block_text(el)
+        k = text_key(t)
+        if len(k) < _MIN_MATCH_CHARS or k not in ref:
+            continue
+        if chosen and any(a is el for a in chosen[-1].iterancestors()):
+            continue
+        chosen.append(el)
+    paragraphs: list[str] = []
+    seen: set[str] = set()
+    covered = 0
+    for el in chosen:
+        t = block_text(el)
+        k = text_key(t)
+        if k in seen:  # the same paragraph in a teaser, a print version, a slideshow
+            continue
+        seen.add(k)
+        covered += len(k)
+        paragraphs.append(t)
+    if covered < _LD_COVERAGE * len(ref) or _story_goes_on(chosen[-1], ref):
+        return None
+    return paragraphs
+
+
+def _story_goes_on(last: Any, ref: str) -> bool:
+    """After the last block articleBody contains, do more long paragraphs follow in the same container?
+
+    Paywalled sites cut articleBody to a teaser: the page (or its trafilatura extract) has the rest.
+    """
+    more = 0
+    for sibling in last.itersiblings():
+        if isinstance(sibling.tag, str) and sibling.tag == "p":
+            k = text_key(block_text(sibling))
+            if len(k) >= 80 and k not in ref:
+                more += 1
+                if more >= 2:
+                    return True
+    return False
+
+
+def body_paragraphs(
+    root: Any,
+    url: str | None = None,
+    article_body: str | None = None,
+    titles: Sequence[str] = (),
+    authors: Sequence[str] = (),
+) -> tuple[str, list[str]]:
+    """The story's paragraphs: ``(source, paragraphs)``, source ``jsonld`` or ``generic``, cleaned by :func:`trim_story`."""
+    from_ld = article_body_paragraphs(root, article_body)
+    if from_ld:
+        return "jsonld", trim_story(from_ld, titles, authors)
+    paragraphs = trafilatura_paragraphs(root, url)
+    if sum(len(p) for p in paragraphs) < _SHORT_BODY:
+        embedded = script_html_paragraphs(root)
+        if sum(len(p) for p in embedded) > sum(len(p) for p in paragraphs):
+            paragraphs = embedded
+    return GENERIC, trim_story(paragraphs, titles, authors)
+
+
+_SHORT_BODY = 300
+"""Below this many characters of main content, look for the story in the page's scripts."""
+# A JSON/JS string literal of some length inside an inline script.
+_JS_STRING = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')  # unrolled: one pass, no backtracking
+_MIN_JS_STRING = 300
+# An HTML paragraph inside script data, however the "<" is escaped: "<p>", "\u003cp\u003e", "\x3cbr".
+_HTML_IN_SCRIPT = re.compile(r"(?:<|u003[cC]|x3[cC])(?:p[\s>\\]|br\b)")
+_HTML_PARAGRAPH = re.compile(r"<p[\s>]|<br\s*/?>", re.IGNORECASE)
+_SCRIPTS = etree.XPath("//script[not(@src)]/text()")
+
+
+def script_html_paragraphs(root: Any) -> list[str]:
+    """Client-rendered pages: the longest HTML string in the inline scripts' data -> its paragraphs; [] if none.
+
+    Sites built with JavaScript frameworks ship the story as HTML inside a data blob
+    (``{"contentHtml": "\\u003cp\\u003e..."}``), sometimes JSON inside a JSON string, and
+    render it in the browser.
+    """
+    candidates: list[tuple[int, str]] = []
+    for script in _SCRIPTS(root):
+        if len(script) < 500 or not _HTML_IN_SCRIPT.search(script):
+            continue
+        for value in _js_strings(script, depth=2):
+            if not value.lstrip().startswith("<") or len(_HTML_PARAGRAPH.findall(value)) < 2:
+                continue
+            # Ranked by their text length without tags (cheap); only the longest is turned into paragraphs.
+            html = _CAPTIONS.sub("", value)
+            candidates.append((len(_TAG.sub("", html).strip()), html))
+    for _, html in sorted(candidates, key=lambda c: -c[0]):
+        paragraphs = [p for p in processors.html_to_text(html) or [] if not _PLACEHOLDER.fullmatch(p)]
+        if paragraphs:
+            return paragraphs
+    return []
+
+
+_TAG = re.compile(r"<[^>]*>")
+_CAPTIONS = re.compile(r"<(figure|figcaption)\b.*?</\1>|<div class=\"caption\".*?</div>", re.DOTALL | re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\$\$\w+\$\$|\W*")  # "$$ARTICLEAD$$": where the site inserts an ad
+
+
+def _js_strings(text: str, depth: int) -> Iterable[str]:
+    """The long string literals of a script, decoded; and those inside them (JSON in a JSON string)."""
+    for m in _JS_STRING.finditer(text):
+        if len(m.group(1)) < _MIN_JS_STRING:
+            continue
+        try:
+            value = json.loads(f'"{m.group(1)}"')
+        except ValueError:
+            continue
+        yield value
+        if depth > 1 and '"' in value:
+            yield from _js_strings(value, depth - 1)
+
+
+# The line that starts what follows a story: related links, comments, "more from" lists.
+_STORY_END = re.compile(
+    r"^(?:more from\b.{0,60}|more (?:stories|news|articles|coverage) (?:from|on|about)\b.{0,60}|"
+    r"related (?:articles|stories|coverage|content|reading)|read next|recommended(?: for you| stories)?|"
+    r"you (?:may|might) also (?:like|be interested in)|comments?(?: \(\d+\))?|\d+ comments?|"
+    r"join (?:our commenting forum|the conversation|the discussion)|leave a comment|most (?:read|popular|viewed))"
+    r"\s*:?$",
+    re.IGNORECASE,
+)
+# Sentence-final punctuation in the scripts of our sites (Latin, CJK, Arabic, Devanagari...).
+_SENTENCE_END = re.compile(r"[.!?…。！？؟।\"'”’»)\]]\s*$")
+_SHORT_LINE = 20
+
+
+def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: Sequence[str] = ()) -> list[str]:
+    """A main-content extract -> the story only.
+
+    - leading lines that repeat the headline (any of the page's titles) or only name the authors;
+    - everything from a "More from ...", "Related articles", "Comments" line on (after the story began);
+    - short trailing lines without sentence punctuation ("Share", "Comments", "关注").
+    """
+    drop_keys = {k for t in titles for v in title_variants(t) if (k := text_key(v))}
+    author_keys = {text_key(a) for a in authors if a} | {text_key(" ".join(authors))} if authors else set()
+    out: list[str] = []
+    for i, text in enumerate(paragraphs):
+        if not any(ch.isalnum() for ch in text):
+            continue
+        if not out and i < 4 and ((k := text_key(text)) in drop_keys or k in author_keys):
+            continue
+        if len(out) >= 2 and _STORY_END.match(text.strip()):
+            break
+        out.append(text)
+    while out and len(out[-1]) < _SHORT_LINE and not _SENTENCE_END.search(out[-1]):
+        out.pop()
+    return out
+
+
