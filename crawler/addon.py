@@ -1,22 +1,60 @@
-"""The byline add-on: turns on validation and de-duplication for every crawl."""
+"""The byline add-on: the one place that plugs byline's components into Scrapy.
+
+Every component is set with ``setdefault`` at the add-on priority (15), so project settings (20), a
+spider's ``custom_settings`` (30) and the command line (40) still win. Components that a setting
+turns on (``ARCHIVE_WARC_DIR``, ``REPLAY_ARCHIVE``, ``EXPORT_URI``) raise ``NotConfigured`` when it is
+not set, or are added only when it is.
+"""
 
 from __future__ import annotations
+
+from typing import Any, cast
 
 from scrapy.settings import BaseSettings
 
 from crawler.archive.replay import isolate_replay_state
+from crawler.browser.policy import BrowserAddon
+
+ITEM_PIPELINES: dict[str, int] = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.dedupe.DedupePipeline": 200,
+    # After validation and de-duplication, before any exporter.
+    "pipelines.revisions.IncrementalPipeline": 300,
+}
+SPIDER_MIDDLEWARES: dict[str, int] = {
+    # Judges article requests as the spider yields them, before the scheduler's duplicate filter.
+    "crawler.state.requests.IncrementalSpiderMiddleware": 500,
+}
+DOWNLOADER_MIDDLEWARES: dict[str, int] = {
+    # 50: sees the final response (after redirects and retries) to record validators and 304s.
+    "crawler.state.requests.IncrementalMiddleware": 50,
+    # REPLAY_ARCHIVE: answers every request from WARC files (NotConfigured without it).
+    "crawler.archive.replay.ReplayMiddleware": 950,
+}
+EXTENSIONS: dict[str, int] = {
+    "crawler.state.store.SeenStoreExtension": 0,
+    "crawler.health.HealthExtension": 500,
+    # ARCHIVE_WARC_DIR: every download to rotating WARC files (NotConfigured without it).
+    "crawler.archive.warc_writer.WarcArchive": 500,
+}
 
 
-class StructuredExport:
-    """Enables our pipelines. Project settings (priority 20) can override what is set here."""
+def _setdefault(settings: BaseSettings, name: str, components: dict[str, int]) -> None:
+    for path, priority in components.items():
+        # Scrapy takes import paths as well as classes (typed for classes only).
+        settings.setdefault_in_component_priority_dict(name, cast(Any, path), priority)
+
+
+class Byline:
+    """Validation, de-duplication, revisions, seen-store, health, archive/replay, browser and export."""
 
     def update_settings(self, settings: BaseSettings) -> None:
-        settings.setdefault_in_component_priority_dict(
-            "ITEM_PIPELINES", "pipelines.validate.ValidatePipeline", 100
-        )
-        settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.dedupe.DedupePipeline", 200)
-        enable_incremental_and_health(settings)
+        _setdefault(settings, "ITEM_PIPELINES", ITEM_PIPELINES)
+        _setdefault(settings, "SPIDER_MIDDLEWARES", SPIDER_MIDDLEWARES)
+        _setdefault(settings, "DOWNLOADER_MIDDLEWARES", DOWNLOADER_MIDDLEWARES)
+        _setdefault(settings, "EXTENSIONS", EXTENSIONS)
         isolate_replay_state(settings)
+        BrowserAddon().update_settings(settings)
         self.enable_export(settings)
 
     @staticmethod
@@ -24,21 +62,6 @@ class StructuredExport:
         """EXPORT_URI set -> the spooled export pipeline (900) and, with JOBDIR, the crash guard."""
         if not settings.get("EXPORT_URI"):
             return
-        settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.export.ExportPipeline", 900)
+        _setdefault(settings, "ITEM_PIPELINES", {"pipelines.export.ExportPipeline": 900})
         if settings.get("JOBDIR"):
-            settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.export.jobdir.JobdirCrashGuard", 0)
-
-
-def enable_incremental_and_health(settings: BaseSettings) -> None:
-    """Seen-store (``STATE_*``, off with ``STATE_ENABLED=False``) and site health (``HEALTH_*``) for every crawl."""
-    # Judges article requests as the spider yields them, before the scheduler's duplicate filter.
-    settings.setdefault_in_component_priority_dict(
-        "SPIDER_MIDDLEWARES", "crawler.state.requests.IncrementalSpiderMiddleware", 500
-    )
-    # 50: sees the final response (after redirects and retries) to record validators and 304s.
-    settings.setdefault_in_component_priority_dict(
-        "DOWNLOADER_MIDDLEWARES", "crawler.state.requests.IncrementalMiddleware", 50
-    )
-    # After validation and de-duplication, before any exporter.
-    settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", "pipelines.revisions.IncrementalPipeline", 300)
-    settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.health.HealthExtension", 500)
+            _setdefault(settings, "EXTENSIONS", {"crawler.export.jobdir.JobdirCrashGuard": 0})

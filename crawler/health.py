@@ -44,6 +44,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 from crawler import runinfo
+from crawler.export import write_sidecar
 from crawler.items import ARTICLE_FIELDS
 from crawler.state.requests import META_RETRY, is_article_request
 from crawler.state.store import MEMORY, state_dir
@@ -259,11 +260,8 @@ class HealthExtension:
                     self.crawler.stats.set_value("news/health/report", report_path)
             except OSError as exc:
                 logger.error("Cannot write the health report %s: %s", path, exc)
-        export = getattr(self.crawler, "news_export", None)
-        if export is not None:
-            try:
-                export.write_sidecar(f"_health/{name}", data)
-            except Exception as exc:  # noqa: BLE001 - a remote store's failure must not hide the verdict
-                logger.error("Cannot write the health report beside the export manifest: %s", exc)
-                if self.crawler.stats is not None:
-                    self.crawler.stats.inc_value("news/health/sidecar_failed")
+        # A remote store's failure must not hide the verdict: logged (by the signal) and counted.
+        if write_sidecar(self.crawler, f"_health/{name}", data):
+            logger.error("Cannot write the health report beside the export manifest")
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("news/health/sidecar_failed")

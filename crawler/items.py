@@ -8,7 +8,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
+"""1.1.0: ``url`` is the URL exactly as fetched (query and tracking parameters kept, no entity decoding);
+``canonical_url`` is the cleaned one. 1.0.0: ``url`` had tracking parameters removed."""
 
 
 class Provenance(str, Enum):
@@ -39,7 +41,8 @@ class Article:
     """
 
     url: str | None = None
-    """Final URL of the page after redirects. Required."""
+    """The URL the page was fetched from, after redirects, exactly as fetched (``WARC-Target-URI`` on a
+    re-parse): query and tracking parameters kept. Required. Dedupe keys use its normalised form."""
     canonical_url: str | None = None
     """``rel=canonical`` (or og:url), absolute, tracking parameters removed."""
     headline: str | None = None

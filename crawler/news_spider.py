@@ -145,11 +145,20 @@ class NewsSpider(Spider):
         ]
         return reqs
 
-    def article_request(self, url: str, listed: datetime | None = None, **kwargs: Any) -> Request:
+    def article_request(
+        self, url: str, listed: datetime | None = None, *, discovered: bool = True, **kwargs: Any
+    ) -> Request:
+        """A request for an article page. A ``discovered`` link (feed, sitemap, listing) is fetched without its
+        tracking parameters (``?utm_source=rss``): one page, one fetch, whichever way it was found; the
+        record's ``url`` is then exactly what was fetched. A URL the user gave (``discovered=False``) is
+        fetched as given."""
         meta = {META_LISTED_DATE: listed} if listed else {}
         meta.update(self.browser_meta("article"))
         meta.update(kwargs.pop("meta", {}))
-        return Request(self.site_url(url), callback=self.parse_article, meta=meta, **kwargs)
+        target = self.site_url(url)
+        if discovered:
+            target = processors.strip_tracking(target)
+        return Request(target, callback=self.parse_article, meta=meta, **kwargs)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """RSS 2.0 / Atom: one request per recent item."""

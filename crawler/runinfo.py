@@ -14,7 +14,8 @@ logger = logging.getLogger(__name__)
 
 def run_id(crawler: Crawler) -> str:
     """One id per crawl: ``EXPORT_RUN_ID`` / Scrapyd's job id (``-a _job=``) if given, else ``20261129T141500Z-1a2b3c``."""
-    rid = getattr(crawler, "_news_run_id", None)
+    assert crawler.stats is not None
+    rid = crawler.stats.get_value("news/run_id")
     if rid is None:
         rid = (
             crawler.settings.get("EXPORT_RUN_ID")
@@ -23,7 +24,7 @@ def run_id(crawler: Crawler) -> str:
             or os.environ.get("SCRAPYD_JOB")
             or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
         )
-        crawler._news_run_id = rid  # type: ignore[attr-defined]
+        crawler.stats.set_value("news/run_id", rid)  # the run's one id, for every component
     return str(rid)
 
 

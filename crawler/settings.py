@@ -1,10 +1,12 @@
-"""Scrapy settings of byline, grouped by feature (see README "Configuration")."""
+"""Scrapy settings of byline, grouped by feature (see docs/configuration.md).
+
+Components are plugged in by one add-on, :class:`crawler.addon.Byline`.
+"""
 
 BOT_NAME = "byline"
 
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
-COMMANDS_MODULE = "crawler.commands"
 
 # --- politeness -------------------------------------------------------------------------------
 USER_AGENT = "byline/0.1 (news crawler built on Scrapy; obeys robots.txt)"
@@ -25,21 +27,13 @@ TELNETCONSOLE_ENABLED = False
 
 # --- export -----------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
-ADDONS = {"crawler.addon.StructuredExport": 0}
+ADDONS = {"crawler.addon.Byline": 0}
 
 # --- components -------------------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
 
-# --- browser (JavaScript pages; BROWSER_* settings: see crawler/browser/policy.py) ----------------------
-# Registers scrapy-playwright for http/https; chromium starts only when a request asks for it.
-ADDONS["crawler.browser.policy.BrowserAddon"] = 0
-# --- archive, replay, re-parse (crawler/archive/warc_writer.py, crawler/archive/replay.py, crawler/archive/reparse_spider.py) -----
-# Both components stay off until ARCHIVE_WARC_DIR / REPLAY_ARCHIVE is set (NotConfigured).
-EXTENSIONS = {"crawler.archive.warc_writer.WarcArchive": 500}
-DOWNLOADER_MIDDLEWARES = {"crawler.archive.replay.ReplayMiddleware": 950}
-
-# --- generic extraction (crawler/extract/generic.py, spiders/generic.py) ------------------------------
+# --- re-parse (crawler/archive/, spiders/generic.py) ------------------------------
 # `scrapy reparse`: pages of hosts that no site spider owns go to the generic extractor (the
 # generic spider's article callback). "" skips them instead (counted in news/reparse/no_spider).
 REPARSE_FALLBACK = "spiders.generic.GenericSpider"

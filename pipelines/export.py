@@ -7,9 +7,9 @@ background thread with backoff. The run's manifest (``<root>/_manifest/<run id>.
 Parts the store did not take stay in the spool, the run fails (``export_pending``) and the next run
 or ``scrapy export-flush`` uploads them. See ``crawler.export.spool`` for the spool layout.
 
-API for other components: the pipeline is ``crawler.news_export`` (only when EXPORT_URI is set: use
-``getattr(crawler, "news_export", None)``); :meth:`ExportPipeline.write_sidecar` stores a small file
-beside the manifest.
+API for other components: send the :data:`crawler.export.sidecar` signal
+(:func:`crawler.export.write_sidecar`); :meth:`ExportPipeline.write_sidecar` stores the small file
+beside the manifest (nothing happens without EXPORT_URI).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 
 from crawler import runinfo
+from crawler.export import sidecar
 from crawler.export.config import ExportConfig, UriTemplate
 from crawler.export.spool import RunSpool, Uploader, iter_runs, utcnow
 from crawler.export.store import Stores
@@ -73,7 +74,7 @@ class ExportPipeline:
         self.ledger: set[str] | None = None
         self._ledger_file: IO[bytes] | None = None
         self._timer: task.LoopingCall | None = None
-        crawler.news_export = self  # type: ignore[attr-defined]
+        crawler.signals.connect(self._on_sidecar, signal=sidecar)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExportPipeline:
@@ -275,6 +276,9 @@ class ExportPipeline:
         )
 
     # --- API for other components ----------------------------------------------------------------
+    def _on_sidecar(self, relpath: str, data: bytes) -> None:
+        self.write_sidecar(relpath, data)
+
     def write_sidecar(self, relpath: str, data: bytes) -> None:
         """Store ``data`` at ``<export root>/<relpath>`` (e.g. ``_health/<run id>.json``), spooled like a part.
 

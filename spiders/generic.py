@@ -60,7 +60,7 @@ class GenericSpider(NewsSpider):
 
     def start_requests_list(self) -> list[Request]:
         reqs = super().start_requests_list()
-        reqs += [self.article_request(u) for u in self.article_urls]
+        reqs += [self.article_request(u, discovered=False) for u in self.article_urls]
         if not reqs:
             # Built without arguments it still parses pages (``scrapy reparse``'s fallback); a crawl needs some.
             fail_run(self.crawler, "no_start_urls", "generic spider: give -a feeds=..., -a sitemaps=... or -a urls=...")

@@ -95,7 +95,12 @@ def test_addon_registers_lazy_handler_and_derives_playwright_settings() -> None:
 def test_project_settings_enable_the_addon() -> None:
     from scrapy.utils.project import get_project_settings
 
-    assert "crawler.browser.policy.BrowserAddon" in get_project_settings().getdict("ADDONS")
+    from crawler.addon import Byline
+
+    settings = get_project_settings()
+    assert "crawler.addon.Byline" in settings.getdict("ADDONS")
+    Byline().update_settings(settings)  # the one add-on plugs the browser handler in too
+    assert settings.getdict("DOWNLOAD_HANDLERS")["http"] == HANDLER
 
 
 def test_selectors_for_the_browser() -> None:
@@ -105,7 +110,7 @@ def test_selectors_for_the_browser() -> None:
         {"css": "h1"},
     ]
     body = "div.article-content.article-paddings p"
-    assert container_rules(spider()) == [body, "div.article-content.article-paddings"]
+    assert spider().container_rules() == container_rules([body]) == [body, "div.article-content.article-paddings"]
 
 
 # --- opt-in per site and per request ---------------------------------------------------------

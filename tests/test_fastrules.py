@@ -12,9 +12,10 @@ from scrapy.http import HtmlResponse
 
 import spiders
 from bench.corpus import corpus_dir
-from crawler.extract import metadata
+from crawler.extract import metadata, page
 from crawler.extract import rules as fastrules
-from crawler.news_spider import NewsSpider, _xpath_or_css
+from crawler.extract.rules import select as _xpath_or_css
+from crawler.news_spider import NewsSpider
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -80,11 +81,11 @@ def test_tricky_page_values() -> None:
 
 def test_cache_does_not_keep_pages_alive() -> None:
     gc.collect()
-    before = len(fastrules._PAGES)
+    before = len(page._PAGES)
     for n in range(5):
         response = HtmlResponse(f"https://news.example/{n}.html", body=TRICKY, encoding="utf-8")
         fastrules.rule_values(response, "html::attr(lang)", frozenset({"meta", "link", "html"}))
         fastrules.cached_metadata(response)
     del response
     gc.collect()
-    assert len(fastrules._PAGES) == before
+    assert len(page._PAGES) == before

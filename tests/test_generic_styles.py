@@ -111,7 +111,7 @@ def test_story_time_before_the_tickers_time() -> None:
 def test_byline_class_names(byline: str, names: list[str]) -> None:
     from parsel import Selector
 
-    from crawler.extract.generic import byline_authors
+    from crawler.extract.generic.authors import byline_authors
 
     page = f"<html><body><article><div class='article-byline'>{byline}</div><p>Text.</p></article></body></html>"
     assert byline_authors(Selector(text=page)) == names

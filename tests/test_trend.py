@@ -206,7 +206,7 @@ def test_crawl_local_site_end_to_end(trend_site, tmp_path) -> None:
         for field in e:
             assert g[field] == e[field], (g["url"], field)
     for key, value in EXPECTED_STATS.items():
-        assert stats.get(key) == value, (key, stats.get(key))
+        assert stats.get(key, 0) == value, (key, stats.get(key))
 
 
 def test_crawl_since_skips_older_articles(trend_site, tmp_path) -> None:

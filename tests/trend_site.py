@@ -48,12 +48,14 @@ EXPECTED_FILE = SITE_DIR / "expected.jsonl"
 
 EXPECTED_STATS: dict[str, int] = {
     "item_scraped_count": 6,
-    "news/validate/ok": 8,
-    "news/dedupe/url": 1,
+    "news/validate/ok": 7,
+    # The feed's link to 3900001 carries utm_* parameters, the listing's does not: discovery drops
+    # tracking parameters (NewsSpider.article_request), so that copy is never fetched (schema 1.1.0).
+    "news/dedupe/url": 0,
     "news/dedupe/body": 1,
     "news/skipped/not_article": 1,
     "news/validate/missing/headline": 1,
-    "news/dropped": 3,
+    "news/dropped": 2,
     "robotstxt/forbidden": 1,
 }
 """Stats of a full crawl of the site (no ``since``)."""

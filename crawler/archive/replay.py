@@ -32,8 +32,9 @@ from crawler.extract.page import META_CRAWL_DATE
 logger = logging.getLogger(__name__)
 
 
-def url_key(url: str) -> str:
-    """URL -> lookup key (canonical form: sorted query, no fragment)."""
+def archive_key(url: str) -> str:
+    """A request URL -> the key of the archived response fetched from it: the URL as fetched, in canonical form
+    (sorted query, no fragment; tracking parameters kept). Not :func:`crawler.extract.clean.dedupe_key`."""
     return canonicalize_url(url, keep_fragments=False)
 
 
@@ -77,7 +78,7 @@ class ArchiveIndex:
                         if record.rec_type == "response" and record.http_headers is not None:
                             uri = record.rec_headers.get_header("WARC-Target-URI")
                             if uri:
-                                self.locations.setdefault(url_key(uri), _Location(path, iterator.offset))
+                                self.locations.setdefault(archive_key(uri), _Location(path, iterator.offset))
                 except Exception as exc:  # noqa: BLE001 - damaged tail: keep what was indexed before it
                     logger.error("REPLAY_ARCHIVE %s: unreadable after %d records (%s)", path, len(self.locations), exc)
 
@@ -86,7 +87,7 @@ class ArchiveIndex:
 
     def response_for(self, request: Request) -> Response | None:
         """The archived response for ``request``'s URL (payload decoded), or None."""
-        loc = self.locations.get(url_key(request.url))
+        loc = self.locations.get(archive_key(request.url))
         if loc is None:
             return None
         with open(loc.path, "rb") as fh:

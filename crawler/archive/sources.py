@@ -182,7 +182,8 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
         offset: int | None = 0
         resynced = False  # the current attempt starts at a resynchronised position
         while offset is not None:
-            fh.seek(offset)
+            attempt: int = offset
+            fh.seek(attempt)
             iterator = ArchiveIterator(fh, arc2warc=True)
             last_good: int | None = None  # start of the last record read whole in this attempt
             try:
@@ -204,7 +205,7 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
                     bad_at = iterator.offset if last_good is None else last_good
                     kind = "errors/truncated" if _is_truncation(exc) else "errors/broken_record"
                     skip(kind, f"{path.name}@{bad_at}", f"{type(exc).__name__}: {exc}"[:300])
-                offset = _resync(fh, offset if last_good is None else last_good, gzipped)
+                offset = _resync(fh, attempt if last_good is None else last_good, gzipped)
                 resynced = True
 
 

@@ -1,7 +1,6 @@
 """``scrapy export-flush``: upload what earlier runs left in the export spool (store down, crash).
 
-Scrapy names a command after its module, so the command class is in ``export-flush.py``; the
-behaviour is here, importable under a normal module name.
+Registered under the name ``export-flush`` by the ``scrapy.commands`` entry point (pyproject.toml).
 """
 
 from __future__ import annotations
@@ -19,13 +18,11 @@ from crawler.export.store import Stores
 logger = logging.getLogger(__name__)
 
 
-class ExportFlush:
+class ExportFlush(ScrapyCommand):
     """Recovers unfinished parts (torn last lines dropped), uploads pending parts, then each run's manifest."""
 
     requires_project = True
     default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "INFO"}
-    settings: Any
-    exitcode: int
 
     def syntax(self) -> str:
         return "[options]"
@@ -34,7 +31,7 @@ class ExportFlush:
         return "Upload export parts still pending in EXPORT_SPOOL_DIR"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
-        ScrapyCommand.add_options(self, parser)  # type: ignore[arg-type]
+        super().add_options(parser)
         parser.add_argument(
             "--timeout",
             type=float,

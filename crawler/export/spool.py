@@ -377,7 +377,7 @@ class Uploader(threading.Thread):
                     late = self.deadline is not None and now >= self.deadline
                     failing = any(r.failures for r in busy)
                     if self.stopping and (
-                        not busy or (late and failing) or (late and now >= self.deadline + HARD_STOP_GRACE)
+                        not busy or (late and failing) or (self.deadline is not None and now >= self.deadline + HARD_STOP_GRACE)
                     ):
                         return
                     if not due:

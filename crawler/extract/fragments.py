@@ -40,7 +40,7 @@ def drop_elements(*css: str) -> Callable[[Any], Any]:
     # Most story paragraphs hold none of the junk: when no selector's text is in the fragment (and no
     # numeric character reference could spell it), nothing can match and the fragment is not parsed.
     needles = [needle(c) for c in css]
-    quick = None if None in needles else tuple(needles)
+    quick = None if None in needles else tuple(n for n in needles if n is not None)
 
     def process(value: Any) -> Any:
         text = str(value) if value is not None else ""

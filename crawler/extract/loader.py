@@ -29,7 +29,10 @@ class ArticleLoader(ItemLoader):
     default_input_processor = MapCompose(p.clean_text)
     default_output_processor = TakeFirst()
 
-    url_in = canonical_url_in = main_image_in = MapCompose(p.clean_text, p.absolute_url)
+    # ``url`` is the page's identity in the output (joins with the URLs fed in and with WARC records):
+    # exactly as fetched. Dedupe and the seen-store key it with ``dedupe_key`` (normalised).
+    url_in = MapCompose(p.fetched_url)
+    canonical_url_in = main_image_in = MapCompose(p.clean_text, p.absolute_url)
     headline_in = MapCompose(p.clean_text)
     date_published_in = date_modified_in = MapCompose(p.clean_text, p.to_iso8601)
     authors_in = MapCompose(p.clean_text, p.split_names)

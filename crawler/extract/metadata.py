@@ -185,6 +185,10 @@ def meta_names(selector: Selector) -> list[str]:
     return list(_meta_index(selector))
 
 
+def _first(values: list[str]) -> str | None:
+    return values[0] if values else None
+
+
 def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
     """Article fields read from metadata: ``field -> (source, raw value)``; first source wins.
 
@@ -210,30 +214,30 @@ def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
         keywords = ld.get("keywords")
         put("tags", "jsonld", keywords if isinstance(keywords, list) else keywords)
         put("in_language", "jsonld", ld.get("inLanguage"))
-        put("publisher", "jsonld", (_names(ld.get("publisher")) or [None])[0])
+        put("publisher", "jsonld", next(iter(_names(ld.get("publisher"))), None))
         put("main_image", "jsonld", _url(resolve_refs(ld.get("image") or ld.get("thumbnailUrl"), graph)))
         put("canonical_url", "jsonld", _url(ld.get("mainEntityOfPage")) if isinstance(ld.get("mainEntityOfPage"), (dict, str)) else None)
         put("article_body", "jsonld", ld.get("articleBody"))
 
     meta = "meta"
-    put("headline", meta, (_meta(selector, "og:title", "twitter:title", "dc.title", "DC.title") or [None])[0])
-    put("description", meta, (_meta(selector, "og:description", "description", "twitter:description", "dc.description") or [None])[0])
+    put("headline", meta, _first(_meta(selector, "og:title", "twitter:title", "dc.title", "DC.title")))
+    put("description", meta, _first(_meta(selector, "og:description", "description", "twitter:description", "dc.description")))
     put(
         "date_published",
         meta,
         (_meta(selector, "article:published_time", "og:article:published_time", "datePublished", "pubdate",
                "publishdate", "dc.date", "DC.date", "dc.date.issued", "date", "sailthru.date", "parsely-pub-date")
-         or selector.xpath("//time[@datetime]/@datetime").getall() or [None])[0],
+         or selector.xpath("//time[@datetime]/@datetime").getall() or [None])[0],  # type: ignore[list-item]
     )  # fmt: skip
-    put("date_modified", meta, (_meta(selector, "article:modified_time", "og:updated_time", "dateModified") or [None])[0])
+    put("date_modified", meta, _first(_meta(selector, "article:modified_time", "og:updated_time", "dateModified")))
     put("authors", meta, _meta(selector, "article:author", "author", "dc.creator", "DC.creator", "sailthru.author", "byl"))
-    put("section", meta, (_meta(selector, "article:section", "og:article:section") or [None])[0])
+    put("section", meta, _first(_meta(selector, "article:section", "og:article:section")))
     put("tags", meta, _meta(selector, "article:tag", "news_keywords", "keywords"))
-    put("main_image", meta, (_meta(selector, "og:image", "twitter:image") or [None])[0])
-    put("publisher", meta, (_meta(selector, "og:site_name", "dc.publisher", "application-name") or [None])[0])
-    put("canonical_url", meta, selector.xpath('//link[@rel="canonical"]/@href').get() or (_meta(selector, "og:url") or [None])[0])
+    put("main_image", meta, _first(_meta(selector, "og:image", "twitter:image")))
+    put("publisher", meta, _first(_meta(selector, "og:site_name", "dc.publisher", "application-name")))
+    put("canonical_url", meta, selector.xpath('//link[@rel="canonical"]/@href').get() or _first(_meta(selector, "og:url")))
     lang = selector.xpath("/html/@lang").get() or selector.xpath("/html/@xml:lang").get()
-    put("in_language", meta, lang or (_meta(selector, "og:locale", "content-language", "language", "dc.language") or [None])[0])
+    put("in_language", meta, lang or _first(_meta(selector, "og:locale", "content-language", "language", "dc.language")))
     return out
 
 

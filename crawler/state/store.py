@@ -24,6 +24,7 @@ import re
 import sqlite3
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -158,7 +159,10 @@ class SeenStore:
             ).fetchone()
         if not row:
             return None
-        return Page(*row[:5], self._hash_out(row[5]), *row[6:])
+        url, etag, last_modified, fetched_at, listed_at, body_hash, date_modified, revision, exported_at = row
+        return Page(
+            url, etag, last_modified, fetched_at, listed_at, self._hash_out(body_hash), date_modified, revision, exported_at
+        )
 
     def record_fetch(
         self,
@@ -246,14 +250,48 @@ class StateConfig:
         )
 
 
-def store_for(crawler: Crawler) -> SeenStore:
-    """The crawler's seen-store (one per crawl, shared by the middleware and the pipeline); closed with the spider."""
-    store: SeenStore | None = getattr(crawler, "news_state", None)
-    if store is None:
-        assert crawler.spidercls is not None
-        config = StateConfig.from_settings(crawler.settings)
-        store = SeenStore.for_spider(config.directory, crawler.spidercls.name)
-        crawler.news_state = store  # type: ignore[attr-defined]
+class SeenStoreExtension:
+    """Owns a crawl's seen-store: opened on first use, shared by the incremental middlewares, the revisions
+    pipeline and health (they find it with ``crawler.get_extension``), closed when the engine stops."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._store: SeenStore | None = None
         # engine_stopped comes after every spider_closed handler (health reads the store there).
-        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
-    return store
+        crawler.signals.connect(self.close, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenStoreExtension:
+        return cls(crawler)
+
+    @property
+    def store(self) -> SeenStore:
+        if self._store is None:
+            assert self.crawler.spidercls is not None
+            config = StateConfig.from_settings(self.crawler.settings)
+            self._store = SeenStore.for_spider(config.directory, self.crawler.spidercls.name)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+_STANDALONE: weakref.WeakKeyDictionary[Crawler, SeenStoreExtension] = weakref.WeakKeyDictionary()
+
+
+def store_for(crawler: Crawler) -> SeenStore:
+    """The crawler's seen-store, from its :class:`SeenStoreExtension` (enabled by the add-on).
+
+    A crawler whose extensions were never built (a component made by hand, as in unit tests) gets one
+    extension of its own, so its components still share one store.
+    """
+    try:
+        ext = crawler.get_extension(SeenStoreExtension)
+    except RuntimeError:  # the extension manager is not built yet
+        ext = None
+    if ext is None:
+        ext = _STANDALONE.get(crawler)
+        if ext is None:
+            ext = _STANDALONE[crawler] = SeenStoreExtension(crawler)
+    return ext.store

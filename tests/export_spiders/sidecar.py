@@ -7,6 +7,7 @@ import json
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from crawler.export import write_sidecar
 from crawler.runinfo import run_id
 
 
@@ -21,7 +22,7 @@ class HealthSidecar:
 
     def spider_closed(self, reason: str) -> None:
         report = {"items": self.crawler.stats.get_value("item_scraped_count"), "reason": reason}
-        self.crawler.news_export.write_sidecar(f"_health/{run_id(self.crawler)}.json", json.dumps(report).encode())
+        write_sidecar(self.crawler, f"_health/{run_id(self.crawler)}.json", json.dumps(report).encode())
 
 
 class LateSidecar:
@@ -36,4 +37,4 @@ class LateSidecar:
         return cls(crawler)
 
     def engine_stopped(self) -> None:
-        self.crawler.news_export.write_sidecar(f"_late/{run_id(self.crawler)}.txt", b"late\n")
+        write_sidecar(self.crawler, f"_late/{run_id(self.crawler)}.txt", b"late\n")

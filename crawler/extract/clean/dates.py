@@ -63,7 +63,7 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
             dt = datetime.fromisoformat(iso)
         except ValueError:
             return None
-        return _aware(dt, zone)
+        return aware(dt, zone)
     if text.isdigit() and len(text) >= 9:  # epoch seconds or milliseconds
         secs = int(text) / (1000 if len(text) > 11 else 1)
         return datetime.fromtimestamp(secs, timezone.utc)
@@ -96,7 +96,7 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
             dt = datetime(year, month, int(m.group("day")), hour, minute)
         except ValueError:
             return None
-        return _aware(dt, zone_here)
+        return aware(dt, zone_here)
     return _numeric_date(text, zone)
 
 
@@ -126,7 +126,7 @@ def _numeric_date(text: str, zone: tzinfo | None) -> datetime | None:
         )  # fmt: skip
     except ValueError:
         return None
-    return _aware(dt, zone)
+    return aware(dt, zone)
 
 
 # Today's stories show only the time: "15:49 (UTC+04)" (Azerbaijani edition of Trend).
@@ -152,13 +152,13 @@ def _time_today(m: re.Match[str], zone: tzinfo | None, crawl_date: datetime | No
     if hour > 23 or minute > 59:
         return None
     ref = _local_ref(crawl_date, zone_here)
-    dt = _aware(datetime(ref.year, ref.month, ref.day, hour, minute), zone_here)
+    dt = aware(datetime(ref.year, ref.month, ref.day, hour, minute), zone_here)
     if dt is not None and ref.tzinfo is not None and dt > ref + timedelta(minutes=5):
         dt -= timedelta(days=1)
     return dt
 
 
-def _aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
+def aware(dt: datetime, zone: tzinfo | None) -> datetime | None:
     if dt.tzinfo is not None:
         return dt
     if zone is None:

@@ -60,6 +60,14 @@ def dedupe_key(url: str) -> str:
     return canonicalize_url(strip_tracking(url.strip()))
 
 
+def fetched_url(value: Any) -> str | None:
+    """The URL a page was fetched from, exactly as fetched: no entity decoding, no tracking removal.
+
+    (``&copy=2`` in a query is a parameter, not ``\u00a9``; ``?utm_source=...`` is what the user fed in.)
+    """
+    return value if isinstance(value, str) and value else None
+
+
 def absolute_url(value: Any, loader_context: dict[str, Any] | None = None) -> str | None:
     """Relative or absolute URL -> absolute URL (against the response), tracking removed."""
     text = clean_text(value)

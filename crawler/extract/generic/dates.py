@@ -75,7 +75,7 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
     zone = offsets[0] if offsets else processors.as_tzinfo(tz)
     if zone is None:
         return None
-    return source, processors._aware(naive, zone) or naive.replace(tzinfo=zone)
+    return source, processors.aware(naive, zone) or naive.replace(tzinfo=zone)
 
 
 def _parse_dates(raws: Iterable[tuple[str, Any]]) -> list[tuple[str, datetime, bool]]:
