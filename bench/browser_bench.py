@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT, scrapy_env
-from tests.site_server import serve
+from tests.support.site_server import serve
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "browser"
 TEMPLATE_ID = "4001"
@@ -130,7 +130,7 @@ def run(site_dir: Path, mode: str, out_dir: Path, extra: list[str]) -> dict[str,
     with serve(site_dir) as site:
         cmd = [
             sys.executable, "-m", "scrapy", "crawl", "trendlike", "-O", str(items_file), "--loglevel", "WARNING",
-            "-s", "SPIDER_MODULES=tests.trendlike_spider", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", "SPIDER_MODULES=tests.support.spiders.trendlike", "-s", "AUTOTHROTTLE_ENABLED=False",
             "-s", "ROBOTSTXT_OBEY=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
             "-a", f"base_url={site.base_url}", "-a", f"use_browser={mode}", "-a", f"stats_out={stats_file}", *extra,
         ]  # fmt: skip

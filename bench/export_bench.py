@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.conftest import scrapy_env
-from tests.moto_server import MotoServer
-from tests.site_server import serve
+from tests.support.moto_server import MotoServer
+from tests.support.site_server import serve
 
 PER_PAGE = 100
 WORDS = ["government", "economy", "minister", "oil", "gas", "energy", "baku", "azerbaijan", "president", "meeting", "agreement", "cooperation", "project", "investment", "bank", "market", "price", "export", "growth", "region", "talks", "visit", "delegation", "company", "contract", "pipeline", "caspian", "development", "sector", "reform", "budget", "parliament", "election"]  # fmt: skip

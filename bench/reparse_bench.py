@@ -2,7 +2,7 @@
 
     python bench/reparse_bench.py [--pages 2000] [--page-kb 330] [--memory 2000,20000] [--keep DIR]
 
-Pages: the Trend test site's article pages (``tests/fixtures/trend_site``), each copy under a new
+Pages: the Trend test site's article pages (``tests/fixtures/trend/site``), each copy under a new
 article id and URL (``https://en.trend.az/<section>/<sub>/<id>.html``, canonical/og:url too) with a
 unique closing paragraph (so dedupe keeps every copy), padded to about ``--page-kb`` KB with the
 markup of real news pages from the shared corpus (``bench.corpus.corpus_dir()``, scripts and styles removed)
@@ -38,7 +38,7 @@ from io import BytesIO
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SITE = REPO / "tests" / "fixtures" / "trend_site"
+SITE = REPO / "tests" / "fixtures" / "trend" / "site"
 
 
 def templates() -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
     python examples/make_sample_archive.py [OUT.warc.gz]
 
-Serves ``tests/fixtures/trend_site`` on 127.0.0.1, crawls it with the ``trend`` spider and
+Serves ``tests/fixtures/trend/site`` on 127.0.0.1, crawls it with the ``trend`` spider and
 ``ARCHIVE_WARC_DIR`` on, then rewrites every record's URL (``WARC-Target-URI``, the request's
 ``Host``, redirect ``Location``) from the local address to ``https://en.trend.az``, keeping bodies,
 headers and ``WARC-Date``. The result replays a default ``scrapy crawl trend`` offline:
@@ -28,9 +28,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 REPO = Path(__file__).resolve().parent.parent
-SITE = REPO / "tests" / "fixtures" / "trend_site"
+SITE = REPO / "tests" / "fixtures" / "trend" / "site"
 REAL_HOME = "https://en.trend.az"
-# As the tests crawl the site (tests/trend_site.py CRAWL_SETTINGS): fast, one request at a time,
+# As the tests crawl the site (tests/support/trend_site.py CRAWL_SETTINGS): fast, one request at a time,
 # breadth-first, so the archive holds the pages in the order a replay asks for them.
 CRAWL_ORDER = (
     "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS=1", "-s", "DEPTH_PRIORITY=1",

@@ -24,7 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 os.environ["BYLINE_STATE_DIR"] = ":memory:"
 
 # Shared fixtures defined in their own modules: trend_site (a local Trend-like site).
-pytest_plugins = ["tests.trend_site"]
+pytest_plugins = ["tests.support.trend_site"]
 
 
 def need(condition: Any, reason: str) -> None:

@@ -15,8 +15,8 @@ from scrapy.utils.test import get_crawler
 from crawler.health import HealthConfig, HealthExtension, drop_reason
 from crawler.items import Article
 from tests.conftest import run_scrapy
-from tests.site_server import serve
-from tests.test_incremental import SPIDER, _write_site
+from tests.support.incremental_site import SPIDER, _write_site
+from tests.support.site_server import serve
 
 
 class _Spider(Spider):

@@ -1,1 +1,0 @@
-"""Spiders used only by the export tests (``-s SPIDER_MODULES=tests.export_spiders``)."""

@@ -1,0 +1,118 @@
+"""Generic extraction on pages we wrote in markup styles the corpus lacks (tests/fixtures/generic/styles).
+
+Each ``<style>.json`` gives the page's URL, the expected headline, authors and publication time
+(exact), the story's paragraphs (word-level similarity >= 0.95, as the corpus benchmark measures
+it) and text that must not reach the body (comments, related stories, share bars).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+
+from crawler.extract.chain import extract_generic
+from crawler.extract.page import META_CRAWL_DATE
+from tests.support import FIXTURES
+
+STYLES = FIXTURES / "generic" / "styles"
+CASES = sorted(STYLES.glob("*.json"))
+
+
+def _words(paragraphs: list[str]) -> list[str]:
+    return " ".join(paragraphs).split()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.stem)
+def test_generic_extractor_on_markup_style(case: Path) -> None:
+    spec = json.loads(case.read_text("utf-8"))
+    expected = spec["expected"]
+    request = Request(spec["url"], meta={META_CRAWL_DATE: datetime(2024, 6, 5, tzinfo=timezone.utc)})
+    body = case.with_suffix(".html").read_bytes()
+    article = extract_generic(HtmlResponse(spec["url"], body=body, encoding="utf-8", request=request))
+    assert article.headline == expected["headline"]
+    assert article.authors == expected["authors"]
+    assert article.date_published == expected["date_published"]
+    got = (article.article_body or "").split("\n\n")
+    sim = difflib.SequenceMatcher(
+        None, _words(expected["article_body_paragraphs"]), _words(got), autojunk=False
+    ).ratio()
+    assert sim >= 0.95, (round(sim, 3), got)
+    for junk in spec.get("must_not_contain", []):
+        assert junk not in (article.article_body or ""), junk
+    assert {"headline", "article_body"} <= set(article.extraction or {})
+
+
+def test_every_style_page_has_its_expectations() -> None:
+    assert len(CASES) >= 8
+    for case in CASES:
+        assert case.with_suffix(".html").is_file(), case
+
+
+@pytest.mark.parametrize(
+    ("title", "h1", "expected"),
+    [
+        # A headline holding a dash keeps it; the "| Site" tail goes.
+        ("Storm cuts power – thousands affected | Valley Courier", "Storm cuts power – thousands affected", None),
+        ("Storm cuts power – thousands affected | Valley Courier", "", "Storm cuts power – thousands affected"),
+        ("Storm cuts power – thousands affected - Valley Courier", "", "Storm cuts power – thousands affected"),
+        ("Storm cuts power | News | Valley Courier", "", "Storm cuts power"),
+        ("Ice breaker called out :: Saaristo Times", "", "Ice breaker called out"),
+        ("Storm cuts power | Valley Courier", "Storm cuts power", None),
+    ],
+)
+def test_headline_from_title_and_h1(title: str, h1: str, expected: str | None) -> None:
+    from parsel import Selector
+
+    from crawler.extract.generic import headline
+
+    page = f"<html><head><title>{title}</title></head><body>{f'<h1>{h1}</h1>' if h1 else ''}</body></html>"
+    found = headline(Selector(text=page), None)
+    assert found is not None
+    assert found[1] == (expected or h1)
+
+
+def test_story_time_before_the_tickers_time() -> None:
+    from parsel import Selector
+
+    from crawler.extract.generic import published_date
+
+    page = (
+        "<html><body><div class='ticker'><time datetime='2024-06-05T09:00:00+02:00'>09:00</time> Markets open</div>"
+        "<article><h1>Story</h1><time datetime='2024-06-04T18:30:00+02:00'>4 June</time><p>Text.</p></article>"
+        "</body></html>"
+    )
+    found = published_date(Selector(text=page), None)
+    assert found is not None
+    assert found[1].isoformat() == "2024-06-04T18:30:00+02:00"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Ann Lee, Staff Writer", ["Ann Lee"]),
+        ("By Ann Lee and Bo Park | The Courier", ["Ann Lee", "Bo Park"]),
+        ("Ann Lee • 5 min read", ["Ann Lee"]),
+        ("Written by Ann Lee", ["Ann Lee"]),
+        ("By Ann Lee, Bo Park and Cy Diaz", ["Ann Lee", "Bo Park", "Cy Diaz"]),
+        ("By Ann Lee, Senior Political Correspondent", ["Ann Lee"]),
+        ("By Ann Lee Updated 3:45 PM EDT, May 2, 2024", ["Ann Lee"]),
+        ("Ann Lee 12.03.2024 10:15", ["Ann Lee"]),
+        ("By Mayra Lopez", ["Mayra Lopez"]),
+        ("di Mario Rossi", ["Mario Rossi"]),
+        ("Di Maria Lopez", ["Di Maria Lopez"]),
+        ("door Jan de Vries", ["Jan de Vries"]),
+    ],
+)
+def test_byline_class_names(byline: str, names: list[str]) -> None:
+    from parsel import Selector
+
+    from crawler.extract.generic.authors import byline_authors
+
+    page = f"<html><body><article><div class='article-byline'>{byline}</div><p>Text.</p></article></body></html>"
+    assert byline_authors(Selector(text=page)) == names

@@ -1,0 +1,89 @@
+"""crawler.extract.rules gives exactly what the selector queries give, and its per-page cache does not keep pages alive."""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import importlib
+import pkgutil
+
+from scrapy.http import HtmlResponse
+
+import spiders
+from bench.corpus import corpus_dir
+from crawler.extract import metadata, page
+from crawler.extract import rules as fastrules
+from crawler.extract.rules import select as _xpath_or_css
+from crawler.news_spider import NewsSpider
+from tests.support import FIXTURES
+
+TRICKY = b"""<!doctype html><html lang="az" xml:lang="az-AZ"><head>
+<meta property="og:title" content="First &amp; title"><meta property="og:title" content="Second">
+<meta property="og:title"><meta property="og:image" content="">
+<META NAME="Description" CONTENT="Upper-case markup"><meta name="description" content=" spaced ">
+<link rel="canonical" href="/a?b=1"><link rel="canonical alternate" href="/not-exact">
+<meta property="article:tag" content="One"><meta property="article:tag" content="Two">
+</head><body><h1>Head</h1><svg><meta property="og:title" content="In svg"></svg>
+<p>Body <meta property="og:title" content="In body"></p></body></html>"""
+
+
+def _all_rules() -> set[str]:
+    rules: set[str] = set()
+    for info in pkgutil.iter_modules(spiders.__path__):
+        module = importlib.import_module(f"spiders.{info.name}")
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, NewsSpider):
+                rules |= {r for rs in obj.selectors.values() for r in rs}
+    return rules | {
+        "meta[property='og:title']::attr(content)", "meta[name=description]::attr(content)",
+        "link[rel=canonical]::attr(href)", "html::attr(lang)", "meta[property='og:image']::attr(content)",
+        "meta[property='article:tag']::attr(content)", "meta::attr(content)", "h1", "title::text",
+    }  # fmt: skip
+
+
+def _pages() -> list[HtmlResponse]:
+    pages = [HtmlResponse("https://news.example/tricky.html", body=TRICKY, encoding="utf-8")]
+    for path in sorted((FIXTURES / "trend" / "site").rglob("*.html"))[:6]:
+        pages.append(HtmlResponse(f"https://en.trend.az/{path.name}", body=path.read_bytes(), encoding="utf-8"))
+    corpus = corpus_dir()
+    for path in sorted(corpus.glob("*/*.html.gz"))[::25][:8] if corpus else []:
+        body = gzip.decompress(path.read_bytes())
+        pages.append(HtmlResponse(f"https://{path.parent.name}/{path.name}", body=body, encoding="utf-8"))
+    return pages
+
+
+def test_rule_values_equal_the_queries() -> None:
+    rules = sorted(_all_rules())
+    simple = [r for r in rules if fastrules.simple_attr_rule(r)]
+    assert len(simple) >= 8, "the fast path covers the <meta>/<link> rules"
+    tags = fastrules.simple_tags(rules)
+    for response in _pages():
+        for rule in rules:
+            expected = _xpath_or_css(response, rule).getall()
+            assert fastrules.rule_values(response, rule, tags) == expected, (response.url, rule)
+            assert fastrules.rule_values(response, rule, tags) == expected  # cached
+        # The <meta> index that metadata.py read from the same pass is the one it builds itself.
+        root = response.selector.root
+        assert metadata._META_INDEX[root] == metadata._build_meta_index(root.xpath("//meta[@content]"))
+
+
+def test_tricky_page_values() -> None:
+    response = HtmlResponse("https://news.example/t.html", body=TRICKY, encoding="utf-8")
+    og = fastrules.rule_values(response, "meta[property='og:title']::attr(content)")
+    assert og[:2] == ["First & title", "Second"] and "In body" in og
+    # Values compare case-sensitively ("Description" is not "description"), as in the query.
+    assert fastrules.rule_values(response, "meta[name=description]::attr(content)") == [" spaced "]
+    assert fastrules.rule_values(response, "link[rel=canonical]::attr(href)") == ["/a?b=1"]
+    assert fastrules.simple_attr_rule("html::attr(xml:lang)") is None  # a namespace in XPath: a real query
+
+
+def test_cache_does_not_keep_pages_alive() -> None:
+    gc.collect()
+    before = len(page._PAGES)
+    for n in range(5):
+        response = HtmlResponse(f"https://news.example/{n}.html", body=TRICKY, encoding="utf-8")
+        fastrules.rule_values(response, "html::attr(lang)", frozenset({"meta", "link", "html"}))
+        fastrules.cached_metadata(response)
+    del response
+    gc.collect()
+    assert len(page._PAGES) == before
