@@ -112,7 +112,10 @@ def test_jsonld_teaser_never_shortens_the_body() -> None:
 
 
 def test_cjk_story() -> None:
-    story = [f"東京都は{i}日、新しい防災計画を発表した。計画では河川の堤防を{i * 3}キロにわたり補強する。" for i in range(1, 9)]
+    story = [
+        f"東京都は{i}日、新しい防災計画を発表した。計画では河川の堤防を{i * 3}キロにわたり補強する。"
+        for i in range(1, 9)
+    ]
     body, source = guard_body(story[:3], {"jsonld": ["".join(story)]})
     assert source == "jsonld" and body == ["".join(story)]
 
