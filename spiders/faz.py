@@ -1,6 +1,11 @@
 """Frankfurter Allgemeine (faz.net): articles from its RSS feed and news sitemap."""
 
+from crawler.body_rules import story_children
 from crawler.news_spider import NewsSpider
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
 class FAZSpider(NewsSpider):
@@ -26,12 +31,16 @@ class FAZSpider(NewsSpider):
         # the byline's <time datetime> has the ISO value.
         "date_published": ["time.atc-MetaTime::attr(datetime)"],
         "article_body": [
-            # 2025 (Vue): teaser + body paragraphs / subheadings, found by their data hooks.
+            # 2025 (Vue): teaser, then one <div data-external-selector="body-elements-container"> per story
+            # element (paragraph, sub-heading, list...; "Mehr zum Thema" boxes are <aside>s there), found
+            # by their data hooks; story elements per crawler/body_rules.py.
+            "//*[@data-external-selector='header-teaser'] | "
+            + story_children(["//*[@data-external-selector='body-elements-container']"]),
             "[data-external-selector=header-teaser], [data-external-selector=body-elements-paragraph],"
             " [data-external-selector=body-elements] h3",
             # 2024
-            ".header-teaser, .body-elements__paragraph, .body-elements > h3",
+            "//*[" + _has_class("header-teaser") + "] | " + story_children(".body-elements"),
             # 2023 and before ("atc" = article content); the image caption also sits in .atc-Intro.
-            ".atc-Intro > p.atc-IntroText, .atc-Text > p, .atc-Text > h3",
+            "//*[" + _has_class("atc-Intro") + "]/p[" + _has_class("atc-IntroText") + "] | " + story_children(".atc-Text"),
         ],
     }

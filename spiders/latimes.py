@@ -8,6 +8,7 @@ from itemloaders.processors import MapCompose
 from crawler import processors as p
 from crawler.late_rules import LateSelectorsMixin
 from crawler.loaders import ArticleLoader
+from crawler.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 # Two body layouts, one rule (page order kept):
@@ -18,11 +19,11 @@ from crawler.news_spider import NewsSpider
 # Left out: the "enhancement" <div>s between paragraphs - photos with captions ("(Photos by
 # Associated Press; photo illustration by Tim Hubbard / Los Angeles Times)"), "Advertisement"
 # slots, newsletter and related-story boxes.
+# Story elements per crawler/body_rules.py (lists, quotes, tables, h2-h4 too).
 _BODY = (
-    "div[data-element='story-body'] > p, div[data-element='story-body'] > h2,"
-    " div[data-element='story-body'] > h3,"
-    " div.story-stack-story > h3.story-stack-story-title,"
-    " div[data-element='story-stack-story-body'] > p, div[data-element='story-stack-story-body'] > h2"
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' story-stack-story ')]"
+    "/h3[contains(concat(' ', normalize-space(@class), ' '), ' story-stack-story-title ')] | "
+    + story_children("div[data-element='story-body'], div[data-element='story-stack-story-body']")
 )
 
 
