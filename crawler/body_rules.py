@@ -45,6 +45,11 @@ _PULL = (
 NOT_EMBED = f"not({_EMBED}) and not(@data-instgrm-permalink) and not({_PULL})"
 """XPath condition: the element is not an embedded social post, nor a pull quote repeating the story."""
 
+PROMO_CLASSES: tuple[str, ...] = ("newsletter", "signup", "sign-up", "related", "promo", "advert", "ad-slot")
+"""Words in the class of a box inside a story block that is not the story (read with ``//`` rules)."""
+NOT_IN_PROMO = "not(ancestor::*[" + " or ".join(f"contains(@class, '{c}')" for c in PROMO_CLASSES) + "])"
+"""XPath condition: the element is not inside a newsletter, related-links, promo or ad box."""
+
 OWN_TEXT = "text()[normalize-space()]"
 """XPath condition: the element has text of its own (not only inside child elements)."""
 

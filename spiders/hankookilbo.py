@@ -73,8 +73,8 @@ class HankookIlboSpider(NewsSpider):
         # Story lists, tables and sub-headings at any level are kept (crawler/body_rules.py); the quote
         # boxes (<div class="module-quote">) repeat a paragraph and stay out with the other <div>s.
         "article_body": [
-            story_children(".article-view", _EDITOR_P),
-            story_children(".col-main", _EDITOR_P),
+            story_children(".article-view", _EDITOR_P, bold_heads=True),
+            story_children(".col-main", _EDITOR_P, bold_heads=True),
         ],
     }
 

@@ -91,6 +91,14 @@ JUNK: dict[str, str] = {
     "ad": '<div class="ad-slot" data-ad="mid"><div>Advertisement</div><script>var zorblat=1;</script></div>',
 }
 
+# (page slug, story element) -> why the site's rule leaves it out on purpose. The test checks that
+# it stays out, so the entry goes when the rule changes.
+LEFT_OUT = {
+    ("thetelegraph", "ul"): "the product reviews' <ul>s are 'at a glance' link lists and spec bullets ('Draws 300W"
+    " (estimated 10p per hour of use)'), which the reference text of the corpus page leaves out",
+    ("thetelegraph", "ol"): "as its <ul>s",
+}
+
 _AD = '<div class="ad-slot" data-ad="mid"><div>Advertisement</div></div>'
 
 
@@ -199,6 +207,10 @@ def test_story_element_is_kept(page: corpus.CorpusPage, kind: str, spider_of) ->
     _insert_after(anchor, html)
     got = _paragraphs(_run(spider, page, tree))
     body = "\n".join(got)
+    if (page.slug, kind) in LEFT_OUT:
+        assert "Quillwort" not in body, f"left out on purpose ({LEFT_OUT[page.slug, kind]}), yet read"
+        assert got == base
+        return
     missing = [t for t in texts if _norm(t) not in body]
     assert not missing, f"{kind} text missing from the body: {missing}"
     positions = [body.index(_norm(t)) for t in texts]
@@ -224,7 +236,7 @@ def test_story_split_over_two_containers(page: corpus.CorpusPage, spider_of) -> 
     if container.tag in ("body", "html", "main", "article"):
         pytest.skip("the story's paragraphs sit directly in the page's main element")
     rest = list(anchor.itersiblings())
-    if not any(_norm(e.text_content()) for e in rest):
+    if not any(isinstance(e, lxml_html.HtmlElement) and _norm(e.text_content()) for e in rest):
         pytest.skip("one paragraph per container already (a block layout)")
     second = lxml_html.Element(container.tag, dict(container.attrib))
     second.text = "\n"
