@@ -61,6 +61,11 @@ TEXT_ITEM = f"{_UNLINKED_TEXT}"
 """XPath condition on an ``<li>``: some text outside links."""
 
 
+def has_class(name: str) -> str:
+    """XPath condition: the element's class list holds ``name`` (as CSS ``.name`` means)."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
 def container_xpath(css: str) -> list[str]:
     """A CSS selector (list) of story containers -> absolute XPath paths (``//...``), one per selector."""
     out = []

@@ -1,11 +1,7 @@
 """Frankfurter Allgemeine (faz.net): articles from its RSS feed and news sitemap."""
 
-from crawler.body_rules import story_children
+from crawler.body_rules import has_class, story_children
 from crawler.news_spider import NewsSpider
-
-
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
 class FAZSpider(NewsSpider):
@@ -36,11 +32,18 @@ class FAZSpider(NewsSpider):
             # by their data hooks; story elements per crawler/body_rules.py.
             "//*[@data-external-selector='header-teaser'] | "
             + story_children(["//*[@data-external-selector='body-elements-container']"]),
-            "[data-external-selector=header-teaser], [data-external-selector=body-elements-paragraph],"
-            " [data-external-selector=body-elements] h3",
+            (
+                "[data-external-selector=header-teaser], [data-external-selector=body-elements-paragraph],"
+                " [data-external-selector=body-elements] h3"
+            ),
             # 2024
-            "//*[" + _has_class("header-teaser") + "] | " + story_children(".body-elements"),
+            "//*[" + has_class("header-teaser") + "] | " + story_children(".body-elements"),
             # 2023 and before ("atc" = article content); the image caption also sits in .atc-Intro.
-            "//*[" + _has_class("atc-Intro") + "]/p[" + _has_class("atc-IntroText") + "] | " + story_children(".atc-Text"),
+            "//*["
+            + has_class("atc-Intro")
+            + "]/p["
+            + has_class("atc-IntroText")
+            + "] | "
+            + story_children(".atc-Text"),
         ],
     }

@@ -1,7 +1,7 @@
 """Fox News (foxnews.com): articles listed in its news sitemap and its RSS feeds."""
 
-from crawler.late_rules import LateSelectorsMixin
 from crawler.body_rules import story_children
+from crawler.late_rules import LateSelectorsMixin
 from crawler.news_spider import NewsSpider
 
 # The story is the <p> children of <div class="article-body">, part of it inside a

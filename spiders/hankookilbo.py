@@ -8,8 +8,8 @@ from typing import Any
 
 from scrapy.http import HtmlResponse, TextResponse
 
-from crawler.items import Article
 from crawler.body_rules import story_children
+from crawler.items import Article
 from crawler.news_spider import NewsSpider
 
 # The Next.js layout (2026) may stream the article only inside a script:

@@ -1,12 +1,8 @@
 """i (inews.co.uk): articles from its RSS feed and the sitemaps its robots.txt lists."""
 
+from crawler.body_rules import has_class, story_children
 from crawler.boilerplate import Rules
-from crawler.body_rules import story_children
 from crawler.news_spider import NewsSpider
-
-
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
 class INewsSpider(NewsSpider):
@@ -32,8 +28,8 @@ class INewsSpider(NewsSpider):
         "article_body": [
             # WordPress theme (2024-): excerpt, then the post content.
             # Story elements per crawler/body_rules.py (lists, quotes, tables too).
-            "//*[" + _has_class("inews__post-excerpt") + "] | " + story_children(".inews__post-content"),
+            "//*[" + has_class("inews__post-excerpt") + "] | " + story_children(".inews__post-content"),
             # Next.js layout (2023): excerpt as <h2 class="excerpt">, then the article content.
-            "//article/h2[" + _has_class("excerpt") + "] | " + story_children(".article-content"),
+            "//article/h2[" + has_class("excerpt") + "] | " + story_children(".article-content"),
         ],
     }

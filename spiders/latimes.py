@@ -6,9 +6,9 @@ from typing import Any
 from itemloaders.processors import MapCompose
 
 from crawler import processors as p
+from crawler.body_rules import story_children
 from crawler.late_rules import LateSelectorsMixin
 from crawler.loaders import ArticleLoader
-from crawler.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 # Two body layouts, one rule (page order kept):

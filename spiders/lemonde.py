@@ -1,11 +1,7 @@
 """Le Monde: articles from its RSS feeds and news sitemap."""
 
-from crawler.body_rules import story_children
+from crawler.body_rules import has_class, story_children
 from crawler.news_spider import NewsSpider
-
-
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
 class LeMondeSpider(NewsSpider):
@@ -35,12 +31,14 @@ class LeMondeSpider(NewsSpider):
             # <section class="catcher">, and the paywall note "Il vous reste 57.09% de cet article à lire"
             # is a bold-only class-less <p> (dropped by its text, as bold-only heads are kept).
             # Lists, quotes, tables and other heads of the story too (crawler/body_rules.py).
-            "//*[" + _has_class("article__desc") + "] | //*[@id='js-summary-live'] | "
+            "//*["
+            + has_class("article__desc")
+            + "] | //*[@id='js-summary-live'] | "
             + story_children(
                 ".article__content",
-                _has_class("article__paragraph"),
+                has_class("article__paragraph"),
                 bold_heads=True,
-                extra="self::*[" + _has_class("article__sub-title") + "]",
+                extra="self::*[" + has_class("article__sub-title") + "]",
             ),
         ],
     }

@@ -1,11 +1,7 @@
 """NTV (ntv.com.tr): articles from its RSS feeds and the sitemaps its robots.txt lists."""
 
-from crawler.body_rules import story_children
+from crawler.body_rules import has_class, story_children
 from crawler.news_spider import NewsSpider
-
-
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
 class NTVTRSpider(NewsSpider):
@@ -32,7 +28,7 @@ class NTVTRSpider(NewsSpider):
         # Spot (sub-title) and story; the 2024 layout writes the story as one <p> split by <br><br>.
         # Story lists, quotes, tables and sub-headings too (crawler/body_rules.py).
         "article_body": [
-            "//*[" + _has_class("info-text-card") + "]//h2 | " + story_children(".ck"),
-            "//*[" + _has_class("category-detail-sub-title") + "] | " + story_children(".content-news-tag-selector"),
+            "//*[" + has_class("info-text-card") + "]//h2 | " + story_children(".ck"),
+            "//*[" + has_class("category-detail-sub-title") + "] | " + story_children(".content-news-tag-selector"),
         ],
     }

@@ -5,8 +5,8 @@ import re
 from itemloaders.processors import MapCompose
 
 from crawler import processors as p
-from crawler.loaders import ArticleLoader
 from crawler.body_rules import story_children
+from crawler.loaders import ArticleLoader
 from crawler.news_spider import NewsSpider
 
 

@@ -1,7 +1,7 @@
 """Ukrainska Pravda, Russian edition: articles from its RSS feed."""
 
-from crawler.boilerplate import Rules
 from crawler.body_rules import story_children
+from crawler.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
 

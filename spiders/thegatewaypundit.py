@@ -6,8 +6,8 @@ from typing import Any
 from itemloaders.processors import MapCompose
 
 from crawler import processors as p
-from crawler.loaders import ArticleLoader
 from crawler.body_rules import story_children
+from crawler.loaders import ArticleLoader
 from crawler.news_spider import NewsSpider
 
 # The story is the <p> children of <div class="entry-content"> (and the <p>s of quoted

@@ -1,7 +1,7 @@
 """The Independent (UK): articles listed in its Google News sitemap and RSS feeds."""
 
-from crawler.boilerplate import Rules
 from crawler.body_rules import story_children
+from crawler.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
 

@@ -1,12 +1,8 @@
 """The Intercept: articles from its RSS feed and WordPress sitemaps."""
 
+from crawler.body_rules import has_class, story_children
 from crawler.late_rules import LateSelectorsMixin
-from crawler.body_rules import story_children
 from crawler.news_spider import NewsSpider
-
-
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
 class TheInterceptSpider(LateSelectorsMixin, NewsSpider):
@@ -29,12 +25,14 @@ class TheInterceptSpider(LateSelectorsMixin, NewsSpider):
             # 2024 (WordPress): excerpt, then paragraphs and chapter headings; newsletter embeds are <div>s;
             # quoted passages are <blockquote>s, embedded tweets/posts too (<blockquote class="twitter-tweet">).
             # Story elements per crawler/body_rules.py.
-            "//*[" + _has_class("post__excerpt") + "] | " + story_children(".entry-content__content"),
+            "//*[" + has_class("post__excerpt") + "] | " + story_children(".entry-content__content"),
             # 2023 (React): excerpt under the title, then the post content.
             # Photo captions and photo-grid texts are <p>s too.
-            "//*[" + _has_class("Post-excerpt") + "] | "
+            "//*["
+            + has_class("Post-excerpt")
+            + "] | "
             + story_children(
-                ".PostContent > div", "not(" + _has_class("caption") + " or " + _has_class("PhotoGrid-description") + ")"
+                ".PostContent > div", "not(" + has_class("caption") + " or " + has_class("PhotoGrid-description") + ")"
             ),
         ],
     }

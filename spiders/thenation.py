@@ -3,9 +3,9 @@
 from itemloaders.processors import MapCompose
 
 from crawler import processors as p
+from crawler.body_rules import has_class, story_children
 from crawler.fragments import drop_elements
 from crawler.loaders import ArticleLoader
-from crawler.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -14,10 +14,6 @@ class TheNationLoader(ArticleLoader):
     # <p>... <aside class="left indent indents related-oneup"><h4>Related Article</h4>...</aside></p>,
     # <aside class="... current-issue"><h4>Current Issue</h4>...</aside>
     article_body_in = MapCompose(drop_elements("aside"), p.html_to_text)
-
-
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
 class TheNationSpider(NewsSpider):
@@ -44,10 +40,15 @@ class TheNationSpider(NewsSpider):
             # a newsletter CTA block's unclosed markup swallows the rest of the story, so its direct
             # <p> children are story too.
             # Story elements per crawler/body_rules.py.
-            "//*[" + _has_class("article-title__dek") + "]/p | "
+            "//*["
+            + has_class("article-title__dek")
+            + "]/p | "
             + story_children("article.blocks-wrapper, article.blocks-wrapper > div.cta"),
             # 2023: subtitle, then paragraphs and sub-headings (not the photo captions,
             # <p class="caption">).
-            "//h2[" + _has_class("subtitle") + "] | " + story_children(".article-body-inner", "not(" + _has_class("caption") + ")"),
+            "//h2["
+            + has_class("subtitle")
+            + "] | "
+            + story_children(".article-body-inner", "not(" + has_class("caption") + ")"),
         ],
     }

@@ -1,7 +1,7 @@
 """The New Yorker: articles from its Google News sitemap and RSS feed."""
 
-from crawler.late_rules import LateSelectorsMixin
 from crawler.body_rules import story_children
+from crawler.late_rules import LateSelectorsMixin
 from crawler.news_spider import NewsSpider
 
 

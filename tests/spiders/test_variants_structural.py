@@ -39,14 +39,18 @@ PAGES = corpus.pages()
 # Story elements: (HTML, the texts that must be in the body, in this order).
 STORY_ELEMENTS: dict[str, tuple[str, list[str]]] = {
     "ul": (
-        "<ul><li>Quillwort item one: the council will publish the full audit in March.</li>"
-        "<li>Quillwort item two: the ferry timetable changes from the first of April.</li></ul>",
+        (
+            "<ul><li>Quillwort item one: the council will publish the full audit in March.</li>"
+            "<li>Quillwort item two: the ferry timetable changes from the first of April.</li></ul>"
+        ),
         ["Quillwort item one: the council will publish the full audit in March.",
          "Quillwort item two: the ferry timetable changes from the first of April."],
     ),
     "ol": (
-        "<ol><li>Quillwort step one, in which the inspectors visit every pier before noon.</li>"
-        "<li>Quillwort step two, in which they write down what they found there.</li></ol>",
+        (
+            "<ol><li>Quillwort step one, in which the inspectors visit every pier before noon.</li>"
+            "<li>Quillwort step two, in which they write down what they found there.</li></ol>"
+        ),
         ["Quillwort step one, in which the inspectors visit every pier before noon.",
          "Quillwort step two, in which they write down what they found there."],
     ),
@@ -55,19 +59,23 @@ STORY_ELEMENTS: dict[str, tuple[str, list[str]]] = {
     "h4": ("<h4>Where the Quillwort plan goes next</h4>", ["Where the Quillwort plan goes next"]),
     "bold_head": ("<p><strong>Quillwort bridge: the second vote</strong></p>", ["Quillwort bridge: the second vote"]),
     "table": (
-        "<table><thead><tr><th>Quillwort district</th><th>Turnout</th></tr></thead>"
-        "<tbody><tr><td>Quillwort North</td><td>61 percent</td></tr>"
-        "<tr><td>Quillwort South</td><td>58 percent</td></tr></tbody></table>",
+        (
+            "<table><thead><tr><th>Quillwort district</th><th>Turnout</th></tr></thead>"
+            "<tbody><tr><td>Quillwort North</td><td>61 percent</td></tr>"
+            "<tr><td>Quillwort South</td><td>58 percent</td></tr></tbody></table>"
+        ),
         ["Quillwort district", "Turnout", "Quillwort North", "61 percent", "Quillwort South", "58 percent"],
     ),
     "blockquote": (
-        "<blockquote><p>Quillwort quoted passage: we will not close the bridge before the inquiry has reported,"
-        " the minister wrote.</p></blockquote>",
+        (
+            "<blockquote><p>Quillwort quoted passage: we will not close the bridge before the inquiry has"
+            " reported, the minister wrote.</p></blockquote>"
+        ),
         ["Quillwort quoted passage: we will not close the bridge before the inquiry has reported, the minister wrote."],
     ),
     "pre": (
-        "<pre>Quillwort ledger   2023   2024\nHarbour dues      1.2    1.4</pre>",
-        ["Quillwort ledger", "Harbour dues"],
+        "<pre>Quillwort ledger   2023   2024\nQuillwort dues    1.2    1.4</pre>",
+        ["Quillwort ledger", "Quillwort dues"],
     ),
 }  # fmt: skip
 
@@ -233,7 +241,7 @@ def test_story_split_over_two_containers(page: corpus.CorpusPage, spider_of) -> 
     tree = _mutable(spider, page)
     base = _baseline(spider, page)
     container, anchor = _story(spider, tree)
-    if container.tag in ("body", "html", "main", "article"):
+    if container.tag in ("body", "html", "main"):
         pytest.skip("the story's paragraphs sit directly in the page's main element")
     rest = list(anchor.itersiblings())
     if not any(isinstance(e, lxml_html.HtmlElement) and _norm(e.text_content()) for e in rest):
@@ -258,7 +266,7 @@ def test_promo_or_embed_stays_out(page: corpus.CorpusPage, kind: str, spider_of)
     _container, anchor = _story(spider, tree)
     _insert_after(anchor, JUNK[kind])
     got = _paragraphs(_run(spider, page, tree))
-    leaked = [p for p in got if re.search("zorblat", p, re.I)]
+    leaked = [p for p in got if re.search("zorblat", p, re.IGNORECASE)]
     assert not leaked, f"{kind} leaked into the body: {leaked}"
     assert got == base
 
