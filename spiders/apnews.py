@@ -1,5 +1,6 @@
 """AP News (apnews.com): articles listed in its Google News sitemap."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 # The story body, as direct children of the story container, in page order:
@@ -10,10 +11,11 @@ from crawler.news_spider import NewsSpider
 # rule also separates the parts of multi-story roundups, so what follows later is kept.) Ads
 # ("SovrnAd"), "RELATED COVERAGE" boxes and info boxes are <div>s, so selecting only <p>/<h2>
 # children leaves them out; the rule itself has no letters and is dropped as empty.
+# Lists, quotes, tables and h3/h4 heads of the story are read too (crawler/extract/body_rules.py).
 _AFTER_RULE = "not(preceding-sibling::*[self::p or self::h2][1][normalize-space(.)='___'])"
-_BODY = (
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' RichTextStoryBody ')"
-    " or @data-key='article']/*[self::p or self::h2][" + _AFTER_RULE + "]"
+_BODY = story_children(
+    ["//div[contains(concat(' ', normalize-space(@class), ' '), ' RichTextStoryBody ') or @data-key='article']"],
+    where=_AFTER_RULE,
 )
 
 

@@ -1,5 +1,6 @@
 """Asahi Shimbun (asahi.com): articles from its headline RSS feed."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -19,9 +20,11 @@ class AsahiShimbunSpider(NewsSpider):
     selectors = {
         "article_body": [
             # Summary box, paragraphs and sub-headings of the story block (class names are build hashes),
-            "div.nfyQp > div.bv2Sj > p, div.nfyQp > p, div.nfyQp > h2",
+            # with the story's lists, quotes and tables (crawler/extract/body_rules.py).
+            "//div[contains(concat(' ', normalize-space(@class), ' '), ' nfyQp ')]/div[contains(concat(' ',"
+            " normalize-space(@class), ' '), ' bv2Sj ')]/p | " + story_children("div.nfyQp"),
             # else by structure: the story's <p>s sit directly in a <div> of <main>; paywall and
             # promo notes are nested deeper.
-            "main > div > p, main > div > h2",
+            story_children("main > div"),
         ],
     }

@@ -1,5 +1,6 @@
 """BBC News (bbc.com / bbc.co.uk): articles listed in its RSS feeds and news sitemaps."""
 
+from crawler.extract.body_rules import BOLD_HEAD, HEADS, NOT_EMBED, NOT_IN_PROMO
 from crawler.news_spider import NewsSpider
 
 # The article is a sequence of blocks, each a <div data-component="...">: "text-block" (<p>s, or
@@ -13,13 +14,19 @@ from crawler.news_spider import NewsSpider
 # (<p><b>The Office for Budget Responsibility (OBR) monitors ...</b></p>).
 _BLOCK = "//article//div[@data-component='{}']"
 # Embeds pasted into a text block (a tweet's <blockquote>, a <figure> with its caption, an <aside>)
-# are not the story.
-_NOT_EMBED = "[not(ancestor::blockquote or ancestor::figure or ancestor::aside)]"
+# and newsletter/related/promo boxes there are not the story.
+# Quoted passages (<blockquote> without an embed's class) are read whole, so their paragraphs are not
+# read again on their own. Also read: sub-headings h2-h4, bold-only heads without a link, tables and
+# preformatted text inside a text block (crawler/extract/body_rules.py).
+_NOT_EMBED = "[not(ancestor::blockquote or ancestor::figure or ancestor::aside)][" + NOT_IN_PROMO + "]"
+_TEXT = _BLOCK.format("text-block")
 _BODY = " | ".join(
     [
-        "(" + _BLOCK.format("text-block") + ")[1]//p[b]" + _NOT_EMBED,
-        _BLOCK.format("text-block") + "//p[text()[normalize-space()]]" + _NOT_EMBED,
-        _BLOCK.format("text-block") + "//li[text()[normalize-space()]]" + _NOT_EMBED,
+        "(" + _TEXT + ")[1]//p[b]" + _NOT_EMBED,
+        _TEXT + "//p[text()[normalize-space()] or " + BOLD_HEAD + "]" + _NOT_EMBED,
+        _TEXT + "//li[text()[normalize-space()]]" + _NOT_EMBED,
+        _TEXT + "//*[" + HEADS + " or self::table or self::pre]" + _NOT_EMBED,
+        _TEXT + "//blockquote[" + NOT_EMBED + "]" + _NOT_EMBED,
         _BLOCK.format("subheadline-block"),
     ]
 )

@@ -1,5 +1,6 @@
 """CNBC (cnbc.com): articles listed in its news sitemap and its top-news RSS feeds."""
 
+from crawler.extract.body_rules import HEADS, OWN_TEXT, story_children
 from crawler.news_spider import NewsSpider
 
 # <div data-module="ArticleBody"> holds the story as <div class="group"> runs of <p>, with
@@ -10,10 +11,11 @@ from crawler.news_spider import NewsSpider
 # repeating a paragraph), "watch now VIDEO 4:42" players and ad slots. Paragraphs with no text of
 # their own are link lines and credits (<p><strong>Don't miss: </strong><a>...</a></p>,
 # <p><em>Disclosure: NBCUniversal and Comcast Ventures are investors in Acorns.</em></p>).
-_BODY = (
-    "//div[@data-module='ArticleBody']/div[contains(concat(' ', normalize-space(@class), ' '), ' group ')]"
-    "/p[text()[normalize-space()]] | //div[@data-module='ArticleBody']/h2"
-)
+# Inside the groups also lists, quoted passages, tables and bold-only heads without a link
+# (crawler/extract/body_rules.py); sub-headings h2-h4.
+_ARTICLE_BODY = "//div[@data-module='ArticleBody']"
+_GROUP = _ARTICLE_BODY + "/div[contains(concat(' ', normalize-space(@class), ' '), ' group ')]"
+_BODY = story_children([_GROUP], OWN_TEXT, bold_heads=True) + " | " + _ARTICLE_BODY + "/*[" + HEADS + "]"
 
 
 class CnbcSpider(NewsSpider):

@@ -1,5 +1,6 @@
 """Deutsche Welle, German edition: articles from its RSS feed and news sitemap."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -33,8 +34,10 @@ class DWSpider(NewsSpider):
         "article_body": [
             # Since mid-2023: teaser in the article header, then the rich-text story (video embeds,
             # figures and ad slots are <div>/<figure>/<span> children and stay out).
-            "header > p.teaser-text, .rich-text > p, .rich-text > h2",
-            "header > p, .rich-text > p, .rich-text > h2",
-            "p.intro, .longText > p, .longText > h2",
+            # Lists, quotes and tables of the story too (crawler/extract/body_rules.py).
+            "//header/p[contains(concat(' ', normalize-space(@class), ' '), ' teaser-text ')] | "
+            + story_children(".rich-text"),
+            "//header/p | " + story_children(".rich-text"),
+            "//p[contains(concat(' ', normalize-space(@class), ' '), ' intro ')] | " + story_children(".longText"),
         ],
     }

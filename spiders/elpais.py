@@ -1,5 +1,6 @@
 """El País: articles from its RSS feed and the sitemaps its robots.txt lists."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -20,7 +21,9 @@ class ElPaisSpider(NewsSpider):
     # field -> rules, current layout first; JSON-LD / <meta> fill the fields these miss.
     selectors = {
         "article_body": [
-            # Sub-headline (h2 in the header), story paragraphs and section titles (h3).
-            "header .a_st, .a_e_txt h2, .a_c > p, .a_c > h3",
+            # Sub-headline (h2 in the header), then the story: paragraphs, section titles (h3), lists,
+            # quotes, tables (crawler/extract/body_rules.py); photo galleries and figures are <div>/<figure>s.
+            "//header//*[contains(concat(' ', normalize-space(@class), ' '), ' a_st ')]"
+            " | //*[contains(concat(' ', normalize-space(@class), ' '), ' a_e_txt ')]//h2 | " + story_children(".a_c"),
         ],
     }

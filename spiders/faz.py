@@ -1,5 +1,6 @@
 """Frankfurter Allgemeine (faz.net): articles from its RSS feed and news sitemap."""
 
+from crawler.extract.body_rules import has_class, story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -26,12 +27,23 @@ class FAZSpider(NewsSpider):
         # the byline's <time datetime> has the ISO value.
         "date_published": ["time.atc-MetaTime::attr(datetime)"],
         "article_body": [
-            # 2025 (Vue): teaser + body paragraphs / subheadings, found by their data hooks.
-            "[data-external-selector=header-teaser], [data-external-selector=body-elements-paragraph],"
-            " [data-external-selector=body-elements] h3",
+            # 2025 (Vue): teaser, then one <div data-external-selector="body-elements-container"> per story
+            # element (paragraph, sub-heading, list...; "Mehr zum Thema" boxes are <aside>s there), found
+            # by their data hooks; story elements per crawler/extract/body_rules.py.
+            "//*[@data-external-selector='header-teaser'] | "
+            + story_children(["//*[@data-external-selector='body-elements-container']"]),
+            (
+                "[data-external-selector=header-teaser], [data-external-selector=body-elements-paragraph],"
+                " [data-external-selector=body-elements] h3"
+            ),
             # 2024
-            ".header-teaser, .body-elements__paragraph, .body-elements > h3",
+            "//*[" + has_class("header-teaser") + "] | " + story_children(".body-elements"),
             # 2023 and before ("atc" = article content); the image caption also sits in .atc-Intro.
-            ".atc-Intro > p.atc-IntroText, .atc-Text > p, .atc-Text > h3",
+            "//*["
+            + has_class("atc-Intro")
+            + "]/p["
+            + has_class("atc-IntroText")
+            + "] | "
+            + story_children(".atc-Text"),
         ],
     }

@@ -1,5 +1,6 @@
 """Fox News (foxnews.com): articles listed in its news sitemap and its RSS feeds."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 # The story is the <p> children of <div class="article-body">, part of it inside a
@@ -10,12 +11,13 @@ from crawler.news_spider import NewsSpider
 # - video players, inline images with captions, ad containers (all <div>s);
 # - the author bio at the end ("Aaron Kliegman is a politics reporter for Fox News Digital."),
 #   a <div class="article-meta">.
-_PARA = "p[text()[normalize-space()]][not(script)]"
-_BODY = (
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]/"
-    + _PARA
-    + " | //div[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]"
-    "/div[contains(@class, 'paywall')]/" + _PARA
+# Story lists, quotes, tables and bold-only heads (no link: "<p><strong>THE INVESTIGATION</strong></p>")
+# are kept (crawler/extract/body_rules.py).
+_ARTICLE_BODY = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]"
+_BODY = story_children(
+    [_ARTICLE_BODY, _ARTICLE_BODY + "/div[contains(@class, 'paywall')]"],
+    "text()[normalize-space()] and not(script)",
+    bold_heads=True,
 )
 
 

@@ -1,5 +1,6 @@
 """The Washington Free Beacon (freebeacon.com): its Google News sitemap and RSS feed (WordPress)."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 # The dek under the headline (<h2 class="article-excerpt"> in <div class="article-head">,
@@ -7,7 +8,12 @@ from crawler.news_spider import NewsSpider
 # <p> children of <div class="article-content">. Ad wrappers and the "Published under: 2024
 # Election, Bailout, ..." tag list there are <div>s, embedded tweets and posts <blockquote>s: all
 # stay out.
-_BODY = "div.article-head h2.article-excerpt, div.article-content > p"
+# Lists, sub-headings, quoted passages and tables of the story are kept (crawler/extract/body_rules.py).
+_BODY = (
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-head ')]"
+    "//h2[contains(concat(' ', normalize-space(@class), ' '), ' article-excerpt ')] | "
+    + story_children("div.article-content")
+)
 
 
 class FreeBeaconSpider(NewsSpider):

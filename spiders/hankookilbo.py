@@ -8,6 +8,7 @@ from typing import Any
 
 from scrapy.http import HtmlResponse, TextResponse
 
+from crawler.extract.body_rules import story_children
 from crawler.items import Article
 from crawler.news_spider import NewsSpider
 
@@ -51,6 +52,9 @@ def detail_page(response: TextResponse, detail: dict[str, Any]) -> HtmlResponse:
     return HtmlResponse(response.url, body=html.encode("utf-8"), encoding="utf-8", request=response.request)
 
 
+_EDITOR_P = "contains(concat(' ', normalize-space(@class), ' '), ' editor-p ')"
+
+
 class HankookIlboSpider(NewsSpider):
     name = "hankookilbo"
     allowed_domains = ["hankookilbo.com"]
@@ -66,9 +70,11 @@ class HankookIlboSpider(NewsSpider):
         "authors": ['meta[name="byline"]::attr(content)'],
         # Sub-headline lines (<h2 class="sub-tit-ll">, <br>-separated), paragraphs and section titles;
         # photo captions, quote boxes and ads are sibling <div>s and stay out.
+        # Story lists, tables and sub-headings at any level are kept (crawler/extract/body_rules.py); the quote
+        # boxes (<div class="module-quote">) repeat a paragraph and stay out with the other <div>s.
         "article_body": [
-            ".article-view > h2.sub-tit-ll, .article-view > p.editor-p, .article-view > h3.editor-tit",
-            ".col-main > h2.sub-tit-ll, .col-main > p.editor-p, .col-main > h3.editor-tit",
+            story_children(".article-view", _EDITOR_P, bold_heads=True),
+            story_children(".col-main", _EDITOR_P, bold_heads=True),
         ],
     }
 

@@ -1,5 +1,6 @@
 """i (inews.co.uk): articles from its RSS feed and the sitemaps its robots.txt lists."""
 
+from crawler.extract.body_rules import has_class, story_children
 from crawler.extract.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
@@ -26,8 +27,9 @@ class INewsSpider(NewsSpider):
     selectors = {
         "article_body": [
             # WordPress theme (2024-): excerpt, then the post content.
-            ".inews__post-excerpt, .inews__post-content > p, .inews__post-content > h2",
+            # Story elements per crawler/extract/body_rules.py (lists, quotes, tables too).
+            "//*[" + has_class("inews__post-excerpt") + "] | " + story_children(".inews__post-content"),
             # Next.js layout (2023): excerpt as <h2 class="excerpt">, then the article content.
-            "article > h2.excerpt, .article-content > p, .article-content > h2",
+            "//article/h2[" + has_class("excerpt") + "] | " + story_children(".article-content"),
         ],
     }

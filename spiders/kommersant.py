@@ -1,5 +1,6 @@
 """Kommersant: articles from its RSS feeds."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -20,7 +21,8 @@ class KommersantSpider(NewsSpider):
     selectors = {
         "article_body": [
             # Sub-header, then the story; the closing <p class="doc__text document_authors"> is the byline.
-            ".doc_header__subheader, .article_text_wrapper > p:not(.document_authors), .article_text_wrapper > h2, "
-            ".article_text_wrapper > h3",
+            # (lists, quotes, tables too: crawler/extract/body_rules.py).
+            "//*[contains(concat(' ', normalize-space(@class), ' '), ' doc_header__subheader ')] | "
+            + story_children(".article_text_wrapper", "not(contains(@class, 'document_authors'))"),
         ],
     }

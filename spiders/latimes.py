@@ -6,6 +6,7 @@ from typing import Any
 from itemloaders.processors import MapCompose
 
 from crawler.extract import clean as p
+from crawler.extract.body_rules import story_children
 from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
 
@@ -17,11 +18,11 @@ from crawler.news_spider import NewsSpider
 # Left out: the "enhancement" <div>s between paragraphs - photos with captions ("(Photos by
 # Associated Press; photo illustration by Tim Hubbard / Los Angeles Times)"), "Advertisement"
 # slots, newsletter and related-story boxes.
+# Story elements per crawler/extract/body_rules.py (lists, quotes, tables, h2-h4 too).
 _BODY = (
-    "div[data-element='story-body'] > p, div[data-element='story-body'] > h2,"
-    " div[data-element='story-body'] > h3,"
-    " div.story-stack-story > h3.story-stack-story-title,"
-    " div[data-element='story-stack-story-body'] > p, div[data-element='story-stack-story-body'] > h2"
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' story-stack-story ')]"
+    "/h3[contains(concat(' ', normalize-space(@class), ' '), ' story-stack-story-title ')] | "
+    + story_children("div[data-element='story-body'], div[data-element='story-stack-story-body']")
 )
 
 

@@ -3,6 +3,7 @@
 from itemloaders.processors import MapCompose
 
 from crawler.extract import clean as p
+from crawler.extract.body_rules import drop_link_lists
 from crawler.extract.fragments import drop_elements
 from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
@@ -18,7 +19,8 @@ NOT_STORY_CSS = (
 
 
 class LBCGroupLoader(ArticleLoader):
-    article_body_in = MapCompose(drop_elements(*NOT_STORY_CSS), p.html_to_text)
+    # A list of links only is a related box: <ul><li><a>other story</a></li>...</ul>.
+    article_body_in = MapCompose(drop_elements(*NOT_STORY_CSS), drop_link_lists, p.html_to_text)
 
 
 class LBCGroupSpider(NewsSpider):

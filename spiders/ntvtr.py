@@ -1,5 +1,6 @@
 """NTV (ntv.com.tr): articles from its RSS feeds and the sitemaps its robots.txt lists."""
 
+from crawler.extract.body_rules import has_class, story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -25,8 +26,9 @@ class NTVTRSpider(NewsSpider):
         # <meta name="articleAuthor" content="Anadolu Ajansı"> (the agency or "ntv.com.tr"); JSON-LD only says "NTV".
         "authors": ['meta[name="articleAuthor"]::attr(content)'],
         # Spot (sub-title) and story; the 2024 layout writes the story as one <p> split by <br><br>.
+        # Story lists, quotes, tables and sub-headings too (crawler/extract/body_rules.py).
         "article_body": [
-            ".info-text-card h2, .ck > p",
-            ".category-detail-sub-title, .content-news-tag-selector > p",
+            "//*[" + has_class("info-text-card") + "]//h2 | " + story_children(".ck"),
+            "//*[" + has_class("category-detail-sub-title") + "] | " + story_children(".content-news-tag-selector"),
         ],
     }

@@ -1,14 +1,13 @@
 """Occupy Democrats (occupydemocrats.com): its RSS feed and sitemap (WordPress)."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 # The story is the <p>, <h2>/<h3> and <blockquote> (quoted documents) children of
 # <div itemprop="articleBody">. Left out: ad code blocks (<div class="code-block">), the author box
 # at the end ("Steph Bazzle covers politics and theocracy, ..."), comments widgets.
-_BODY = (
-    "div[itemprop='articleBody'] > p, div[itemprop='articleBody'] > h2, div[itemprop='articleBody'] > h3,"
-    " div[itemprop='articleBody'] > blockquote:not(.twitter-tweet):not(.instagram-media):not(.tiktok-embed)"
-)
+# Lists, tables and h4 heads too (crawler/extract/body_rules.py).
+_BODY = story_children("div[itemprop='articleBody']")
 
 
 class OccupyDemocratsSpider(NewsSpider):

@@ -5,6 +5,7 @@ import re
 from itemloaders.processors import MapCompose
 
 from crawler.extract import clean as p
+from crawler.extract.body_rules import story_children
 from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
 
@@ -40,6 +41,7 @@ class PeopleSpider(NewsSpider):
         "authors": ['//div[contains(@class, "edit")][contains(., "责编")]/text()'],
         "article_body": [
             # The story's <p>s; the last one is the share widget ("分享让更多人看到").
-            ".rm_txt_con > p:not(.paper_num)",
+            # (with the story's lists, quotes, tables and sub-headings: crawler/extract/body_rules.py)
+            story_children(".rm_txt_con", "not(contains(concat(' ', normalize-space(@class), ' '), ' paper_num '))"),
         ],
     }

@@ -1,5 +1,6 @@
 """Ukrainska Pravda, Russian edition: articles from its RSS feed."""
 
+from crawler.extract.body_rules import story_children
 from crawler.extract.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
@@ -29,10 +30,10 @@ class PravdaSpider(NewsSpider):
             # Paragraphs and sub-headings; a last paragraph all in bold-italic is the authors' signature:
             # <p><strong><em>Ярослав Кузишин, Антон Зелинский, Карина Гасимова</em></strong></p>
             # Articles/columns ("post_article_*") and news ("post_news_*", as .post_news_tags here).
-            (
-                '//div[contains(@class, "post_article_text") or contains(@class, "post_news_text")]'
-                "/*[self::p or self::h2 or self::h3]"
-                "[not(position() = last() and strong and normalize-space(.) = normalize-space(strong))]"
+            # Lists, quotes, tables and h4 heads of the story too (crawler/extract/body_rules.py).
+            story_children(
+                ['//div[contains(@class, "post_article_text") or contains(@class, "post_news_text")]'],
+                where="not(position() = last() and strong and normalize-space(.) = normalize-space(strong))",
             ),
         ],
     }

@@ -6,23 +6,25 @@ from typing import Any
 from itemloaders.processors import MapCompose
 
 from crawler.extract import clean as p
+from crawler.extract.body_rules import story_children
 from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
 
 # Story paragraphs carry data-testid="paragraph-N": <p> in the 2023 layout, <div> since 2024;
 # sub-headings are <h2 data-testid="Heading"> inside the article body. Everything else in the body
 # container (inline images, "Sign up here." newsletter boxes, related coverage) has no such test id.
-_BODY = (
-    "//*[self::p or self::div][starts-with(@data-testid, 'paragraph-')]"
-    " | //div[contains(@class, 'article-body')]/h2[@data-testid='Heading']"
+# The story elements around them (sub-headings, lists, quotes, tables: crawler/extract/body_rules.py) are
+# read among the children of the paragraphs' container.
+_PARAGRAPH = "starts-with(@data-testid, 'paragraph-')"
+_BODY = story_children(
+    [f"//*[*[self::p or self::div][{_PARAGRAPH}]]"], _PARAGRAPH, bold_heads=True, extra=f"self::div[{_PARAGRAPH}]"
 )
 
 # Before the 2021 redesign: <p class="Paragraph-paragraph-2Bgue ArticleBody-para-TD_9x"> (2020-21;
 # the sign-off "Reporting by ...; Editing by ..." is a <p class="Attribution-...">), and
 # <div class="StandardArticleBody_body"> with plain <p>s (up to 2019).
-_BODY_LEGACY = (
-    "//p[contains(@class, 'ArticleBody-para')]"
-    " | //div[contains(@class, 'StandardArticleBody_body')]/p | //div[contains(@class, 'StandardArticleBody_body')]/h3"
+_BODY_LEGACY = "//p[contains(@class, 'ArticleBody-para')] | " + story_children(
+    ["//div[contains(@class, 'StandardArticleBody_body')]"]
 )
 
 # Links to other sites end with a visually hidden "<span ...>, opens new tab</span>" for screen

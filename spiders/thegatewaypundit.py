@@ -6,6 +6,7 @@ from typing import Any
 from itemloaders.processors import MapCompose
 
 from crawler.extract import clean as p
+from crawler.extract.body_rules import story_children
 from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
 
@@ -19,11 +20,8 @@ from crawler.news_spider import NewsSpider
 #   <p><strong>Watch: Kiev overrun ...</strong></p> is bold like the lead
 #   <p><strong>A preventable crisis.</strong></p>, and quotes are often italic-only paragraphs.
 _CONTENT = "//div[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]"
-_BODY = (
-    _CONTENT + "/p[not(.//img) and not(.//script)]"
-    " | " + _CONTENT + "/blockquote[not(contains(@class, 'twitter-tweet'))"
-    " and not(contains(@class, 'wp-embedded-content')) and not(contains(@class, 'instagram-media'))]/p"
-)
+# Sub-headings, lists and tables of the story too (crawler/extract/body_rules.py).
+_BODY = story_children([_CONTENT], "not(.//img) and not(.//script)")
 
 
 # og:title appends the site and the writer: "... Defense Lawyers | The Gateway Pundit | by Cristina

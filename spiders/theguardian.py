@@ -1,5 +1,6 @@
 """The Guardian (theguardian.com): articles listed in its news sitemap and its edition RSS feeds."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 # The standfirst under the headline (<div data-gu-name="standfirst">, "Police in Spanish city
@@ -11,15 +12,14 @@ from crawler.news_spider import NewsSpider
 # Before the 2019-2021 move to the "dotcom-rendering" pages the body was
 # <div class="content__article-body" itemprop="articleBody"> and the standfirst
 # <div class="content__standfirst">; inline elements there were <figure>/<aside> too.
-_BODY = (
-    "[data-gu-name='standfirst'] p, [data-gu-name='standfirst'] li,"
-    " div.article-body-viewer-selector > p, div.article-body-viewer-selector > h2,"
-    " div.article-body-viewer-selector > ul > li, div.article-body-viewer-selector > blockquote:not(.twitter-tweet):not(.instagram-media):not(.tiktok-embed)"
+# Body story elements per crawler/extract/body_rules.py (a list of links only is a related box).
+_BODY = "//*[@data-gu-name='standfirst']//*[self::p or self::li] | " + story_children(
+    "div.article-body-viewer-selector"
 )
 
 _BODY_LEGACY = (
-    "div.content__standfirst p, div.content__standfirst li, div.content__article-body > p,"
-    " div.content__article-body > h2, div.content__article-body > ul > li"
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' content__standfirst ')]//*[self::p or self::li] | "
+    + story_children("div.content__article-body")
 )
 
 

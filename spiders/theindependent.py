@@ -1,5 +1,6 @@
 """The Independent (UK): articles listed in its Google News sitemap and RSS feeds."""
 
+from crawler.extract.body_rules import story_children
 from crawler.extract.boilerplate import Rules
 from crawler.news_spider import NewsSpider
 
@@ -28,7 +29,8 @@ class TheIndependentSpider(NewsSpider):
         "article_body": [
             # Story paragraphs and sub-headings (explainers: "What happened?"); newsletter sign-ups,
             # ads, video slots and "Read more" boxes are <div>s.
-            "article #main > p, article #main > h2",
-            "#main > p, #main > h2",
+            # Lists, quotes and tables too (crawler/extract/body_rules.py).
+            story_children("article #main"),
+            story_children("#main"),
         ],
     }

@@ -1,5 +1,6 @@
 """The Intercept: articles from its RSS feed and WordPress sitemaps."""
 
+from crawler.extract.body_rules import has_class, story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -22,11 +23,16 @@ class TheInterceptSpider(NewsSpider):
         "article_body": [
             # 2024 (WordPress): excerpt, then paragraphs and chapter headings; newsletter embeds are <div>s;
             # quoted passages are <blockquote>s, embedded tweets/posts too (<blockquote class="twitter-tweet">).
-            ".post__excerpt, .entry-content__content > p, .entry-content__content > h2,"
-            " .entry-content__content > blockquote:not(.twitter-tweet):not(.instagram-media):not(.tiktok-embed) > p",
+            # Story elements per crawler/extract/body_rules.py.
+            "//*[" + has_class("post__excerpt") + "] | " + story_children(".entry-content__content"),
             # 2023 (React): excerpt under the title, then the post content.
             # Photo captions and photo-grid texts are <p>s too.
-            ".Post-excerpt, .PostContent > div > p:not(.caption):not(.PhotoGrid-description), .PostContent > div > h2",
+            "//*["
+            + has_class("Post-excerpt")
+            + "] | "
+            + story_children(
+                ".PostContent > div", "not(" + has_class("caption") + " or " + has_class("PhotoGrid-description") + ")"
+            ),
         ],
     }
     # Without JSON-LD, <meta property="article:author"> is the WordPress user who posted the story

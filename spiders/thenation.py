@@ -3,6 +3,7 @@
 from itemloaders.processors import MapCompose
 
 from crawler.extract import clean as p
+from crawler.extract.body_rules import has_class, story_children
 from crawler.extract.fragments import drop_elements
 from crawler.extract.loader import ArticleLoader
 from crawler.news_spider import NewsSpider
@@ -38,10 +39,16 @@ class TheNationSpider(NewsSpider):
             # 2024 block editor: dek, then paragraphs and sub-headings (<h2 class="wp-block-heading">);
             # a newsletter CTA block's unclosed markup swallows the rest of the story, so its direct
             # <p> children are story too.
-            ".article-title__dek > p, article.blocks-wrapper > p, article.blocks-wrapper > div.cta > p,"
-            " article.blocks-wrapper > h2, article.blocks-wrapper > h3",
+            # Story elements per crawler/extract/body_rules.py.
+            "//*["
+            + has_class("article-title__dek")
+            + "]/p | "
+            + story_children("article.blocks-wrapper, article.blocks-wrapper > div.cta"),
             # 2023: subtitle, then paragraphs and sub-headings (not the photo captions,
             # <p class="caption">).
-            "h2.subtitle, .article-body-inner > p:not(.caption), .article-body-inner > h2",
+            "//h2["
+            + has_class("subtitle")
+            + "] | "
+            + story_children(".article-body-inner", "not(" + has_class("caption") + ")"),
         ],
     }

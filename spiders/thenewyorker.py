@@ -1,5 +1,6 @@
 """The New Yorker: articles from its Google News sitemap and RSS feed."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -22,7 +23,8 @@ class TheNewYorkerSpider(NewsSpider):
         "article_body": [
             # Dek (summary under the headline), then the story paragraphs and section heads. Class
             # names carry a build hash ("ContentHeaderDek-eXmPeo"): matched on their stable part.
-            "[class*=ContentHeaderDek], .body__inner-container > p, .body__inner-container > h2",
+            # Story elements per crawler/extract/body_rules.py.
+            "//*[contains(@class, 'ContentHeaderDek')] | " + story_children(".body__inner-container"),
         ],
     }
     # Without JSON-LD, <meta name="author"> is the publisher ("Condé Nast"): the byline's names

@@ -1,5 +1,6 @@
 """The Telegraph: articles from its RSS feed and the sitemaps its robots.txt lists."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -30,6 +31,10 @@ class TheTelegraphSpider(NewsSpider):
             "article .e-byline--multi [data-test=author-name]::text",
         ],
         "article_body": [
-            "header p.e-standfirst, .article-body-text > p, .article-body-text > h2",
+            # Standfirst, then the story elements (crawler/extract/body_rules.py) but lists: the <ul>s of the
+            # product reviews are "at a glance" link lists and spec bullets ("Draws 300W (estimated 10p
+            # per hour of use)", "Three year guarantee"), which the reference text leaves out.
+            "//header//p[contains(concat(' ', normalize-space(@class), ' '), ' e-standfirst ')] | "
+            + story_children(".article-body-text", lists=False),
         ],
     }

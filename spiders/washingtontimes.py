@@ -1,5 +1,6 @@
 """The Washington Times: articles from its RSS feeds and story sitemap."""
 
+from crawler.extract.body_rules import story_children
 from crawler.news_spider import NewsSpider
 
 
@@ -21,6 +22,7 @@ class WashingtonTimesSpider(NewsSpider):
     selectors = {
         "article_body": [
             # The story's <p>s; the in-story "Sign up for Daily Newsletters" box and ads are <div>s.
-            ".storyareawrapper .bigtext > p",
+            # With the story's sub-headings, lists, quotes and tables (crawler/extract/body_rules.py).
+            story_children(".storyareawrapper .bigtext"),
         ],
     }

@@ -98,7 +98,7 @@ def test_cycle_detector_finds_a_cycle() -> None:
 
 
 FORBIDDEN_FOR_EXTRACT = (
-    "spiders", "pipelines", "crawler.archive", "crawler.browser", "crawler.state", "crawler.export",
+    "spiders", "pipelines", "crawler.archive.warc_writer", "crawler.browser.policy", "crawler.state.store", "crawler.export",
     "crawler.news_spider", "crawler.health", "crawler.commands", "crawler.addon", "crawler.settings",
 )  # fmt: skip
 SCRAPY_ALLOWED_IN_EXTRACT = ("scrapy.http", "scrapy.loader", "scrapy.selector", "scrapy.utils")

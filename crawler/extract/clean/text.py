@@ -75,6 +75,19 @@ def html_to_text(value: Any) -> list[str] | None:
             if el.tail:
                 buf.append(el.tail)
             return
+        if tag in ("tr", "pre"):
+            # A table row is one line, its cells joined by " · " (not " | ": "A | Reuters" is a byline to
+            # split_body); preformatted text keeps its lines.
+            flush()
+            if tag == "tr":
+                cells = [clean_text(c.text_content()) for c in el if c.tag in ("td", "th")]
+                lines = [" · ".join(c for c in cells if c)]
+            else:
+                lines = [clean_text(line) or "" for line in el.text_content().splitlines()]
+            paragraphs.extend(line for line in lines if line)
+            if el.tail:
+                buf.append(el.tail)
+            return
         block = tag in _BLOCK_TAGS
         if block:
             flush()
