@@ -55,6 +55,8 @@ class Article:
     """Where each field came from: field -> "site" | "jsonld" | "meta" | "body" | "generic" (provenance)."""
     revision: int | None = None
     """1 for the first export of a URL; 2, 3... when a changed version of the story is exported again."""
+    cluster_id: str | None = None
+    """Near-duplicate cluster: lightly edited copies of one story (other URLs, other sites) share it (16 hex digits)."""
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
