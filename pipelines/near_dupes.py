@@ -91,7 +91,7 @@ class Signer:
     """MinHash signatures (``datasketch.MinHash``) and their LSH buckets for one configuration."""
 
     def __init__(self, config: NearDupeConfig) -> None:
-        from datasketch import MinHash, MinHashLSH
+        from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
 
         self.config = config
         self._template = MinHash(num_perm=config.permutations, seed=config.seed)

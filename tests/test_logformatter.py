@@ -13,7 +13,12 @@ from crawler.logformatter import NewsLogFormatter
 from tests.conftest import run_scrapy
 from tests.reparse_util import TEST_SPIDERS, story_html, write_warc
 
-QUIET = ("-s", "LOG_FORMATTER=crawler.logformatter.NewsLogFormatter", "-s", 'EXTENSIONS={"crawler.summary.RunSummary": 0}')
+QUIET = (
+    "-s",
+    "LOG_FORMATTER=crawler.logformatter.NewsLogFormatter",
+    "-s",
+    'EXTENSIONS={"crawler.summary.RunSummary": 0}',
+)
 SECRET = "Quokkas gathered at the harbour wall"
 
 
@@ -43,7 +48,9 @@ def test_reparse_with_many_duplicates_logs_no_article_text(tmp_path: Path) -> No
     ]
     # Same URL twice: a URL duplicate; the rest share one of two bodies: body duplicates.
     records.append({"url": "https://news.example/story/0.html", "body": story_html(1, text=SECRET)})
-    records.append({"url": "https://news.example/story/nohead.html", "body": "<html><body><p>nothing</p></body></html>"})
+    records.append(
+        {"url": "https://news.example/story/nohead.html", "body": "<html><body><p>nothing</p></body></html>"}
+    )
     warc = write_warc(tmp_path / "dups.warc.gz", records)
     out = tmp_path / "out.jsonl"
     proc = run_scrapy("reparse", str(warc), "-O", str(out), "-s", TEST_SPIDERS, "-s", "REPARSE_FALLBACK=", *QUIET)

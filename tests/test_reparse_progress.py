@@ -21,7 +21,9 @@ from tests.reparse_util import TEST_SPIDERS, story_html, write_warc
 
 
 def _warc_records(n: int) -> list[dict[str, str]]:
-    return [{"url": f"https://news.example/story/{i}.html", "body": story_html(i) + "<!-- pad -->" * 200} for i in range(n)]
+    return [
+        {"url": f"https://news.example/story/{i}.html", "body": story_html(i) + "<!-- pad -->" * 200} for i in range(n)
+    ]
 
 
 def assert_positions(root: Path, count: int) -> None:
@@ -105,7 +107,9 @@ def test_live_line_on_a_terminal_is_redrawn_and_cleared_before_log_lines() -> No
 def test_reparse_logs_periodic_progress_with_eta_when_not_a_terminal(tmp_path: Path) -> None:
     warc = write_warc(tmp_path / "many.warc.gz", _warc_records(60))
     out = tmp_path / "out.jsonl"
-    proc = run_scrapy("reparse", str(warc), "-O", str(out), "-s", TEST_SPIDERS, "-s", "REPARSE_PROGRESS_INTERVAL=0.000001")
+    proc = run_scrapy(
+        "reparse", str(warc), "-O", str(out), "-s", TEST_SPIDERS, "-s", "REPARSE_PROGRESS_INTERVAL=0.000001"
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = re.findall(r"Re-parse progress: (\d+) records read .*, (\d+)% of [\d.]+ kB(?:, ETA (\S+ ?s))?", proc.stderr)
     assert len(lines) > 10

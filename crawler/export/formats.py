@@ -74,7 +74,7 @@ def column_names(fields: Iterable[str] | None = None) -> list[str]:
 
 def arrow_schema(fields: Iterable[str] | None = None) -> Any:
     """The Parquet parts' ``pyarrow.Schema`` (fields not in Article are strings; other values JSON text)."""
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     types = {
         "timestamp": pa.timestamp("us", tz="UTC"),
@@ -86,7 +86,9 @@ def arrow_schema(fields: Iterable[str] | None = None) -> Any:
     cols = []
     for name in column_names(fields):
         if name.endswith(OFFSET_SUFFIX) and name.removesuffix(OFFSET_SUFFIX) in OFFSET_FIELDS:
-            meta = {b"description": f"UTC offset in minutes of {name.removesuffix(OFFSET_SUFFIX)} as the page states it"}
+            meta = {
+                b"description": f"UTC offset in minutes of {name.removesuffix(OFFSET_SUFFIX)} as the page states it"
+            }
             cols.append(pa.field(name, pa.int16(), metadata=meta))
         else:
             cols.append(pa.field(name, types[ARTICLE_KINDS.get(name, "string")]))
@@ -121,7 +123,7 @@ def _cell(kind: str, value: Any) -> Any:
 
 def records_to_table(records: list[dict[str, Any]], schema: Any) -> Any:
     """Article dicts (as exported to JSON) -> a ``pyarrow.Table`` of ``schema``."""
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     columns: dict[str, list[Any]] = {name: [] for name in schema.names}
     for record in records:
@@ -146,7 +148,7 @@ def write_parquet(lines: IO[bytes], out: IO[bytes], info: dict[str, Any]) -> tup
     ``info`` is the run's ``run.json``: ``fields`` (column order), ``parquet.compression`` and
     ``parquet.row_group_items``. A last line without its newline is a torn write (dropped, counted).
     """
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     options = info.get("parquet") or {}
     schema = arrow_schema(info.get("fields"))
@@ -201,7 +203,7 @@ def read_part(path: Path, name: str | None = None) -> list[dict[str, Any]]:
     """A finished part file (``.jsonl``, ``.json``, either ``.gz``, or ``.parquet``) -> its article dicts."""
     name = name or path.name
     if name.endswith(".parquet"):
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
         return table_to_records(pq.read_table(path))
     data = path.read_bytes()
