@@ -18,6 +18,8 @@ from crawler.browser.policy import BrowserAddon
 ITEM_PIPELINES: dict[str, int] = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,
+    # Lightly edited copies of one story share a cluster_id (DEDUPE_NEAR=mark|drop|off).
+    "pipelines.near_dupes.NearDupePipeline": 250,
     # After validation and de-duplication, before any exporter.
     "pipelines.revisions.IncrementalPipeline": 300,
 }
@@ -36,6 +38,8 @@ EXTENSIONS: dict[str, int] = {
     "crawler.health.HealthExtension": 500,
     # ARCHIVE_WARC_DIR: every download to rotating WARC files (NotConfigured without it).
     "crawler.archive.warc_writer.WarcArchive": 500,
+    # One summary line at the end of a run: pages, articles, drops by reason, exported and where.
+    "crawler.summary.RunSummary": 0,
 }
 
 

@@ -162,7 +162,7 @@ class HealthExtension:
         errors_total = sum(
             int(v) for k, v in stats.items() if k.startswith(exc_prefix) and not k.endswith("IgnoreRequest")
         )
-        fields = [f for f in ARTICLE_FIELDS if f not in ("spider", "fetched_at", "extraction", "revision")]
+        fields = [f for f in ARTICLE_FIELDS if f not in ("spider", "fetched_at", "extraction", "revision", "cluster_id")]
         coverage = {f: round(self.present[f] / self.parsed, 4) for f in fields} if self.parsed else {}
         incremental = {
             k.removeprefix("news/incremental/"): v for k, v in stats.items() if k.startswith("news/incremental/")

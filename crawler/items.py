@@ -10,7 +10,8 @@ from typing import Any
 
 SCHEMA_VERSION = "1.1.0"
 """1.1.0: ``url`` is the URL exactly as fetched (query and tracking parameters kept, no entity decoding);
-``canonical_url`` is the cleaned one. 1.0.0: ``url`` had tracking parameters removed."""
+``canonical_url`` is the cleaned one; ``cluster_id`` (near-duplicate clusters) added. 1.0.0: ``url`` had tracking
+parameters removed."""
 
 
 class Provenance(str, Enum):
@@ -79,6 +80,8 @@ class Article:
     """Where each field came from: field -> a :class:`Provenance` value (``site``, ``site-late``, ``jsonld``...)."""
     revision: int | None = None
     """1 for the first export of a URL; 2, 3... when a changed version of the story is exported again."""
+    cluster_id: str | None = None
+    """Near-duplicate cluster: lightly edited copies of one story (other URLs, other sites) share it (16 hex digits)."""
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))

@@ -32,6 +32,8 @@ ADDONS = {"crawler.addon.Byline": 0}
 # --- components -------------------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
+# A dropped item is one INFO line with its URL and reason, never the item (crawler/logformatter.py).
+LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
 
 # --- re-parse (crawler/archive/, spiders/generic.py) ------------------------------
 # `scrapy reparse`: pages of hosts that no site spider owns go to the generic extractor (the

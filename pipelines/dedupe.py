@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from typing import Any
 
@@ -13,7 +12,6 @@ from scrapy.exceptions import DropItem
 
 from crawler.extract.clean import dedupe_key
 
-logger = logging.getLogger(__name__)
 _NON_WORD = re.compile(r"[\W_]+", re.U)
 
 
@@ -59,5 +57,4 @@ class DedupePipeline:
     def _drop(self, kind: str, adapter: ItemAdapter) -> None:
         self.stats.inc_value(f"news/dedupe/{kind}")
         self.stats.inc_value("news/dropped")
-        logger.info("Duplicate %s: %s", kind, adapter.get("url"))
         raise DropItem(f"duplicate {kind}: {adapter.get('url')}")

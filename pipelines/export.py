@@ -1,4 +1,4 @@
-"""The structured export: articles -> JSON Lines / JSON parts on disk -> a directory or S3, nothing lost.
+"""The structured export: articles -> JSON Lines / JSON / Parquet parts on disk -> a directory or S3, nothing lost.
 
 Enabled by ``EXPORT_URI`` (the add-on puts it at 900). Each article is appended to an open part in
 the spool (one line, written through), parts roll every ``EXPORT_BATCH_ITEMS`` articles or
@@ -32,6 +32,7 @@ from twisted.internet import task, threads
 from crawler import runinfo
 from crawler.export import sidecar
 from crawler.export.config import ExportConfig, UriTemplate
+from crawler.export.formats import read_part
 from crawler.export.spool import RunSpool, Uploader, iter_runs, utcnow
 from crawler.export.store import Stores
 from crawler.extract.clean import dedupe_key
@@ -130,7 +131,7 @@ class ExportPipeline:
             "gzip": cfg.gzip, "gzip_level": cfg.gzip_level, "extension": cfg.extension, "encoding": cfg.encoding,
             "fields": list(cfg.fields) if cfg.fields else None, "indent": cfg.indent,
             "schema_version": SCHEMA_VERSION, "started_at": utcnow(), "pid": os.getpid(),
-            "jobdir": os.path.abspath(jobdir) if jobdir else None,
+            "jobdir": os.path.abspath(jobdir) if jobdir else None, **cfg.format_info(),
         })  # fmt: skip
         self.worker.add_run(self.run)
         self.worker.start()
@@ -206,22 +207,10 @@ class ExportPipeline:
 
     def _ledger_add_parts(self, jobdir: str, run: RunSpool, metas: list[dict[str, Any]]) -> None:
         """A crashed run of this job: its recovered articles count as exported (the ledger may lag by one)."""
-        import gzip
-        import json
-
         keys = []
         for meta in metas:
-            if not meta["items"]:
-                continue
-            data = run.path_of(meta).read_bytes()
-            if meta["name"].endswith(".gz"):
-                data = gzip.decompress(data)
-            records = (
-                json.loads(data)
-                if meta["name"].removesuffix(".gz").endswith(".json")
-                else [json.loads(line) for line in data.splitlines() if line.strip()]
-            )
-            keys += [dedupe_key(r.get("url") or "") for r in records]
+            if meta["items"]:
+                keys += [dedupe_key(r.get("url") or "") for r in read_part(run.path_of(meta), meta["name"])]
         with Path(jobdir, LEDGER_NAME).open("ab") as f:
             f.write(b"".join(k.encode() + b"\n" for k in keys))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -11,8 +10,6 @@ from scrapy.exceptions import DropItem
 
 from crawler.items import REQUIRED_FIELDS
 
-logger = logging.getLogger(__name__)
-
 
 class ValidatePipeline:
     """Drops items missing a required field (``news/validate/missing/<field>``); counts field coverage."""
@@ -20,7 +17,6 @@ class ValidatePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self._logged: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
@@ -33,10 +29,8 @@ class ValidatePipeline:
             reason = f"missing/{missing[0]}"
             self.stats.inc_value(f"news/validate/{reason}")
             self.stats.inc_value("news/dropped")
-            if reason not in self._logged:
-                self._logged.add(reason)
-                logger.warning("Dropping articles with %s (first: %s); counted in news/validate/%s",
-                               reason.replace("/", " "), adapter.get("url"), reason)
+            # No log line here: the item's drop is logged once, with its URL and reason, by the log
+            # formatter (crawler.logformatter), and counted in the run summary (crawler.summary).
             raise DropItem(f"{reason}: {adapter.get('url')}")
         self.stats.inc_value("news/validate/ok")
         for field, value in adapter.items():

@@ -8,7 +8,8 @@ go straight to the item pipelines and feed exports, so validation, dedupe, ``-O`
 export add-on behave as in a live crawl, while no request ever reaches the scheduler or downloader.
 
 Settings: ``REPARSE_MAX_SIZE`` (bytes of decoded body; larger pages are skipped, default 10 MiB),
-``REPARSE_PROGRESS_INTERVAL`` (seconds between progress lines, default 10; 0 = off),
+``REPARSE_PROGRESS_INTERVAL`` (seconds between progress log lines, default 10; 0 = off),
+``REPARSE_PROGRESS_LIVE`` (``auto``: a live progress line when stderr is a terminal; ``on``; ``off``),
 ``REPARSE_FALLBACK`` (a project spider name or ``module.callable`` used for hosts without a spider).
 Stats: ``news/reparse/pages``, ``news/reparse/items``, ``news/reparse/no_spider``,
 ``news/reparse/skipped/<reason>``, ``news/reparse/errors/<kind>``, ``news/reparse/charset/<what>``.
@@ -17,10 +18,11 @@ Stats: ``news/reparse/pages``, ``news/reparse/items``, ``news/reparse/no_spider`
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from scrapy import Request, Spider
 from scrapy.http import Headers, HtmlResponse, Response
@@ -29,7 +31,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
 from crawler.archive.dispatch import Fallback, SpiderDispatcher
-from crawler.archive.sources import SkipCounter, StoredPage, read_source
+from crawler.archive.sources import SkipCounter, StoredPage, read_source, source_size
 from crawler.extract.page import META_CRAWL_DATE
 
 logger = logging.getLogger(__name__)
@@ -120,35 +122,149 @@ def release(response: HtmlResponse) -> None:
         response._cached_selector = None  # type: ignore[attr-defined]
 
 
-class Progress:
-    """Logs pages done, pages/s, items and drops every ``interval`` seconds and once at the end."""
+def _size(n: float) -> str:
+    """Bytes -> ``512 B``, ``1.5 kB``, ``22.4 MB``, ``1.2 GB``."""
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
 
-    def __init__(self, stats: Any, interval: float) -> None:
+
+def _duration(seconds: float) -> str:
+    """Seconds -> ``42 s``, ``3m05s``, ``2h07m``."""
+    seconds = max(0, int(seconds + 0.5))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+class _ClearLine(logging.Filter):
+    """On a terminal: wipe the live progress line before a log record prints over it (redrawn next tick)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.dirty = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.dirty:
+            self.stream.write("\r\x1b[K")
+            self.dirty = False
+        return True
+
+
+class Progress:
+    """Re-parse progress: records read, pages/s and an ETA from the bytes read against the input size.
+
+    On a terminal (``REPARSE_PROGRESS_LIVE``: ``auto``, the default, when stderr is a tty; ``on``;
+    ``off``) one live line is redrawn in place about twice a second; otherwise a log line is written
+    every ``interval`` seconds (``REPARSE_PROGRESS_INTERVAL``, 0 = none). A last line is always logged.
+    """
+
+    LIVE_EVERY = 0.5
+
+    def __init__(self, stats: Any, interval: float, total_bytes: int = 0, live: IO[str] | None = None) -> None:
         self.stats = stats
         self.interval = interval
+        self.total_bytes = total_bytes
         self.started = self.last = time.monotonic()
         self.cpu_started = time.process_time()
         self.pages = 0
+        self.done_bytes = 0
+        self.base_bytes = 0
+        self.live = live
+        self._clear: _ClearLine | None = None
+        if live is not None:
+            self._clear = _ClearLine(live)
+            for handler in logging.getLogger().handlers:
+                handler.addFilter(self._clear)
 
-    def tick(self) -> None:
+    def next_source(self, size: int) -> None:
+        """The previous source is read whole; the next one starts (``size``: bytes, for the ETA)."""
+        self.base_bytes += size
+
+    def tick(self, position: int | None = None, source_size: int = 0) -> None:
+        """One record read; ``position``: bytes of the current source read so far."""
         self.pages += 1
-        if self.interval:
-            now = time.monotonic()
-            if now - self.last >= self.interval:
+        if position is not None:
+            self.done_bytes = self.base_bytes + min(position, source_size or position)
+        now = time.monotonic()
+        if self.live is not None:
+            if now - self.last >= self.LIVE_EVERY:
                 self.last = now
-                self.log("Re-parse progress")
+                self._draw()
+        elif self.interval and now - self.last >= self.interval:
+            self.last = now
+            self.log("Re-parse progress")
+
+    def eta(self) -> tuple[float, float | None]:
+        """(share of the input read, seconds left or None when unknown)."""
+        if not self.total_bytes or not self.done_bytes:
+            return 0.0, None
+        share = min(1.0, self.done_bytes / self.total_bytes)
+        elapsed = time.monotonic() - self.started
+        return share, elapsed * (1 - share) / share if share > 0 else None
+
+    def _where(self) -> str:
+        if not self.total_bytes:
+            return ""
+        share, left = self.eta()
+        text = f", {share:.0%} of {_size(self.total_bytes)}"
+        return text + (f", ETA {_duration(left)}" if left is not None and share < 1 else "")
+
+    def _draw(self) -> None:
+        assert self.live is not None and self._clear is not None
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        get = self.stats.get_value
+        line = (
+            f"Re-parse: {self.pages} records read, {self.pages / elapsed:.1f} pages/s, "
+            f"{get('news/reparse/items', 0)} items, {get('item_dropped_count', 0)} dropped{self._where()}"
+        )
+        self.live.write("\r\x1b[K" + line)
+        self.live.flush()
+        self._clear.dirty = True
 
     def log(self, what: str) -> None:
         elapsed = max(time.monotonic() - self.started, 1e-9)
         get = self.stats.get_value
         cpu = max(time.process_time() - self.cpu_started, 1e-9)
         logger.info(
-            "%s: %d pages in %.1f s (%.1f pages/s; %.1f pages per CPU second), %d items, %d dropped, "
-            "%d without a spider, %d skipped",
+            "%s: %d records read in %.1f s (%.1f pages/s; %.1f pages per CPU second), %d items, %d dropped, "
+            "%d without a spider, %d skipped%s",
             what, self.pages, elapsed, self.pages / elapsed, self.pages / cpu, get("news/reparse/items", 0),
             get("item_dropped_count", 0), get("news/reparse/no_spider", 0),
             sum(v for k, v in self.stats.get_stats().items() if k.startswith("news/reparse/skipped/")),
+            self._where(),
         )  # fmt: skip
+
+    def close(self) -> None:
+        """Log the final line (wiping the live one) and detach from the log handlers."""
+        self.log("Re-parse done")
+        if self._clear is not None:
+            for handler in logging.getLogger().handlers:
+                handler.removeFilter(self._clear)
+            self._clear = None
+
+
+def _source_size(path: Path) -> int:
+    """Input size for the ETA; 0 (no ETA) when unknown, e.g. an unreadable source (reported when read)."""
+    try:
+        return source_size(path)
+    except (OSError, ValueError):
+        return 0
+
+
+def live_stream(setting: str) -> IO[str] | None:
+    """``REPARSE_PROGRESS_LIVE`` (auto | on | off) -> stderr for a live line, or None for log lines."""
+    value = str(setting or "auto").lower()
+    if value in ("off", "0", "false", "no"):
+        return None
+    if value in ("on", "1", "true", "yes") or sys.stderr.isatty():
+        return sys.stderr
+    return None
 
 
 class ReparseSpider(Spider):
@@ -195,27 +311,36 @@ class ReparseSpider(Spider):
         dispatcher = SpiderDispatcher.from_crawler(
             self.crawler, only=self.only, spider_kwargs=self.spider_kwargs, fallback=self._fallback()
         )
-        progress = Progress(stats, self.settings.getfloat("REPARSE_PROGRESS_INTERVAL", 10.0))
-        for source in self.sources:
-            logger.info("Re-parsing %s", source)
-            for page in read_source(source, skip, max_size):
-                progress.tick()
-                response = page_response(page, skip)
-                if response is None:
-                    continue
-                stats.inc_value("news/reparse/pages")
-                try:
-                    outputs = list(dispatcher.dispatch(response))
-                except Exception as exc:  # a spider bug on one page must not end the run
-                    skip("errors/spider_exception", page.origin, f"{response.url}: {exc!r}", logging.ERROR)
-                    logger.debug("Spider exception on %s", response.url, exc_info=True)
-                    continue
-                finally:
-                    release(response)
-                for out in outputs:
-                    if isinstance(out, (Request, Response)):
-                        stats.inc_value("news/reparse/requests_ignored")
+        sizes = [_source_size(source) for source in self.sources]
+        progress = Progress(
+            stats,
+            self.settings.getfloat("REPARSE_PROGRESS_INTERVAL", 10.0),
+            total_bytes=sum(sizes),
+            live=live_stream(self.settings.get("REPARSE_PROGRESS_LIVE", "auto")),
+        )
+        try:
+            for source, size in zip(self.sources, sizes, strict=True):
+                logger.info("Re-parsing %s (%s)", source, _size(size))
+                for page in read_source(source, skip, max_size):
+                    progress.tick(page.position, size)
+                    response = page_response(page, skip)
+                    if response is None:
                         continue
-                    stats.inc_value("news/reparse/items")
-                    yield out
-        progress.log("Re-parse done")
+                    stats.inc_value("news/reparse/pages")
+                    try:
+                        outputs = list(dispatcher.dispatch(response))
+                    except Exception as exc:  # a spider bug on one page must not end the run
+                        skip("errors/spider_exception", page.origin, f"{response.url}: {exc!r}", logging.ERROR)
+                        logger.debug("Spider exception on %s", response.url, exc_info=True)
+                        continue
+                    finally:
+                        release(response)
+                    for out in outputs:
+                        if isinstance(out, (Request, Response)):
+                            stats.inc_value("news/reparse/requests_ignored")
+                            continue
+                        stats.inc_value("news/reparse/items")
+                        yield out
+                progress.next_source(size)
+        finally:
+            progress.close()

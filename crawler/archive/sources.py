@@ -52,6 +52,8 @@ class StoredPage:
     date: datetime | None = None
     origin: str = ""
     """Where it was read from (file and offset/key), for log lines."""
+    position: int = 0
+    """Bytes of the source read once this page is (counted like :func:`source_size`; for progress and ETA)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -194,6 +196,8 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
                     page = _warc_page(record, f"{path.name}@{start}", skip, max_size)
                     last_good, resynced = start, False
                     if page is not None:
+                        # The compressed bytes consumed so far (warcio reads ahead by at most a block).
+                        page.position = fh.tell()
                         yield page
                 offset = None
             except Exception as exc:  # noqa: BLE001 - warcio raises zlib.error, EOFError, ArchiveLoadFailed, ValueError...
@@ -311,7 +315,9 @@ def read_dbm_cache(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> It
         return
     with db:
         keys: list[bytes] = [k if isinstance(k, bytes) else k.encode() for k in db.keys()]  # noqa: SIM118 - dbm objects are not iterable
-        for key in sorted(k for k in keys if k.endswith(b"_data")):
+        entries = sorted(k for k in keys if k.endswith(b"_data"))
+        size = _dbm_size(path)
+        for n, key in enumerate(entries, 1):
             origin = f"{path.name}:{key[:-5].decode(errors='replace')}"
             try:
                 data = pickle.loads(db[key])
@@ -330,7 +336,8 @@ def read_dbm_cache(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> It
             except Exception as exc:  # noqa: BLE001 - a damaged entry: pickle, KeyError, ValueError...
                 skip("errors/bad_cache_entry", origin, f"{type(exc).__name__}: {exc}")
                 continue
-            yield StoredPage(data["url"], int(data["status"]), headers, body, date, origin)
+            # A database is read by key, not in file order: its share of the file stands for the bytes read.
+            yield StoredPage(data["url"], int(data["status"]), headers, body, date, origin, size * n // len(entries))
 
 
 def _dbm_files(root: Path) -> list[Path]:
@@ -345,12 +352,18 @@ def _dbm_files(root: Path) -> list[Path]:
 
 def read_cache_dir(root: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
     """A Scrapy HTTP cache directory (filesystem and/or DBM storage) -> its pages, entries in path order."""
+    done = 0
     for meta in sorted(root.rglob("pickled_meta")):
         page = read_fs_cache_entry(meta.parent, skip, max_size)
+        done += _dir_size(meta.parent)
         if page is not None:
+            page.position = done
             yield page
     for db in _dbm_files(root):
-        yield from read_dbm_cache(db, skip, max_size)
+        for page in read_dbm_cache(db, skip, max_size):
+            page.position += done
+            yield page
+        done += _dbm_size(db)
 
 
 # --- directory of HTML files ----------------------------------------------------------------------
@@ -384,11 +397,13 @@ def read_html_dir(root: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Ite
     """A directory with ``manifest.tsv`` and ``.html``/``.html.gz`` files -> pages (files not listed are counted)."""
     rows = parse_manifest(root / MANIFEST_NAME)
     listed = set()
+    done = 0
     for name, url, fetched in rows:
         listed.add(name)
         path = root / name
         try:
             body = path.read_bytes()
+            done += len(body)
             if name.endswith(".gz"):
                 d = zlib.decompressobj(16 + zlib.MAX_WBITS)
                 body = d.decompress(body, max_size + 1 if max_size else 0)
@@ -400,7 +415,7 @@ def read_html_dir(root: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Ite
         if max_size and len(body) > max_size:
             skip("skipped/too_large", name, f"{url}: more than {max_size} bytes")
             continue
-        yield StoredPage(url, 200, [(b"Content-Type", b"text/html")], body, fetched, name)
+        yield StoredPage(url, 200, [(b"Content-Type", b"text/html")], body, fetched, name, done)
     for path in sorted(root.rglob("*.htm*")):
         rel = path.relative_to(root).as_posix()
         if rel not in listed and rel.endswith((".html", ".html.gz", ".htm")):
@@ -427,14 +442,47 @@ def source_kind(path: Path) -> str:
     raise ValueError(f"{path}: no WARC files, {MANIFEST_NAME} or Scrapy HTTP cache found")
 
 
+def _dir_size(path: Path) -> int:
+    """Bytes of the files directly in ``path`` (one HTTP cache entry)."""
+    return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+
+
+def _dbm_size(base: Path) -> int:
+    """Bytes of a DBM database (``x.db`` or dbm.dumb's ``x.db.dat``/``.dir``)."""
+    return sum(p.stat().st_size for p in base.parent.glob(base.name + "*") if p.is_file())
+
+
+def _warc_files(path: Path) -> list[Path]:
+    return sorted(q for q in path.rglob("*.warc*") if q.name.endswith(WARC_SUFFIXES))
+
+
+def source_size(path: Path) -> int:
+    """Bytes the reader of ``path`` goes through: the total that :attr:`StoredPage.position` runs up to."""
+    kind = source_kind(path)
+    if kind == "warc":
+        return path.stat().st_size
+    if kind == "warc_dir":
+        return sum(p.stat().st_size for p in _warc_files(path))
+    if kind == "html_dir":
+        files = {name for name, _, _ in parse_manifest(path / MANIFEST_NAME)}
+        return sum((path / name).stat().st_size for name in files if (path / name).is_file())
+    return sum(_dir_size(meta.parent) for meta in path.rglob("pickled_meta")) + sum(
+        _dbm_size(db) for db in _dbm_files(path)
+    )
+
+
 def read_source(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
-    """Any supported source (see the module docstring) -> its pages."""
+    """Any supported source (see the module docstring) -> its pages (``position``: bytes of it read)."""
     kind = source_kind(path)
     if kind == "warc":
         yield from read_warc(path, skip, max_size)
     elif kind == "warc_dir":
-        for p in sorted(q for q in path.rglob("*.warc*") if q.name.endswith(WARC_SUFFIXES)):
-            yield from read_warc(p, skip, max_size)
+        done = 0
+        for p in _warc_files(path):
+            for page in read_warc(p, skip, max_size):
+                page.position += done
+                yield page
+            done += p.stat().st_size
     elif kind == "html_dir":
         yield from read_html_dir(path, skip, max_size)
     else:

@@ -14,9 +14,10 @@ from urllib.parse import unquote, urlsplit
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
+from crawler.export.formats import PARQUET_COMPRESSIONS
 from crawler.state.store import default_state_dir
 
-FORMATS = {"jsonlines": "jsonl", "jsonl": "jsonl", "json": "json"}
+FORMATS = {"jsonlines": "jsonl", "jsonl": "jsonl", "json": "json", "parquet": "parquet"}
 """EXPORT_FORMAT value -> file extension of a part."""
 STATIC_FIELDS = ("spider", "run_id")
 """Placeholders known for the whole run; any other ``{field}`` is read from each article (partitioning)."""
@@ -58,6 +59,10 @@ class ExportConfig:
     encoding: str = "utf-8"
     fields: tuple[str, ...] | None = None
     indent: int | None = 0
+    parquet_compression: str = "zstd"
+    """EXPORT_PARQUET_COMPRESSION: codec of Parquet parts (zstd, snappy, gzip, brotli, lz4, none)."""
+    row_group_items: int = 10_000
+    """EXPORT_PARQUET_ROW_GROUP_ITEMS: rows per Parquet row group (a part holds one or more)."""
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExportConfig:
@@ -67,13 +72,17 @@ class ExportConfig:
         fmt = str(settings.get("EXPORT_FORMAT") or "jsonlines").lower()
         if fmt not in FORMATS:
             raise NotConfigured(f"EXPORT_FORMAT must be one of {sorted(FORMATS)}, not {fmt!r}")
+        codec = str(settings.get("EXPORT_PARQUET_COMPRESSION") or "zstd").lower()
+        if codec not in PARQUET_COMPRESSIONS:
+            raise NotConfigured(f"EXPORT_PARQUET_COMPRESSION must be one of {PARQUET_COMPRESSIONS}, not {codec!r}")
         spool = settings.get("EXPORT_SPOOL_DIR")
         fields = settings.getlist("FEED_EXPORT_FIELDS") or None
         indent = settings.get("FEED_EXPORT_INDENT")
         return cls(
             uri=normalise_uri(str(uri)),
-            format="json" if fmt == "json" else "jsonlines",
-            gzip=settings.getbool("EXPORT_GZIP", False),
+            format=fmt if fmt in ("json", "parquet") else "jsonlines",
+            # Parquet compresses inside the file (EXPORT_PARQUET_COMPRESSION): never gzip around it.
+            gzip=settings.getbool("EXPORT_GZIP", False) and fmt != "parquet",
             gzip_level=settings.getint("EXPORT_GZIP_LEVEL", 1),
             batch_items=max(1, settings.getint("EXPORT_BATCH_ITEMS", 1000)),
             batch_seconds=settings.getfloat("EXPORT_BATCH_SECONDS", 300.0),
@@ -88,7 +97,15 @@ class ExportConfig:
             encoding=settings.get("FEED_EXPORT_ENCODING") or "utf-8",
             fields=tuple(fields) if fields else None,
             indent=None if indent is None else int(indent),
+            parquet_compression=codec,
+            row_group_items=max(1, settings.getint("EXPORT_PARQUET_ROW_GROUP_ITEMS", 10_000)),
         )
+
+    def format_info(self) -> dict[str, Any]:
+        """What the spool needs in ``run.json`` to finish parts in this format (also after a crash)."""
+        if self.format != "parquet":
+            return {}
+        return {"parquet": {"compression": self.parquet_compression, "row_group_items": self.row_group_items}}
 
     @property
     def extension(self) -> str:

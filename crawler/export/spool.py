@@ -5,8 +5,10 @@ Layout, one directory per run (``EXPORT_SPOOL_DIR/<run id>/``)::
     lock                       flock held by the live run (or by whoever flushes it)
     run.json                   run id, spider, EXPORT_URI, root, format, start time, JOBDIR
     open/00001.jsonl           the part being written: one JSON line per article, flushed per article
+                               (JSON Lines whatever EXPORT_FORMAT is: converted when finished)
     open/00001.json            its destination
     ready/part-00001.jsonl.gz  a finished part (fsync + atomic rename), waiting for upload
+                               (``.json``, ``.parquet``: see ``crawler.export.formats``)
     ready/part-00001.jsonl.gz.meta.json   destination, item count, bytes, sha256
     ready/manifest.json (+ .meta.json)    the run's manifest: uploaded after everything else
     done.jsonl                 what the store already has (appended and fsynced after each upload)
@@ -35,6 +37,7 @@ from typing import IO, Any
 
 from scrapy.exporters import JsonItemExporter
 
+from crawler.export.formats import write_parquet
 from crawler.export.store import StoreConflict, StoreError, Stores, file_sha256, fsync_dir
 
 logger = logging.getLogger(__name__)
@@ -124,7 +127,10 @@ class RunSpool:
             if info["gzip"]:
                 # mtime=0 and no file name: the same articles give the same bytes.
                 out = gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=info["gzip_level"], mtime=0)
-            if info["format"] == "json":
+            if info["format"] == "parquet":
+                # Converted here, at roll (or recovery) time: a Parquet file cannot grow line by line.
+                items, torn = write_parquet(lines, out, info)
+            elif info["format"] == "json":
                 exporter = JsonItemExporter(out, **_exporter_kwargs(info))
                 exporter.start_exporting()
                 for line in lines:
@@ -257,7 +263,7 @@ class RunSpool:
                 "spider": info["spider"],
                 "uri": info["uri"],
                 "format": info["format"],
-                "compression": "gzip" if info["gzip"] else None,
+                "compression": (info.get("parquet") or {}).get("compression") or ("gzip" if info["gzip"] else None),
                 "started_at": info["started_at"],
                 "finished_at": closing.get("finished_at") or utcnow(),
                 "finish_reason": closing.get("finish_reason"),

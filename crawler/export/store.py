@@ -160,6 +160,8 @@ class S3Store:
 def _content_type(key: str) -> str:
     if key.endswith(".gz"):
         return "application/gzip"
+    if key.endswith(".parquet"):
+        return "application/vnd.apache.parquet"
     if key.endswith(".jsonl"):
         return "application/x-ndjson"
     return "application/json"

@@ -11,6 +11,9 @@ whether started from a shell or by Scrapyd, as long as they resolve the same ``S
 ``STATE_DIR=:memory:`` keeps the store in memory for one run only (nothing persists; every
 article is new): the test suite uses it so that re-running tests never sees an earlier run.
 
+Near-duplicate clusters (:class:`ClusterStore`) live beside them in ``<STATE_DIR>/near-dupes.sqlite``,
+one file for all spiders.
+
 One row per page (key: :func:`crawler.extract.clean.dedupe_key` of the URL): the validators the server
 sent (ETag, Last-Modified), when it was last fetched, the latest date a feed or sitemap listed it
 with, and, once exported, the story's body hash, its ``date_modified`` and the revision number.
@@ -223,6 +226,113 @@ class SeenStore:
         where = " WHERE revision IS NOT NULL" if exported_only else ""
         with self._lock:
             return int(self._db.execute(f"SELECT COUNT(*) FROM pages{where}").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+_CLUSTER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS near_members (
+    key BLOB PRIMARY KEY,         -- sha1 of the URL's dedupe key (url_key), as bytes
+    url TEXT NOT NULL,            -- the URL as last exported
+    cluster_id TEXT NOT NULL,     -- near-duplicate cluster (pipelines.near_dupes)
+    signature BLOB NOT NULL,      -- MinHash signature of the story's shingles (uint32 per permutation)
+    added_at REAL                 -- unix time it joined
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS near_bands (
+    bucket INTEGER NOT NULL,      -- LSH bucket: 64-bit hash of (band number, that band of the signature)
+    key BLOB NOT NULL,            -- near_members.key
+    PRIMARY KEY (bucket, key)
+) WITHOUT ROWID;
+"""
+
+CLUSTER_DB = "near-dupes.sqlite"
+"""File of the near-duplicate clusters in STATE_DIR: one for every spider, so copies on several sites meet."""
+
+
+@dataclass(frozen=True)
+class ClusterMember:
+    """One article of a near-duplicate cluster."""
+
+    key: bytes
+    url: str
+    cluster_id: str
+    signature: bytes
+
+
+class ClusterStore:
+    """Near-duplicate cluster membership across runs: MinHash signatures and their LSH buckets in SQLite.
+
+    Kept beside the per-spider seen-stores (``<STATE_DIR>/near-dupes.sqlite``, or in memory with
+    ``STATE_DIR=:memory:``), shared by every spider: a wire story on two sites crawled by two spiders
+    lands in one cluster. Safe for concurrent runs (WAL, busy timeout) like :class:`SeenStore`.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path != MEMORY:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+        if path != MEMORY:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_CLUSTER_SCHEMA)
+
+    @classmethod
+    def in_dir(cls, directory: str) -> ClusterStore:
+        """A state directory (or ``:memory:``) -> its cluster store."""
+        return cls(MEMORY if directory == MEMORY else os.path.join(directory, CLUSTER_DB))
+
+    def candidates(self, buckets: list[int]) -> list[ClusterMember]:
+        """Members sharing at least one LSH bucket with ``buckets``."""
+        if not buckets:
+            return []
+        marks = ",".join("?" * len(buckets))
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT key, url, cluster_id, signature FROM near_members WHERE key IN"
+                f" (SELECT DISTINCT key FROM near_bands WHERE bucket IN ({marks}))",
+                buckets,
+            ).fetchall()
+        return [ClusterMember(bytes(r[0]), r[1], r[2], bytes(r[3])) for r in rows]
+
+    def member(self, key: bytes) -> ClusterMember | None:
+        """The member stored under this URL key, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT key, url, cluster_id, signature FROM near_members WHERE key = ?", (key,)
+            ).fetchone()
+        return ClusterMember(bytes(row[0]), row[1], row[2], bytes(row[3])) if row else None
+
+    def add(self, member: ClusterMember, buckets: list[int]) -> None:
+        """Store (or replace) ``member`` and file it under ``buckets``, in one transaction."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO near_members (key, url, cluster_id, signature, added_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (member.key, member.url, member.cluster_id, member.signature, time.time()),
+                )
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO near_bands (bucket, key) VALUES (?, ?)", [(b, member.key) for b in buckets]
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def remove(self, key: bytes, buckets: list[int]) -> None:
+        """Forget a member added this run (a later pipeline dropped its article)."""
+        with self._lock:
+            self._db.execute("DELETE FROM near_members WHERE key = ?", (key,))
+            self._db.executemany("DELETE FROM near_bands WHERE bucket = ? AND key = ?", [(b, key) for b in buckets])
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM near_members").fetchone()[0])
 
     def close(self) -> None:
         with self._lock:

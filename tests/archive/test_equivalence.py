@@ -80,7 +80,7 @@ def test_reparse_sample_dispatches_by_host(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert without_fetched_at(read_jsonl(out)) == expected_records("https://en.trend.az")
     progress = re.findall(
-        r"Re-parse progress: (\d+) pages in [\d.]+ s \([\d.]+ pages/s.*?\), (\d+) items, (\d+) dropped", proc.stderr
+        r"Re-parse progress: (\d+) records read in [\d.]+ s \([\d.]+ pages/s.*?\), (\d+) items, (\d+) dropped", proc.stderr
     )
     assert len(progress) > 3 and int(progress[-1][0]) > int(progress[0][0])
     assert stat(proc.stderr, "news/reparse/spider/trend") == stat(proc.stderr, "news/reparse/pages") > 0

@@ -31,7 +31,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 
 from bench import corpus
-from crawler.news_spider import META_CRAWL_DATE
+from crawler.extract.page import META_CRAWL_DATE
 from tests.conftest import need
 
 PAGES = corpus.pages()
