@@ -164,6 +164,12 @@ class HealthExtension:
         )
         fields = [f for f in ARTICLE_FIELDS if f not in ("spider", "fetched_at", "extraction", "revision", "cluster_id")]
         coverage = {f: round(self.present[f] / self.parsed, 4) for f in fields} if self.parsed else {}
+        # news/recall_guard/<site> (a re-parse covers several sites); news/recall_guard/<site>/<source> too.
+        recall = {
+            k.removeprefix("news/recall_guard/"): int(v)
+            for k, v in sorted(stats.items())
+            if k.startswith("news/recall_guard/") and k.count("/") == 2
+        }
         incremental = {
             k.removeprefix("news/incremental/"): v for k, v in stats.items() if k.startswith("news/incremental/")
         }
@@ -185,6 +191,13 @@ class HealthExtension:
             "coverage": coverage,
             "fallback": {f: round(n / self.parsed, 4) for f, n in sorted(self.fallback.items())} if self.parsed else {},
             "incremental": dict(sorted(incremental.items())),
+            # Site bodies the recall guard replaced (the page's JSON-LD or generic body held clearly more of
+            # the story): a share that grows means the site's body rule no longer covers its layout.
+            "recall_guard": {
+                "replaced": sum(recall.values()),
+                "share": round(sum(recall.values()) / self.parsed, 4) if self.parsed else 0.0,
+                "by_site": recall,
+            },
             "thresholds": {
                 "min_coverage": self.config.min_coverage,
                 "max_fallback": self.config.max_fallback,

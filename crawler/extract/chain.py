@@ -17,12 +17,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from scrapy.http import TextResponse
 
 from crawler.extract import boilerplate
 from crawler.extract.generic import GenericLoader, generic_values
+from crawler.extract.generic.body import article_body_paragraphs
 from crawler.extract.loader import ArticleLoader
 from crawler.extract.page import crawl_date
+from crawler.extract.recall_guard import guard_body
 from crawler.extract.rules import cached_metadata, is_xpath, rule_values, simple_tags
 from crawler.items import Article, Provenance
 
@@ -71,6 +74,9 @@ class SiteRules:
     boilerplate: boilerplate.Rules = field(default_factory=lambda: boilerplate.DEFAULT_RULES)
     generic_min_body_chars: int = 150
     """A generic body shorter than this (in characters) is not taken as the story."""
+    recall_guard: bool = True
+    """Check the site body against the page's own evidence (JSON-LD ``articleBody``, the generic body); see
+    :func:`_recall_guard`."""
     generic_reader: bool = False
     """No site rules at all (the ``generic`` spider, re-parse of unknown hosts): the generic extractor
     reads every field, choosing between JSON-LD, ``<meta>`` and the page by agreement."""
@@ -116,6 +122,8 @@ def extract(response: TextResponse, rules: SiteRules, stats: Any = None) -> Arti
                     stats.inc_value(f"news/late_rule/{name}")
                 elif stats is not None and source is Provenance.GENERIC:
                     stats.inc_value(f"news/fallback/{name}")
+    if extraction.get("article_body") == Provenance.SITE.value and rules.recall_guard:
+        _recall_guard(response, rules, loader, extraction, stats)
     if not loader.get_collected_values("in_language") and rules.language:
         loader.add_value("in_language", rules.language)
     return loader.load_article(extraction, rules.name, crawl_date(response))
@@ -166,6 +174,54 @@ def _generic(response: TextResponse, rules: SiteRules, missing: list[str], stats
             continue
         out[name] = value
     return out
+
+
+_PAGE_PARAGRAPH_TEXT = etree.XPath(
+    "//body//p[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)]//text()"
+    "[not(ancestor::script or ancestor::style)]"
+)
+GENERIC_EVIDENCE_BELOW = 0.6
+"""The generic body (a second reading of the page, as costly as the extraction) is asked for only when the site
+body holds less than this share of the page's paragraph text: a body that holds most of it cannot be missing much."""
+
+
+def _recall_guard(
+    response: TextResponse, rules: SiteRules, loader: ArticleLoader, extraction: dict[str, str], stats: Any
+) -> None:
+    """A site body that covers clearly less of the story than the page's own evidence says is replaced by it.
+
+    Evidence: JSON-LD ``articleBody`` (the publisher's full text, as the page's own paragraphs where they
+    hold it) and, when the site body holds little of the page's paragraph text, the generic body. The
+    decision is :func:`crawler.extract.recall_guard.guard_body`'s; a swap is counted as
+    ``news/recall_guard/<site>`` (health reports it) and the field's provenance is the winning source.
+    """
+    site = [str(p) for p in loader.get_collected_values("article_body")]
+    evidence: dict[str, list[str]] = {}
+    meta = cached_metadata(response)
+    ld_body = meta.get("article_body", (None, None))[1]
+    root = response.selector.root
+    if isinstance(ld_body, str) and ld_body.strip():
+        evidence[Provenance.JSONLD.value] = article_body_paragraphs(root, ld_body) or [
+            line for line in ld_body.splitlines() if line.strip()
+        ]
+    site_chars = sum(map(len, site))
+    page_chars = sum(map(len, _PAGE_PARAGRAPH_TEXT(root))) if isinstance(root, etree._Element) else 0
+    if site_chars < GENERIC_EVIDENCE_BELOW * page_chars:
+        found = generic_values(response, ["article_body"]).get("article_body")
+        if found:
+            value = found[1]
+            evidence[Provenance.GENERIC.value] = list(value) if isinstance(value, list) else [value]
+    if not evidence:
+        return
+    paragraphs, source = guard_body(site, evidence, rules=rules.boilerplate)
+    if source is None:
+        return
+    loader.replace_value("article_body", paragraphs)
+    if loader.get_collected_values("article_body"):
+        extraction["article_body"] = source
+        if stats is not None:
+            stats.inc_value(f"news/recall_guard/{rules.name}")
+            stats.inc_value(f"news/recall_guard/{rules.name}/{source}")
 
 
 def _extract_generic(response: TextResponse, rules: SiteRules, stats: Any) -> Article:

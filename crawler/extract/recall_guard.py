@@ -44,6 +44,8 @@ DEFAULT_RATIO = 0.8
 """The site body must cover at least this share of an evidence source's text to be kept as is."""
 MIN_CONTAINMENT = 0.85
 """Share of the site body an evidence source must contain to count as the same story."""
+UNCONFIRMED_CONTAINMENT = 0.97
+"""Share of the site body an untrusted source must contain when no other source confirms what it adds."""
 MIN_GAIN_WORDS = 25
 """An evidence source must add at least this many words (shingles) to replace the site body."""
 MIN_SUPPORT = 0.5
@@ -137,9 +139,12 @@ def judge(
         support = None
         if others and gain:
             support = max(_common(extra, o) for o in others) / gain
+        unconfirmed = key not in trusted and support is None
         accepted = (
             coverage < ratio
-            and containment >= min_containment
+            # Nothing confirms an untrusted source's extra text: it must hold all of the site body (the guard
+            # never trades story paragraphs for a page's paywall notes and promos).
+            and containment >= (UNCONFIRMED_CONTAINMENT if unconfirmed else min_containment)
             and gain >= min_gain
             and (key in trusted or support is None or support >= min_support)
         )
