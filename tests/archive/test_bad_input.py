@@ -96,7 +96,7 @@ def test_corrupt_gzip_member_never_swallows_the_next_record(tmp_path: Path) -> N
     import random
     from collections import Counter
 
-    from crawler.archive.warc_writer.sources import read_warc
+    from crawler.archive.sources import read_warc
 
     rng = random.Random(20261129)
     for trial in range(60):

@@ -7,9 +7,9 @@ import logging
 from pathlib import Path
 
 import pytest
-from crawler.archive.warc_writer.dispatch import SpiderDispatcher
-from crawler.archive.warc_writer.reparse_spider import page_response
-from crawler.archive.warc_writer.sources import SkipCounter, StoredPage, parse_manifest, read_source, source_kind
+from crawler.archive.dispatch import SpiderDispatcher
+from crawler.archive.reparse_spider import page_response
+from crawler.archive.sources import SkipCounter, StoredPage, parse_manifest, read_source, source_kind
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
@@ -192,7 +192,7 @@ def test_wrong_or_missing_charset_is_repaired_and_counted(header: str, meta: str
         origin="test",
     )
     skip = SkipCounter()
-    with caplog.at_level(logging.INFO, logger="crawler.archive.warc_writer.sources"):
+    with caplog.at_level(logging.INFO, logger="crawler.archive.sources"):
         response = page_response(page, skip)
     assert CYRILLIC.strip() in response.text
     assert sum(skip.counts.values()) == 1 and next(iter(skip.counts)).startswith("charset/")
@@ -231,7 +231,7 @@ def test_pages_that_are_not_articles_are_skipped(status, headers, body, reason) 
 
 
 def test_reparse_fallback_setting_routes_unowned_hosts() -> None:
-    from crawler.archive.warc_writer.reparse_spider import ReparseSpider
+    from crawler.archive.reparse_spider import ReparseSpider
 
     crawler = get_crawler(
         ReparseSpider, {"SPIDER_MODULES": ["tests.support.spiders.example_news"], "REPARSE_FALLBACK": "example_news"}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from crawler.browser.policy.policy import (
+from crawler.browser.policy import (
     HANDLER,
     META_BROWSER_FALLBACK,
     BrowserAddon,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.state.store.store import url_key
+from crawler.state.store import url_key
 from scrapy import Request
 from scrapy.http import HtmlResponse
 

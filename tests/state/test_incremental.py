@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from crawler.state.store.requests import IncrementalMiddleware, IncrementalSpiderMiddleware
-from crawler.state.store.store import MEMORY, SeenStore, default_state_dir, state_dir, store_for
+from crawler.state.store import MEMORY, SeenStore, default_state_dir, state_dir, store_for
 from scrapy import Request, Spider
 from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
