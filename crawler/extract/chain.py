@@ -102,8 +102,8 @@ def extract(response: TextResponse, rules: SiteRules, stats: Any = None) -> Arti
     loader.add_value("url", response.url)
     extraction: dict[str, str] = {}
     stages: dict[Provenance, Callable[[list[str]], dict[str, Any]]] = {
-        Provenance.SITE: lambda missing: _site_values(response, rules.selectors, missing, loader, "site"),
-        Provenance.SITE_LATE: lambda missing: _site_values(response, rules.late_selectors, missing, loader, "late"),
+        Provenance.SITE: lambda missing: _site_values(response, rules.selectors, missing, loader, Provenance.SITE),
+        Provenance.SITE_LATE: lambda missing: _site_values(response, rules.late_selectors, missing, loader, Provenance.SITE_LATE),
         Provenance.JSONLD: lambda missing: _metadata(response, rules, missing, Provenance.JSONLD),
         Provenance.META: lambda missing: _metadata(response, rules, missing, Provenance.META),
         Provenance.GENERIC: lambda missing: _generic(response, rules, missing, stats),
@@ -130,7 +130,7 @@ def extract(response: TextResponse, rules: SiteRules, stats: Any = None) -> Arti
 
 
 def _site_values(
-    response: TextResponse, selectors: Mapping[str, Sequence[str]], missing: list[str], loader: ArticleLoader, kind: str
+    response: TextResponse, selectors: Mapping[str, Sequence[str]], missing: list[str], loader: ArticleLoader, kind: Provenance
 ) -> dict[str, Any]:
     """Each missing field's first rule whose value survives the loader's processors (added as it goes)."""
     tags = simple_tags(selectors)  # <meta>/<link> attribute rules: one pass over the tree
@@ -140,7 +140,7 @@ def _site_values(
             found = rule_values(response, rule, tags)
             if not found:
                 continue
-            if kind == "site" and loader.stats is not None:
+            if kind is Provenance.SITE and loader.stats is not None:
                 # Values already found, not add_css/add_xpath (they would run the query again); the
                 # same per-rule stat as they count.
                 loader.stats.inc_value(f"parser/{name}/{'xpath' if is_xpath(rule) else 'css'}/{rule}")

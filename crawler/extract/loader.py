@@ -12,7 +12,7 @@ from scrapy.loader import ItemLoader
 
 from crawler.extract import boilerplate
 from crawler.extract import clean as p
-from crawler.items import Article
+from crawler.items import Article, Provenance
 
 _FIELD_META: dict[tuple[type, str], Any] = {}
 """(dataclass item class, field) -> the field's metadata (fixed per class)."""
@@ -79,6 +79,6 @@ class ArticleLoader(ItemLoader):
         item: Article = self.load_item()
         for field in ("dateline", "publisher", "editor", "authors"):
             if getattr(item, field) and field not in extraction:
-                extraction[field] = "body"
+                extraction[field] = Provenance.BODY.value
         item.extraction = {k: v for k, v in extraction.items() if getattr(item, k, None) not in (None, "", [])}
         return item

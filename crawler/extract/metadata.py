@@ -6,6 +6,10 @@ the loader's input processors clean them like any selector output.
 
 from __future__ import annotations
 
+from crawler.items import Provenance
+
+JSONLD, META = Provenance.JSONLD.value, Provenance.META.value
+
 import json
 import re
 import weakref
@@ -203,23 +207,23 @@ def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
 
     ld = json_ld_article(selector)
     if ld:
-        put("headline", "jsonld", ld.get("headline") or ld.get("name"))
-        put("description", "jsonld", ld.get("description"))
-        put("date_published", "jsonld", ld.get("datePublished") or ld.get("dateCreated"))
-        put("date_modified", "jsonld", ld.get("dateModified"))
+        put("headline", JSONLD, ld.get("headline") or ld.get("name"))
+        put("description", JSONLD, ld.get("description"))
+        put("date_published", JSONLD, ld.get("datePublished") or ld.get("dateCreated"))
+        put("date_modified", JSONLD, ld.get("dateModified"))
         graph = json_ld_objects(selector)
-        put("authors", "jsonld", _names(resolve_refs(ld.get("author") or ld.get("creator"), graph)))
+        put("authors", JSONLD, _names(resolve_refs(ld.get("author") or ld.get("creator"), graph)))
         section = ld.get("articleSection")
-        put("section", "jsonld", section[0] if isinstance(section, list) and section else section)
+        put("section", JSONLD, section[0] if isinstance(section, list) and section else section)
         keywords = ld.get("keywords")
-        put("tags", "jsonld", keywords if isinstance(keywords, list) else keywords)
-        put("in_language", "jsonld", ld.get("inLanguage"))
-        put("publisher", "jsonld", next(iter(_names(ld.get("publisher"))), None))
-        put("main_image", "jsonld", _url(resolve_refs(ld.get("image") or ld.get("thumbnailUrl"), graph)))
-        put("canonical_url", "jsonld", _url(ld.get("mainEntityOfPage")) if isinstance(ld.get("mainEntityOfPage"), (dict, str)) else None)
-        put("article_body", "jsonld", ld.get("articleBody"))
+        put("tags", JSONLD, keywords if isinstance(keywords, list) else keywords)
+        put("in_language", JSONLD, ld.get("inLanguage"))
+        put("publisher", JSONLD, next(iter(_names(ld.get("publisher"))), None))
+        put("main_image", JSONLD, _url(resolve_refs(ld.get("image") or ld.get("thumbnailUrl"), graph)))
+        put("canonical_url", JSONLD, _url(ld.get("mainEntityOfPage")) if isinstance(ld.get("mainEntityOfPage"), (dict, str)) else None)
+        put("article_body", JSONLD, ld.get("articleBody"))
 
-    meta = "meta"
+    meta = META
     put("headline", meta, _first(_meta(selector, "og:title", "twitter:title", "dc.title", "DC.title")))
     put("description", meta, _first(_meta(selector, "og:description", "description", "twitter:description", "dc.description")))
     put(

@@ -37,6 +37,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from crawler.extract import boilerplate
+from crawler.items import Provenance
 
 SHINGLE = 3
 """Words per shingle."""
@@ -50,7 +51,7 @@ MIN_GAIN_WORDS = 25
 """An evidence source must add at least this many words (shingles) to replace the site body."""
 MIN_SUPPORT = 0.5
 """Share of an untrusted source's added text that another source must confirm."""
-TRUSTED: tuple[str, ...] = ("jsonld",)
+TRUSTED: tuple[str, ...] = (Provenance.JSONLD.value,)
 """Evidence that needs no confirmation: the publisher's own ``articleBody``."""
 
 # One token: a run of letters/digits, or one CJK ideograph / kana (scripts written without spaces).

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from crawler.items import Provenance
+
+META = Provenance.META.value
+
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -216,7 +220,7 @@ def page_authors(
     extra = _person_names([n for v in meta_values(selector, *others) for n in processors.split_names(v) or []])
     orgs = orgs or organization_names(selector, ld, url)
     if extra and (people := [n for n in extra if not is_organization(n, orgs)]):
-        return "meta", people
+        return META, people
     if markup := byline_authors(selector):
         return GENERIC, markup
     if names:

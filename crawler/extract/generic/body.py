@@ -4,6 +4,10 @@
 
 from __future__ import annotations
 
+from crawler.items import Provenance
+
+JSONLD = Provenance.JSONLD.value
+
 import html as html_lib
 import json
 import logging
@@ -215,7 +219,7 @@ def body_paragraphs(
     """The story's paragraphs: ``(source, paragraphs)``, source ``jsonld`` or ``generic``, cleaned by :func:`trim_story`."""
     from_ld = article_body_paragraphs(root, article_body)
     if from_ld:
-        return "jsonld", trim_story(from_ld, titles, authors)
+        return JSONLD, trim_story(from_ld, titles, authors)
     paragraphs = trafilatura_paragraphs(root, url)
     if sum(len(p) for p in paragraphs) < _SHORT_BODY:
         embedded = script_html_paragraphs(root)

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from crawler.items import Provenance
+
+JSONLD, META = Provenance.JSONLD.value, Provenance.META.value
+
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -45,18 +49,18 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
     """
     raws: list[tuple[str, Any]] = []
     if ld:
-        raws += [("jsonld", ld.get("datePublished")), ("jsonld", ld.get("dateCreated"))]
+        raws += [(JSONLD, ld.get("datePublished")), (JSONLD, ld.get("dateCreated"))]
     for name in _DATE_META:
-        raws += [("meta", v) for v in meta_values_of(selector, name)]
+        raws += [(META, v) for v in meta_values_of(selector, name)]
     # Microdata and RDFa on any element: <time itemprop="datePublished" datetime>, <span property="schema:dateCreated" content>.
-    raws += [("meta", str(v)) for v in _DATE_MARKUP(selector.root)]
+    raws += [(META, str(v)) for v in _DATE_MARKUP(selector.root)]
     # <time datetime>: the story's own (inside its <article>) before the page's (tickers, related stories).
     article = next(iter(FIRST_ARTICLE(selector.root)), None)
     times = [str(v) for v in _ARTICLE_TIMES(article)] if article is not None else []
-    raws += [("meta", v) for v in times + [str(v) for v in _TIME_DATETIME(selector.root) if str(v) not in times]]
+    raws += [(META, v) for v in times + [str(v) for v in _TIME_DATETIME(selector.root) if str(v) not in times]]
     # Any other <meta> naming a publication time ("cXenseParse:publishtime", "article.published"...).
     others = [n for n in meta_names(selector) if "publish" in n.casefold() and n not in _DATE_META]
-    raws += [("meta", v) for v in meta_values(selector, *others)]
+    raws += [(META, v) for v in meta_values(selector, *others)]
     parsed = _parse_dates(raws)
     if not any(stated for _, _, stated in parsed):
         # No stated offset in the markup: the visible date line may state one ("9 January 2024, 14:05 GMT+2").

@@ -4,6 +4,10 @@ tail) and the ``<h1>`` agree on."""
 
 from __future__ import annotations
 
+from crawler.items import Provenance
+
+JSONLD, META = Provenance.JSONLD.value, Provenance.META.value
+
 import html as html_lib
 import re
 from collections.abc import Sequence
@@ -61,11 +65,11 @@ def headline(selector: Selector, ld_headline: str | None) -> tuple[str, str] | N
     """
     site_names = meta_values_of(selector, "og:site_name") + meta_values_of(selector, "application-name")
     witnesses: list[list[tuple[str, str]]] = [  # (source, text), in tie-break order
-        [("jsonld", ld_headline)] if ld_headline else [],
-        [("meta", t) for t in first_title(selector)],
+        [(JSONLD, ld_headline)] if ld_headline else [],
+        [(META, t) for t in first_title(selector)],
         [(GENERIC, t) for t in h1_texts(selector)],
     ]
-    text_rank = {"meta": 0, "jsonld": 1, GENERIC: 2}
+    text_rank = {META: 0, JSONLD: 1, GENERIC: 2}
     # (length, text rank, order, key, source, text): equal keys differ only in punctuation and spacing,
     # so the shortest spelling is the plainest one (no decorative quotes, no doubled spaces).
     candidates: list[tuple[int, int, int, str, str, str]] = []
