@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from crawler.state.store.requests import IncrementalMiddleware, IncrementalSpiderMiddleware
+from crawler.state.requests import IncrementalMiddleware, IncrementalSpiderMiddleware
 from crawler.state.store import MEMORY, SeenStore, default_state_dir, state_dir, store_for
 from scrapy import Request, Spider
 from scrapy.exceptions import DropItem, IgnoreRequest
