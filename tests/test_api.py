@@ -110,7 +110,7 @@ def test_iter_articles_reads_a_warc_like_reparse(tmp_path: Path) -> None:
     reparsed = {r["url"]: r for r in read_jsonl(out)}
     articles = list(iter_articles(str(sample)))
     # Every page's article, duplicates and headline-less ones included (no pipelines).
-    assert len(articles) == 9 and {a.spider for a in articles} == {"trend"}
+    assert len(articles) == 8 and {a.spider for a in articles} == {"trend"}
     iterated = {a.url: asdict(a) for a in articles}
     assert len(reparsed) == 6 and set(reparsed) <= set(iterated)
     for url, record in reparsed.items():
