@@ -796,6 +796,8 @@ def iso_exact(value: Any, loader_context: dict[str, Any] | None = None) -> str |
     """Loader input processor: a page date -> ISO 8601 keeping the fraction of a second the page states."""
     if isinstance(value, datetime):
         return value.isoformat() if value.tzinfo else None
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # the day alone (crawler.generic_meta)
+        return value
     ctx = loader_context or {}
     dt = processors.parse_date(value, ctx.get("timezone"), ctx.get("crawl_date"))
     return dt.isoformat() if dt else None
@@ -820,6 +822,8 @@ def generic_values(
 
     ``source`` is ``jsonld``, ``meta`` or ``generic``; values go through the loader's processors.
     """
+    from crawler import generic_ensemble, generic_meta
+
     wanted = set(fields)
     selector = response.selector
     # A site spider falling back here has read the page's metadata already: reuse it.
@@ -838,7 +842,7 @@ def generic_values(
             out["authors"] = authors
     if "date_published" in wanted:
         out.pop("date_published", None)
-        date = published_date(selector, ld, tz)
+        date = generic_meta.published_date(selector, ld, tz, response.url)
         if date:
             out["date_published"] = (date[0], date[1].isoformat())
     if "article_body" in wanted:
@@ -850,11 +854,12 @@ def generic_values(
         ]
         names: Any = meta.get("authors", (None, []))[1]
         names = [names] if isinstance(names, str) else [n for n in names or [] if isinstance(n, str)]
-        source, paragraphs = body_paragraphs(
+        source, paragraphs = generic_ensemble.ensemble_body(
             selector.root, response.url, ld_body if isinstance(ld_body, str) else None, titles, names
         )
         if paragraphs:
             out["article_body"] = (source, paragraphs)
+    generic_meta.complete(response, out, wanted)
     return out
 
 
