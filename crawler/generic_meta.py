@@ -254,8 +254,34 @@ def story_image(root: Any, url: str | None) -> str | None:
 # --- completing generic values --------------------------------------------------------------------
 
 
+_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("«", "»"), ("„", "“"))
+
+
+def _unbalanced(text: str) -> bool:
+    return any(text.count(a) != text.count(b) for a, b in _PAIRS if a != b)
+
+
+def balanced_headline(selector: Selector, headline: str) -> str:
+    """A headline whose brackets or quotes do not pair ("Noodles (Stir Fry"), the page's spelling of the same
+    text that pairs them (the vote takes the shortest spelling of equal texts; a closing ")" is punctuation)."""
+    if not _unbalanced(headline):
+        return headline
+    from crawler.generic import _key, _norm
+
+    key = _key(headline)
+    texts = selector.xpath("//head/title/text() | //meta[@property='og:title']/@content").getall()
+    texts += ["".join(h.xpath(".//text()").getall()) for h in selector.xpath("//body//h1")]
+    for text in texts:
+        t = _norm(text)
+        if t.startswith(headline) and _key(t) == key and not _unbalanced(t):
+            return t
+    return headline
+
+
 def complete(response: Any, out: dict[str, tuple[str, Any]], wanted: set[str] | frozenset[str]) -> None:
     """Fill what :func:`crawler.generic.generic_values` leaves open, in place: language, main image, people."""
+    if "headline" in out and isinstance(out["headline"][1], str):
+        out["headline"] = (out["headline"][0], balanced_headline(response.selector, out["headline"][1]))
     if "authors" in out:
         from crawler.generic import organization_names
         from crawler.metadata import json_ld_article

@@ -101,3 +101,12 @@ def test_main_image_falls_back_to_the_story_image() -> None:
     out: dict = {}
     generic_meta.complete(response, out, {"main_image"})
     assert out["main_image"] == ("generic", "http://town.example/img/harbour.jpg")
+
+
+def test_a_headline_keeps_its_closing_bracket() -> None:
+    html = _page("<title>Char Kway Teow (Stir Fry Noodles) | Eat</title>", "<h1>Char Kway Teow (Stir Fry Noodles)</h1>")
+    sel = Selector(text=html)
+    assert (
+        generic_meta.balanced_headline(sel, "Char Kway Teow (Stir Fry Noodles") == "Char Kway Teow (Stir Fry Noodles)"
+    )
+    assert generic_meta.balanced_headline(sel, "Plain headline") == "Plain headline"
