@@ -75,8 +75,10 @@ def recall_paragraphs(root: Any, url: str | None) -> list[str]:
             url=url,
             favor_recall=True,
             include_comments=False,
-            include_tables=False,
-            include_formatting=True,
+            # Unlike the precision run: tables kept (their rows still need a second candidate's vote) and no
+            # formatting (trafilatura's formatting pass loses the whole text of some pages).
+            include_tables=True,
+            include_formatting=False,
             with_metadata=False,
             prune_xpath=generic._PRUNE,
             output_format="xml",
