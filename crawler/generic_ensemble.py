@@ -220,7 +220,8 @@ def ensemble_body(
         return ENSEMBLE, voted
     if _chars(primary) and _kept_share(primary, voted) < config.min_kept_share:
         return source, primary
-    return ENSEMBLE, voted
+    # The primary candidate's provenance (``jsonld``: the page's blocks articleBody holds) when the vote added nothing.
+    return (source if all(_key(x) in kept for x in voted) else ENSEMBLE), voted
 
 
 def _kept_share(primary: Sequence[str], voted: Sequence[str]) -> float:

@@ -11,8 +11,8 @@ Completes :mod:`crawler.generic` (headline vote, byline reading, offset-aware da
   page says, never an invented offset) from the page's naive times, else htmldate's reading of the page
   (meta, ``<time>``, visible dates, URL), else ``dateparser`` on the visible date lines (month names in
   many languages: "31. Mai 2012", "12 de março de 2019");
-- :func:`complete`: ``in_language`` declared by the page (``<html lang>``, JSON-LD, ``og:locale``), else
-  detected from the headline and body with py3langid; ``main_image`` from metadata, else the first
+- :func:`complete`: ``in_language`` declared by the page (``<html lang>``, JSON-LD, ``og:locale``, kept as
+  written), else detected from the headline and body with py3langid; ``main_image`` from metadata, else the first
   large image of the story; authors cleaned to people (no outlet, no "Staff", no job titles, no
   handles such as "admin").
 """
@@ -299,17 +299,15 @@ def complete(response: Any, out: dict[str, tuple[str, Any]], wanted: set[str] | 
             out["authors"] = (source, kept)
         elif not OUTLET_AS_LAST_RESORT:
             del out["authors"]
-    if "in_language" in wanted:
-        declared = declared_language(out["in_language"][1]) if "in_language" in out else None
-        if declared:
-            out["in_language"] = (out["in_language"][0], declared)
-        else:
-            out.pop("in_language", None)
-            body: Any = out["article_body"][1] if "article_body" in out else []
-            head: Any = out["headline"][1] if "headline" in out else ""
-            text = " ".join([head, *(body if isinstance(body, list) else [body])[:8]])
-            if lang := detect_language(text):
-                out["in_language"] = ("generic", lang)
+    # A usable declaration stays as the page writes it ("en-GB"); detection only fills a gap.
+    declared = declared_language(out["in_language"][1]) if "in_language" in out else None
+    if "in_language" in wanted and not declared:
+        out.pop("in_language", None)
+        body: Any = out["article_body"][1] if "article_body" in out else []
+        head: Any = out["headline"][1] if "headline" in out else ""
+        text = " ".join([head, *(body if isinstance(body, list) else [body])[:8]])
+        if lang := detect_language(text):
+            out["in_language"] = ("generic", lang)
     if (
         "main_image" in wanted
         and "main_image" not in out

@@ -85,6 +85,8 @@ def test_language_is_detected_when_the_page_declares_none() -> None:
     body = "<article><h1>Stadtbibliothek verlängert Öffnungszeiten</h1>" + f"<p>{text}</p>" * 3 + "</article>"
     response = HtmlResponse("http://stadt.example/bibliothek", body=_page("", body).encode(), encoding="utf-8")
     assert extract_article(response).in_language == "de"
+    declared = HtmlResponse(response.url, body=_page("", body, "de-AT").encode(), encoding="utf-8")
+    assert extract_article(declared).in_language == "de-AT"  # a declaration stays as written
 
 
 def test_site_accounts_and_desks_are_not_people() -> None:
