@@ -270,8 +270,10 @@ class HealthExtension:
                 continue
             share = report.get("fallback", {}).get(name, 0.0)
             if share > maximum:
-                problems.append(f"{name} from the generic extractor on {share:.0%} of articles with site rules for it"
-                                f" (> {maximum:.0%}): the site's selectors no longer match")
+                problems.append(
+                    f"{name} from the generic extractor on {share:.0%} of articles with site rules for it"
+                    f" (> {maximum:.0%}): the site's selectors no longer match"
+                )
         return ("unhealthy" if problems else None), problems
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
