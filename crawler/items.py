@@ -10,7 +10,8 @@ from typing import Any
 
 SCHEMA_VERSION = "1.1.0"
 """1.1.0: ``url`` is the URL exactly as fetched (query and tracking parameters kept, no entity decoding);
-``canonical_url`` is the cleaned one; ``cluster_id`` (near-duplicate clusters) added. 1.0.0: ``url`` had tracking
+``canonical_url`` is the cleaned one; ``cluster_id`` (near-duplicate clusters) added; a date may be the day
+alone when the page states no time. 1.0.0: ``url`` had tracking
 parameters removed."""
 
 
@@ -55,7 +56,8 @@ class Article:
     authors: list[str] | None = None
     """Names of the writers, in page order, without "By" and without the agency."""
     date_published: str | None = None
-    """ISO 8601 with the UTC offset the page states, e.g. ``2014-06-18T14:32:00+04:00``; never naive."""
+    """ISO 8601 with the UTC offset the page states, e.g. ``2014-06-18T14:32:00+04:00``; never naive. A page
+    that states only the day (no time, no offset anywhere) gives the day alone, ``2014-06-18``."""
     date_modified: str | None = None
     """ISO 8601, as ``date_published``."""
     section: str | None = None

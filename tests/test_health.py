@@ -155,3 +155,107 @@ def test_pages_retried_after_giving_no_article_are_not_judged():
     assert (report["article_pages_retried"], report["articles_parsed"], report["drops"]) == (
         5, 0, {"missing/headline": 5})
     assert ext.judge(report) == (None, [])
+
+
+# --- fallback: only where the spider has site rules for the field ---------------------------------
+
+
+class _RuledSpider(Spider):
+    """A site spider with rules for headline and body only (dates come from metadata or the generic extractor)."""
+
+    name = "health_ruled"
+    selectors = {"headline": ["h1::text"], "article_body": [".story p"]}  # noqa: RUF012
+
+    def parse_article(self, response):
+        return []
+
+
+def _ruled_extension(**settings) -> HealthExtension:
+    crawler = get_crawler(_RuledSpider, {"REMOTE_CONTROL_ENABLED": False, "STATE_DIR": ":memory:", **settings})
+    crawler.spider = _RuledSpider.from_crawler(crawler)
+    crawler.stats.open_spider()
+    return HealthExtension.from_crawler(crawler)
+
+
+def _generic_article(n: int, spider: str) -> Article:
+    item = _good(n)
+    item.spider = spider
+    item.extraction = {"headline": "generic", "article_body": "generic", "date_published": "generic"}
+    return item
+
+
+def test_records_of_hosts_without_a_spider_are_not_a_fallback():
+    ext = _extension()
+    _feed(ext, 5, [_generic_article(n, "generic") for n in range(5)])
+    report = ext.report(ext.crawler.spider)
+    assert report["fallback"] == {} and report["fallback_sample"] == {}
+    assert ext.judge(report) == (None, [])
+
+
+def test_a_field_without_site_rules_is_not_a_fallback_but_a_missed_rule_is():
+    ext = _ruled_extension()
+    articles = [_generic_article(n, "health_ruled") for n in range(4)]
+    for item in articles[:2]:  # two pages where the site's body rule still matched
+        item.extraction = {**item.extraction, "article_body": "site", "headline": "site"}
+    _feed(ext, 4, articles)
+    report = ext.report(ext.crawler.spider)
+    assert "date_published" not in report["fallback"]  # no date rule: metadata/generic is the expected path
+    assert report["fallback"] == {"article_body": 0.5, "headline": 0.5}
+    assert report["fallback_sample"] == {"article_body": 4, "headline": 4}
+    assert ext.judge(report) == (None, [])
+    ext2 = _ruled_extension()
+    _feed(ext2, 4, [_generic_article(n, "health_ruled") for n in range(4)])
+    reason, problems = ext2.judge(ext2.report(ext2.crawler.spider))
+    assert reason == "unhealthy"
+    assert [p.split(" ")[0] for p in problems] == ["article_body", "headline"]
+
+
+def test_fallback_share_counts_only_pages_of_spiders_with_rules():
+    """A re-parse mixes site spiders' records with the generic fallback's: only the former are judged."""
+    ext = _ruled_extension()
+    broken = [_generic_article(n, "health_ruled") for n in range(3)]
+    unknown = [_generic_article(n, "generic") for n in range(10, 40)]
+    _feed(ext, 33, broken + unknown)
+    report = ext.report(ext.crawler.spider)
+    assert report["fallback_sample"]["article_body"] == 3 and report["fallback"]["article_body"] == 1.0
+    assert ext.judge(report)[0] == "unhealthy"  # 3 of 3 ruled pages, although only 3 of 33 articles
+
+
+def test_site_rules_of_other_spiders_are_read_from_the_project():
+    ext = _extension(SPIDER_MODULES=["tests.support.spiders.example_news"])
+    assert ext.rule_fields("other_news") == frozenset({"headline", "article_body"})
+    assert ext.rule_fields("generic") == frozenset()
+    assert ext.rule_fields("no_such_spider") is None  # unknown: every field counts
+
+
+_UNKNOWN_HOST_PAGE = """<html lang="en"><head><title>{title} | Town Post</title>
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{title}",
+"datePublished": "2024-05-1{n}T08:00:00+02:00", "author": {{"@type": "Person", "name": "Ann Lee"}}}}</script>
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article><h1>{title}</h1>{paragraphs}</article>
+<footer>Contact us. Imprint.</footer></body></html>"""
+
+
+def test_reparse_of_hosts_without_a_spider_that_extracts_well_is_healthy(tmp_path: Path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    rows = []
+    for n in range(4):  # four hosts no spider knows, each with its own story
+        title = f"Council approves plan number {n} for the harbour"
+        paragraphs = "".join(
+            f"<p>Paragraph {k} of story {n}: the council voted on the harbour plan, which changes the ferry "
+            f"timetable, the parking rules and the budget of the port authority for year {2020 + n}.</p>"
+            for k in range(5)
+        )
+        html = _UNKNOWN_HOST_PAGE.format(title=title, n=n, paragraphs=paragraphs)
+        (pages / f"p{n}.html").write_text(html, "utf-8")
+        rows.append(f"p{n}.html\thttps://www.unknown-host-{n}.example/news/story-{n}.html\t2024-05-14T08:00:00Z\n")
+    (pages / "manifest.tsv").write_text("".join(rows), "utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = run_scrapy("reparse", str(pages), "-O", f"{out}:jsonlines", "-s", "HEALTH_MIN_SAMPLE=3")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "unhealthy" not in proc.stderr
+    assert "'news/health/healthy': True" in proc.stderr
+    articles = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(articles) == 4
+    assert {a["spider"] for a in articles} == {"generic"}
+    assert {a["extraction"]["article_body"] for a in articles} == {"generic"}

@@ -207,7 +207,7 @@ def _recall_guard(
     site_chars = sum(map(len, site))
     page_chars = sum(map(len, _PAGE_PARAGRAPH_TEXT(root))) if isinstance(root, etree._Element) else 0
     if site_chars < GENERIC_EVIDENCE_BELOW * page_chars:
-        found = generic_values(response, ["article_body"]).get("article_body")
+        found = generic_values(response, ["article_body"], quick=True).get("article_body")
         if found:
             value = found[1]
             evidence[Provenance.GENERIC.value] = list(value) if isinstance(value, list) else [value]

@@ -7,12 +7,12 @@ import logging
 from pathlib import Path
 
 import pytest
-from crawler.archive.dispatch import SpiderDispatcher
-from crawler.archive.reparse_spider import page_response
-from crawler.archive.sources import SkipCounter, StoredPage, parse_manifest, read_source, source_kind
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
+from crawler.archive.dispatch import SpiderDispatcher
+from crawler.archive.reparse_spider import page_response
+from crawler.archive.sources import SkipCounter, StoredPage, parse_manifest, read_source, source_kind
 from tests.support.reparse_util import story_html, write_warc
 from tests.support.spiders.example_news import ExampleNewsSpider, OtherNewsSpider
 

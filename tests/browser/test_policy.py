@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
 from crawler.browser.policy import (
     HANDLER,
     META_BROWSER_FALLBACK,
@@ -24,11 +29,6 @@ from crawler.browser.policy import (
     browser_rules,
     container_rules,
 )
-from scrapy import Request
-from scrapy.http import HtmlResponse
-from scrapy.settings import Settings
-from scrapy.utils.test import get_crawler
-
 from crawler.items import Article
 from tests.conftest import need, run_scrapy
 from tests.support import FIXTURES as TEST_FIXTURES

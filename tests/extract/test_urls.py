@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from crawler.state.store import url_key
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
 from crawler.extract.chain import extract_generic
 from crawler.extract.clean import dedupe_key
+from crawler.state.store import url_key
 from spiders.washingtontimes import WashingtonTimesSpider
 
 PAGE = b"""<html lang="en"><head><title>Wire story | Site</title>

@@ -9,8 +9,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from crawler.state.requests import IncrementalMiddleware, IncrementalSpiderMiddleware
-from crawler.state.store import MEMORY, SeenStore, default_state_dir, state_dir, store_for
 from scrapy import Request, Spider
 from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
@@ -18,6 +16,8 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler.items import Article
+from crawler.state.requests import IncrementalMiddleware, IncrementalSpiderMiddleware
+from crawler.state.store import MEMORY, SeenStore, default_state_dir, state_dir, store_for
 from pipelines.revisions import IncrementalPipeline
 from tests.conftest import run_scrapy
 from tests.support.incremental_site import SPIDER, _write_site

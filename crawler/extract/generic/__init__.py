@@ -30,7 +30,10 @@ from crawler.extract.generic.authors import page_authors
 from crawler.extract.generic.body import body_paragraphs, trafilatura_paragraphs
 from crawler.extract.generic.common import FIELDS, GENERIC
 from crawler.extract.generic.dates import GenericLoader, published_date
+from crawler.extract.generic.ensemble import ensemble_body
 from crawler.extract.generic.headline import first_title, h1_texts, headline
+from crawler.extract.generic.meta import complete
+from crawler.extract.generic.meta import published_date as meta_published_date
 from crawler.extract.metadata import is_article_page, json_ld_article
 from crawler.extract.rules import cached_metadata
 
@@ -49,11 +52,13 @@ __all__ = [
 
 
 def generic_values(
-    response: TextResponse, fields: Iterable[str] = FIELDS, tz: Any = None
+    response: TextResponse, fields: Iterable[str] = FIELDS, tz: Any = None, *, quick: bool = False
 ) -> dict[str, tuple[str, Any]]:
     """Raw Article field values for a page, ``field -> (source, value)``, for the requested fields.
 
     ``source`` is ``jsonld``, ``meta`` or ``generic``; values go through the loader's processors.
+    ``quick``: the body from byline's own candidate only (the recall guard's second opinion), not the
+    ensemble vote (:func:`crawler.extract.generic.ensemble.ensemble_body`, several extractors).
     """
     wanted = set(fields)
     selector = response.selector
@@ -73,7 +78,7 @@ def generic_values(
             out["authors"] = authors
     if "date_published" in wanted:
         out.pop("date_published", None)
-        date = published_date(selector, ld, tz)
+        date = meta_published_date(selector, ld, tz, response.url)
         if date:
             out["date_published"] = (date[0], date[1].isoformat())
     if "article_body" in wanted:
@@ -85,11 +90,12 @@ def generic_values(
         ]
         names: Any = meta.get("authors", (None, []))[1]
         names = [names] if isinstance(names, str) else [n for n in names or [] if isinstance(n, str)]
-        source, paragraphs = body_paragraphs(
+        source, paragraphs = (body_paragraphs if quick else ensemble_body)(
             selector.root, response.url, ld_body if isinstance(ld_body, str) else None, titles, names
         )
         if paragraphs:
             out["article_body"] = (source, paragraphs)
+    complete(response, out, wanted)
     return out
 
 

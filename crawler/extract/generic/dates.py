@@ -137,6 +137,8 @@ def iso_exact(value: Any, loader_context: dict[str, Any] | None = None) -> str |
     """Loader input processor: a page date -> ISO 8601 keeping the fraction of a second the page states."""
     if isinstance(value, datetime):
         return value.isoformat() if value.tzinfo else None
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # the day alone (generic.meta)
+        return value
     ctx = loader_context or {}
     dt = processors.parse_date(value, ctx.get("timezone"), ctx.get("crawl_date"))
     return dt.isoformat() if dt else None

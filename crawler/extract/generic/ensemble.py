@@ -1,0 +1,232 @@
+"""The story's body by agreement of several extractors, block by block, instead of trimming one candidate.
+
+Candidates, all from the page's one lxml parse (copied only for the extractor that prunes the tree it gets):
+
+- ``primary``: byline's own DOM candidate, :func:`crawler.extract.generic.body_paragraphs` (trafilatura's main
+  content, or the page's blocks that JSON-LD ``articleBody`` contains, or the story's HTML in the page's
+  script data; trimmed of headline repeats and what follows the story);
+- ``recall``: trafilatura with ``favor_recall`` (keeps more of a long story's blocks);
+- ``readability``: readability-lxml's article, on a copy of the tree (it rewrites the tree it is given);
+- ``jsonld``: the publisher's ``articleBody`` text (no paragraph breaks: evidence only).
+
+Vote: the blocks of ``primary`` and ``recall`` are merged in page order; a block is kept when it is in
+``primary`` and one other candidate contains its text, or when at least ``min_votes_new`` candidates
+other than ``primary`` contain it (a block that only the recall extractor found needs the agreement of
+a second, independent one). A block counts as contained when its comparison key (case, punctuation and
+spacing folded) occurs in the candidate's joined text, so candidates that cut paragraphs differently
+still agree. The kept blocks are trimmed like ``primary`` (:func:`crawler.extract.generic.trim_story`).
+
+Never a fragment: when ``primary`` is short while two other candidates agree on a story several times as
+long, their common blocks are the body; when voting leaves less than ``min_kept_share`` of ``primary``'s
+text, ``primary`` stands (the others did not see what it saw: script data, ``articleBody``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from crawler.extract import clean as processors
+from crawler.extract.generic import body as generic
+from crawler.extract.generic.common import norm_text, text_key
+
+logger = logging.getLogger(__name__)
+
+ENSEMBLE = "generic"
+"""Provenance of a voted body: generic heuristics (the health check's "generic")."""
+
+
+@dataclass(frozen=True)
+class EnsembleConfig:
+    """Thresholds of the vote (module defaults; measured on the development sets, see docs/generic_extraction.md)."""
+
+    min_votes_new: int = 2
+    """Candidates besides ``primary`` that must contain a block ``primary`` lacks."""
+    min_new_chars: int = 80
+    """A block ``primary`` lacks must be this long (a sentence, not "Advertisement", "Read more:", a teaser title)
+    unless JSON-LD ``articleBody`` holds it."""
+    min_kept_share: float = 0.5
+    """Below this share of ``primary``'s text kept, the vote is discarded and ``primary`` stands."""
+    fragment_chars: int = 400
+    """A ``primary`` shorter than this may be a fragment: the others' agreement can replace it."""
+    fragment_factor: float = 3.0
+    """... when the others agree on a story at least this many times longer."""
+    readability: bool = True
+    """Ask readability-lxml (skipped when it is not installed)."""
+
+
+DEFAULT = EnsembleConfig()
+
+
+def _key(text: str) -> str:
+    return text_key(text)
+
+
+def recall_paragraphs(root: Any, url: str | None) -> list[str]:
+    """trafilatura with ``favor_recall`` on the page's tree (it copies the tree) -> paragraphs; [] if none."""
+    from trafilatura import bare_extraction
+
+    try:
+        doc = bare_extraction(
+            root,
+            url=url,
+            favor_recall=True,
+            include_comments=False,
+            # Unlike the precision run: tables kept (their rows still need a second candidate's vote) and no
+            # formatting (trafilatura's formatting pass loses the whole text of some pages).
+            include_tables=True,
+            include_formatting=False,
+            with_metadata=False,
+            prune_xpath=generic._PRUNE,
+            output_format="xml",
+        )
+    except (ValueError, TypeError, etree.LxmlError) as exc:
+        logger.debug("trafilatura (recall) failed on %s: %s", url, exc)
+        return []
+    body = getattr(doc, "body", None) if doc is not None else None
+    if body is None:
+        return []
+    out: list[str] = []
+    for el in body:
+        for block in generic._blocks(el):
+            out += [t for t in (norm_text(line) for line in generic._lines(block)) if t]
+    return generic._drop_embeds(out, root)
+
+
+def readability_paragraphs(root: Any) -> list[str]:
+    """readability-lxml's article on a copy of the page's tree -> paragraphs; [] if none or not installed."""
+    try:
+        from readability import Document
+    except ImportError:  # pragma: no cover - an optional dependency
+        return []
+    from copy import deepcopy
+
+    try:
+        html = Document(deepcopy(root)).summary(html_partial=True)
+    except Exception as exc:  # noqa: BLE001 - readability raises on pages it cannot score
+        logger.debug("readability failed: %r", exc)
+        return []
+    return [norm_text(p) for p in processors.html_to_text(html) or [] if p.strip()]
+
+
+def _ld_text(ld_body: str | None) -> str:
+    if not ld_body:
+        return ""
+    import html as html_lib
+
+    text = html_lib.unescape(ld_body)
+    if "<" in text and ">" in text:
+        text = " ".join(processors.html_to_text(text) or [])
+    return _key(generic._MARKDOWN_LINK.sub("", text))
+
+
+def merge(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, bool, bool]]:
+    """Two paragraph lists in page order -> their union in page order: ``(text, in a, in b)``."""
+    ka, kb = [_key(x) for x in a], [_key(x) for x in b]
+    out: list[tuple[str, bool, bool]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+        if op == "equal":
+            out += [(a[i], True, True) for i in range(i1, i2)]
+            continue
+        out += [(a[i], True, False) for i in range(i1, i2)]
+        out += [(b[j], False, True) for j in range(j1, j2)]
+    return out
+
+
+def _contains(hay: str, key: str) -> bool:
+    return bool(key) and bool(hay) and key in hay
+
+
+def vote(
+    primary: Sequence[str],
+    extracts: Sequence[Sequence[str]],
+    evidence: Sequence[str],
+    config: EnsembleConfig = DEFAULT,
+    trimmed: frozenset[str] = frozenset(),
+    ld: str = "",
+) -> list[str]:
+    """The blocks the candidates agree on, in page order (see module doc).
+
+    ``extracts``: paragraph lists of one family of extractors (trafilatura's precision and recall runs: one
+    voice, they share their heuristics); ``evidence``: the joined comparison keys of independent candidates
+    (readability, JSON-LD ``articleBody``); ``trimmed``: keys of blocks ``primary`` dropped on purpose (its
+    trimming of the same extract), which stay out; ``ld``: JSON-LD ``articleBody``'s key (also in ``evidence``).
+    """
+    hay_p = " ".join(_key(x) for x in primary)
+    family = [" ".join(_key(x) for x in e) for e in extracts]
+    blocks: list[tuple[str, bool, bool]] = [(x, True, False) for x in primary]
+    for e in extracts:
+        blocks = [(t, ip, ie or not ip) for t, ip, ie in _merge3(blocks, e)]
+    kept: list[str] = []
+    seen: set[str] = set()
+    for text, _, _ in blocks:
+        k = _key(text)
+        if not k or k in seen or k in trimmed:
+            continue
+        votes = int(any(_contains(h, k) for h in family)) + sum(_contains(h, k) for h in evidence)
+        if _contains(hay_p, k):
+            keep = votes >= 1
+        else:
+            long_enough = len(text) >= config.min_new_chars or _contains(ld, k)
+            keep = votes >= config.min_votes_new and long_enough
+        if keep:
+            kept.append(text)
+            seen.add(k)
+    return kept
+
+
+def _merge3(blocks: Sequence[tuple[str, bool, bool]], other: Sequence[str]) -> list[tuple[str, bool, bool]]:
+    merged = merge([t for t, _, _ in blocks], other)
+    flags = {_key(t): (ip, ie) for t, ip, ie in blocks}
+    return [(t, *flags.get(_key(t), (False, True))) for t, _, _ in merged]
+
+
+def _chars(paragraphs: Sequence[str]) -> int:
+    return sum(len(p) for p in paragraphs)
+
+
+def ensemble_body(
+    root: Any,
+    url: str | None,
+    ld_body: str | None,
+    titles: Sequence[str] = (),
+    authors: Sequence[str] = (),
+    config: EnsembleConfig = DEFAULT,
+) -> tuple[str, list[str]]:
+    """The story's paragraphs by block vote: ``(source, paragraphs)``, source ``jsonld`` or ``generic``."""
+    source, primary = generic.body_paragraphs(root, url, ld_body, titles, authors)
+    main = generic.trafilatura_paragraphs(root, url)  # cached: the primary candidate read it already
+    recall = recall_paragraphs(root, url)
+    ld = _ld_text(ld_body)
+    # Blocks of trafilatura's extract that the primary candidate trimmed from that same extract stay trimmed.
+    kept = {_key(x) for x in primary}
+    trimmed = frozenset(k for x in main if (k := _key(x)) not in kept) if source != "jsonld" else frozenset()
+    # readability's vote can only decide blocks the primary candidate lacks: asked only when there are such.
+    hay_p = " ".join(kept)
+    pending = any(
+        (k := _key(x))
+        and k not in trimmed
+        and not _contains(hay_p, k)
+        and (len(x) >= config.min_new_chars or _contains(ld, k))
+        for x in [*main, *recall]
+    )
+    readab = readability_paragraphs(root) if config.readability and pending else []
+    evidence = [h for h in (" ".join(_key(x) for x in readab), ld) if h]
+    voted = generic.trim_story(vote(primary, [main, recall], evidence, config, trimmed, ld), titles, authors)
+    if _chars(primary) < config.fragment_chars and _chars(voted) >= config.fragment_factor * max(_chars(primary), 1):
+        return ENSEMBLE, voted
+    if _chars(primary) and _kept_share(primary, voted) < config.min_kept_share:
+        return source, primary
+    # The primary candidate's provenance (``jsonld``: the page's blocks articleBody holds) when the vote added nothing.
+    return (source if all(_key(x) in kept for x in voted) else ENSEMBLE), voted
+
+
+def _kept_share(primary: Sequence[str], voted: Sequence[str]) -> float:
+    keys = {_key(x) for x in voted}
+    total = _chars(primary)
+    return sum(len(x) for x in primary if _key(x) in keys) / total if total else 1.0
