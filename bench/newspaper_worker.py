@@ -1,7 +1,7 @@
 """newspaper4k as a worker of bench/generic_quality.py, run with the Python of its own venv.
 
 newspaper4k pins dependencies the project does not share (python-dateutil...), so it lives in a venv of
-its own (see docs/generic_extraction.md). Standard library and newspaper only: this file must not import
+its own (see docs/generic-extraction.md). Standard library and newspaper only: this file must not import
 the project.
 
 Input (stdin): one JSON object a line, ``{"url": ..., "path": ...}`` where ``path`` holds the page's HTML

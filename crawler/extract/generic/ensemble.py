@@ -43,7 +43,7 @@ ENSEMBLE = "generic"
 
 @dataclass(frozen=True)
 class EnsembleConfig:
-    """Thresholds of the vote (module defaults; measured on the development sets, see docs/generic_extraction.md)."""
+    """Thresholds of the vote (module defaults; measured on the development sets, see docs/generic-extraction.md)."""
 
     min_votes_new: int = 2
     """Candidates besides ``primary`` that must contain a block ``primary`` lacks."""
