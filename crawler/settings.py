@@ -34,6 +34,8 @@ LOG_LEVEL = "INFO"
 # --- browser (JavaScript pages; BROWSER_* settings: see crawler/browser.py) ----------------------
 # Registers scrapy-playwright for http/https; chromium starts only when a request asks for it.
 ADDONS["crawler.browser.BrowserAddon"] = 0
+# -s CLUSTER_URL=redis://host:port/db: a cluster worker on scrapy-redis (docs/cluster.md; off when unset).
+ADDONS["crawler.cluster.addon.ClusterAddon"] = 0
 # --- archive, replay, re-parse (crawler/archive.py, crawler/replay.py, crawler/reparse.py) -----
 # Both components stay off until ARCHIVE_WARC_DIR / REPLAY_ARCHIVE is set (NotConfigured).
 EXTENSIONS = {"crawler.archive.WarcArchive": 500}

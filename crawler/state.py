@@ -205,6 +205,10 @@ class SeenStore:
                 (self._key(url), url, now, self._hash_in(body_hash), date_modified, revision, now),
             )
 
+    def claim_revision(self, url: str, revision: int) -> bool:
+        """May this run export ``revision`` of ``url``? Always here (one writer); the cluster's Redis store arbitrates."""
+        return True
+
     def exported_body(self, body_hash: str, url: str) -> str | None:
         """The URL of another page exported with this body hash, or None."""
         with self._lock:
@@ -252,7 +256,12 @@ def store_for(crawler: Crawler) -> SeenStore:
     if store is None:
         assert crawler.spidercls is not None
         config = StateConfig.from_settings(crawler.settings)
-        store = SeenStore.for_spider(config.directory, crawler.spidercls.name)
+        if crawler.settings.get("CLUSTER_URL") and crawler.settings.getbool("CLUSTER_STATE", True):
+            from crawler.cluster.seen_store import RedisSeenStore  # shared by the cluster's workers
+
+            store = RedisSeenStore.for_crawler(crawler)
+        else:
+            store = SeenStore.for_spider(config.directory, crawler.spidercls.name)
         crawler.news_state = store  # type: ignore[attr-defined]
         # engine_stopped comes after every spider_closed handler (health reads the store there).
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
