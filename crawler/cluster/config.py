@@ -127,9 +127,13 @@ class Keys:
 def connect(url: str, *, timeout: float = 5.0) -> Any:
     """A checked Redis client for ``url``; raises :class:`ClusterUnavailable` with a clear message."""
     import redis
+    from redis.backoff import ExponentialWithJitterBackoff
+    from redis.retry import Retry
 
+    # A blip of up to about a second is retried; longer, and the caller treats Redis as lost.
+    retry = Retry(ExponentialWithJitterBackoff(base=0.1, cap=1.0), 3)
     try:
-        client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=retry)
         client.ping()
     except (redis.RedisError, OSError, ValueError) as exc:
         raise ClusterUnavailable(f"cluster Redis {url} is unreachable: {exc}") from exc

@@ -55,7 +55,9 @@ def digest_fields(adapter: ItemAdapter) -> tuple[list[str], str | None]:
     """An article -> its URL digest fields (``u:``) and its body digest field (``b:``, None without a body)."""
     from pipelines.dedupe import _seen_digest, body_hash
 
-    urls = sorted({"u:" + _seen_digest(dedupe_key(u)).hex() for u in (adapter.get("canonical_url"), adapter.get("url")) if u})
+    urls = sorted(
+        {"u:" + _seen_digest(dedupe_key(u)).hex() for u in (adapter.get("canonical_url"), adapter.get("url")) if u}
+    )
     body = adapter.get("article_body")
     return urls, ("b:" + _seen_digest(body_hash(body)).hex()) if body else None
 

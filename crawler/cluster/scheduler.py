@@ -22,8 +22,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.utils.misc import load_object
-from scrapy_redis.queue import PriorityQueue
-from scrapy_redis.scheduler import Scheduler
+from scrapy_redis.queue import PriorityQueue  # type: ignore[import-untyped]
+from scrapy_redis.scheduler import Scheduler  # type: ignore[import-untyped]
 
 from crawler.cluster.config import Keys, is_redis_error
 from crawler.cluster.worker import ClusterWorker, requeue
@@ -39,6 +39,7 @@ local token = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[2], token, r[2] .. '\\n' .. r[1])
 return {token, r[1]}
 """
+
 
 class ReliableQueue(PriorityQueue):  # type: ignore[misc]
     """scrapy-redis's priority queue whose pop keeps the request in the worker's in-flight hash."""

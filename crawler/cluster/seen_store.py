@@ -85,7 +85,7 @@ _FLOATS = {"fetched_at", "listed_at", "exported_at"}
 class RedisSeenStore(SeenStore):
     """:class:`crawler.state.SeenStore` with its rows in the cluster's Redis (same methods, plus atomic claims)."""
 
-    def __init__(self, worker: ClusterWorker) -> None:  # noqa: D107 - no SQLite here: nothing of the parent's init
+    def __init__(self, worker: ClusterWorker) -> None:  # no SQLite here: nothing of the parent's init
         self.worker = worker
         self.client = worker.client
         self.base = worker.keys.state

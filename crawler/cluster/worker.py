@@ -130,7 +130,9 @@ class ClusterWorker:
         self._thread = threading.Thread(target=self._heartbeat, name="news-cluster-lease", daemon=True)
         self._thread.start()
         spider = getattr(crawler, "spider", None)
-        if not (crawler.settings.get("EXPORT_RUN_ID") or getattr(spider, "_job", None) or os.environ.get("SCRAPYD_JOB")):
+        if not (
+            crawler.settings.get("EXPORT_RUN_ID") or getattr(spider, "_job", None) or os.environ.get("SCRAPYD_JOB")
+        ):
             # Parts and manifests are named by run id: one per worker.
             crawler._news_run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + self.id  # type: ignore[attr-defined]
         crawler.signals.connect(self.engine_started, signal=signals.engine_started)
@@ -216,7 +218,9 @@ class ClusterWorker:
                 continue
             n = requeue(self.client, self.keys, worker)
             if n >= 0:
-                logger.warning("Cluster: worker %s is gone (lease expired); %d item(s) of its work re-queued", worker, n)
+                logger.warning(
+                    "Cluster: worker %s is gone (lease expired); %d item(s) of its work re-queued", worker, n
+                )
                 self.stats.inc_value("news/cluster/requeued", n)
                 total += n
         return total
@@ -343,13 +347,13 @@ class ClusterSeedMiddleware:
         return cls(ClusterWorker.of(crawler))
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        try:
-            seed = self.worker.try_seed()
-        except Exception as exc:
-            if not self.worker.guard(exc):
-                raise
-            return
-        spider = self.worker.crawler.spider
-        if seed or getattr(spider, "cluster_every_worker_starts", False):
-            async for item_or_request in start:
-                yield item_or_request
+        if not getattr(self.worker.crawler.spider, "cluster_every_worker_starts", False):
+            try:
+                if not self.worker.try_seed():
+                    return
+            except Exception as exc:
+                if not self.worker.guard(exc):
+                    raise
+                return
+        async for item_or_request in start:
+            yield item_or_request

@@ -15,9 +15,11 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-REDIS_SERVER = shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+REDIS_SERVER = shutil.which("redis-server") or (
+    "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None
+)
 
 
 def free_port() -> int:
@@ -41,7 +43,7 @@ class RedisServer:
 
         return redis.Redis.from_url(self.url)
 
-    def start(self) -> RedisServer:
+    def start(self) -> Self:
         assert REDIS_SERVER
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
@@ -64,7 +66,7 @@ class RedisServer:
             self.proc.wait(10)
             self.proc = None
 
-    def __enter__(self) -> RedisServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
