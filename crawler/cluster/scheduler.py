@@ -155,7 +155,13 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
             self.stats.inc_value("news/cluster/requests_not_queued")
             return False
         try:
-            return bool(super().enqueue_request(request))
+            # scrapy-redis's own enqueue_request, without the deprecated ``spider=`` argument to the stats.
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            self.queue.push(request)
+            self.stats.inc_value("scheduler/enqueued/redis")
+            return True
         except Exception as exc:
             if not is_redis_error(exc):
                 raise

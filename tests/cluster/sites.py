@@ -77,5 +77,6 @@ def trend_warcs(directory: Path, n_extra: int, files: int) -> list[Path]:
                                    "date": "2026-11-28T10:00:00Z"})  # fmt: skip
     records[0] += [{"url": f"https://en.trend.az/{rel}", "body": html, "date": "2026-11-28T10:00:00Z"}
                    for rel, html in sorted(energy, key=lambda p: p[0] != "business/energy/3900002.html")]  # fmt: skip
-    records[-1].append(dict(records[1][0]))  # the same page again, in another file
+    if files > 1:
+        records[-1].append(dict(records[1][0]))  # the same page again, in another file
     return [write_warc(directory / f"part-{k:02d}.warc.gz", recs) for k, recs in enumerate(records)]
