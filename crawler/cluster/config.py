@@ -120,7 +120,7 @@ class Keys:
 
     def crawl_keys(self) -> list[str]:
         """Keys that belong to one crawl and are deleted when its last worker leaves (not the seen-store)."""
-        names = ("requests", "dupefilter", "seeded", "tokens", "dedupe", "files", "sealed", "closing")
+        names = ("requests", "dupefilter", "seeded", "tokens", "dedupe", "files", "sealed")
         return [getattr(self, n) for n in names]
 
 

@@ -87,6 +87,23 @@ return 1
 """
 
 
+# KEYS: seeded, workers, requests, files; ARGV: me, key prefix "P:C:", keys of a finished crawl to clear...
+# -> 1 seeded; 2 seeded after clearing a crawl that ended without its last worker cleaning up (killed
+# while closing); 0 another worker seeded this crawl (requests queued or a worker alive or holding work).
+_SEED = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 1 end
+if redis.call('ZCARD', KEYS[3]) > 0 or redis.call('LLEN', KEYS[4]) > 0 then return 0 end
+for _, w in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if w ~= ARGV[1] and (redis.call('EXISTS', ARGV[2] .. 'lease:' .. w) == 1
+      or redis.call('HLEN', ARGV[2] .. 'inflight:' .. w) > 0
+      or redis.call('LLEN', ARGV[2] .. 'processing:' .. w) > 0) then return 0 end
+end
+for i = 3, #ARGV do redis.call('DEL', ARGV[i]) end
+redis.call('SET', KEYS[1], ARGV[1])
+return 2
+"""
+
+
 def requeue(server: Any, keys: Keys, worker: str, *, only_if_dead: bool = True) -> int:
     """Put ``worker``'s in-flight requests and files back in the queues (only if its lease expired); -1: alive."""
     script = server.register_script(_REQUEUE)
@@ -125,6 +142,7 @@ class ClusterWorker:
         self._stop = threading.Event()
         self._busy = self.client.register_script(_BUSY)
         self._leave = self.client.register_script(_LEAVE)
+        self._seed = self.client.register_script(_SEED)
         self._tick: task.LoopingCall | None = None
         self._beat()  # joins before anything else can look at the worker set
         self._thread = threading.Thread(target=self._heartbeat, name="news-cluster-lease", daemon=True)
@@ -201,7 +219,14 @@ class ClusterWorker:
     # --- seeding ---------------------------------------------------------------------------------
     def try_seed(self) -> bool:
         """True for the one worker that takes the crawl's seeding lock (SET NX)."""
-        if self.client.set(self.keys.seeded, self.id, nx=True):
+        stale = [self.keys.dupefilter, self.keys.dedupe, self.keys.summary, self.keys.tokens]
+        got = self._seed(keys=[self.keys.seeded, self.keys.workers, self.keys.requests, self.keys.files],
+                         args=[self.id, f"{self.keys.prefix}:{self.keys.crawl}:", *stale])  # fmt: skip
+        if got:
+            if got == 2:
+                logger.warning(
+                    "Cluster: crawl %s had ended without clearing its keys; starting it over", self.keys.crawl
+                )
             self.stats.set_value("news/cluster/seeded", 1)
             return True
         owner = self.client.get(self.keys.seeded)

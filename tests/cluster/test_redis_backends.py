@@ -87,3 +87,32 @@ def test_one_revision_is_claimed_by_one_live_worker(redis_server) -> None:
     assert b.claim_revision(url, 2) and not a.claim_revision(url, 2)
     redis_server.client.delete(b.worker.keys.lease("b"))  # "b" died before exporting revision 2
     assert a.claim_revision(url, 2)
+
+
+def test_seeding_lock_resumes_a_crashed_crawl_and_restarts_a_finished_one(redis_server) -> None:
+    from scrapy import Spider
+
+    from crawler.cluster.config import ClusterConfig
+    from crawler.cluster.worker import ClusterWorker
+
+    class Site(Spider):
+        name = "site"
+
+    def worker(worker_id: str) -> ClusterWorker:
+        crawler = get_crawler(Site, {"CLUSTER_URL": redis_server.url, "CLUSTER_WORKER_ID": worker_id})
+        w = ClusterWorker(crawler, ClusterConfig.from_settings(crawler.settings))
+        w._stop.set()  # no heartbeat thread needed here
+        return w
+
+    c = redis_server.client
+    first, second = worker("first"), worker("second")
+    assert first.try_seed() and not second.try_seed()  # one seeder per crawl
+    # Every worker gone: requests left in the queue -> a new worker resumes that crawl (no seeding) ...
+    c.delete("byline:site:lease:first", "byline:site:lease:second")
+    c.zadd("byline:site:requests", {b"request": 0})
+    assert not worker("third").try_seed()
+    # ... nothing left -> the crawl had ended without its keys cleared: start over, with a fresh dupefilter.
+    c.delete("byline:site:requests", "byline:site:lease:third")
+    c.sadd("byline:site:dupefilter", "fp")
+    assert worker("fourth").try_seed()
+    assert not c.exists("byline:site:dupefilter") and c.get("byline:site:seeded") == b"fourth"
