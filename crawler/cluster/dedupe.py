@@ -10,10 +10,10 @@ all for this worker, or none:
 - a digest claimed by a worker whose lease expired (killed between the claim and the export) is
   free again: its page was put back in the queue and is being fetched once more.
 
-The claim is marked ``=`` when the item leaves the pipelines (``item_scraped`` / ``item_dropped`` /
-``item_error``), i.e. once the export has written it to its spool. A worker killed in the instant
-between that write and the mark could see its article exported once more by the worker that
-re-fetches the page (docs/cluster.md). With Redis lost, items are exported unchecked (counted in
+The claim is marked ``=`` once the item has left the pipelines (``item_scraped`` / ``item_dropped`` /
+``item_error``: the export has written it to its spool), in the same round trip as the next claim or
+at most ``SETTLE_DELAY`` seconds later. A worker killed in that window could see the article exported
+once more by the worker that re-fetches the page (docs/cluster.md). With Redis lost, items are exported unchecked (counted in
 ``news/cluster/dedupe_unchecked``): nothing scraped is dropped for want of a check.
 """
 
@@ -32,23 +32,25 @@ from crawler.processors import dedupe_key
 
 logger = logging.getLogger(__name__)
 
-# KEYS: dedupe hash; ARGV: me, lease key prefix, field... -> 0 claimed; i > 0: field i is taken.
+# KEYS: dedupe hash; ARGV: me, lease key prefix, n, n fields to settle (this worker's exported claims:
+# -> "="), then the fields to claim -> 0 claimed; i > 0: the i-th field to claim is taken.
 _CLAIM = """
-for i = 3, #ARGV do
-  local v = redis.call('HGET', KEYS[1], ARGV[i])
-  if v and (v == '=' or v == ARGV[1] or redis.call('EXISTS', ARGV[2] .. v) == 1) then return i - 2 end
+local n = tonumber(ARGV[3])
+for i = 4, 3 + n do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[1] then redis.call('HSET', KEYS[1], ARGV[i], '=') end
 end
-for i = 3, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+local first = 4 + n
+for i = first, #ARGV do
+  local v = redis.call('HGET', KEYS[1], ARGV[i])
+  if v and (v == '=' or v == ARGV[1] or redis.call('EXISTS', ARGV[2] .. v) == 1) then return i - first + 1 end
+end
+for i = first, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
 return 0
 """
 
-# KEYS: dedupe hash; ARGV: me, field... -> marks this worker's claims as done.
-_SETTLE = """
-for i = 2, #ARGV do
-  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[1] then redis.call('HSET', KEYS[1], ARGV[i], '=') end
-end
-return 0
-"""
+SETTLE_DELAY = 0.2
+"""Seconds an exported article's claims may wait to be marked done: they go with the next claim (one
+round trip less per article) or after this delay, whichever is first."""
 
 
 def digest_fields(adapter: ItemAdapter) -> tuple[list[str], str | None]:
@@ -70,9 +72,11 @@ class RedisDedupePipeline:
         self.worker = worker
         self.key = worker.keys.dedupe
         self._claim = worker.client.register_script(_CLAIM)
-        self._settle = worker.client.register_script(_SETTLE)
         self.claims: dict[int, list[str]] = {}
         """id(item) -> the digest fields this worker claimed for it, until the item leaves the pipelines."""
+        self.settle: list[str] = []
+        """Fields of items that left the pipelines, to be marked done with the next round trip."""
+        self._flush_call: Any = None
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(self.item_done, signal=signal)
 
@@ -86,8 +90,10 @@ class RedisDedupePipeline:
         fields = urls + ([body] if body else [])
         if not fields or self.worker.lost:
             return self._unchecked(item, fields)
+        settle, self.settle = self.settle, []
         try:
-            taken = int(self._claim(keys=[self.key], args=[self.worker.id, self.worker.keys.lease_prefix, *fields]))
+            args = [self.worker.id, self.worker.keys.lease_prefix, len(settle), *settle, *fields]
+            taken = int(self._claim(keys=[self.key], args=args))
         except Exception as exc:
             if not self.worker.guard(exc):
                 raise
@@ -110,8 +116,24 @@ class RedisDedupePipeline:
         fields = self.claims.pop(id(item), None)
         if not fields or self.worker.lost:
             return
+        self.settle += fields
+        if self._flush_call is None or not self._flush_call.active():
+            from twisted.internet import reactor
+
+            self._flush_call = reactor.callLater(SETTLE_DELAY, self.flush)  # type: ignore[attr-defined]
+
+    def close_spider(self) -> None:
+        if self._flush_call is not None and self._flush_call.active():
+            self._flush_call.cancel()
+        self.flush()
+
+    def flush(self) -> None:
+        """Mark the claims of exported items done now (also at close)."""
+        settle, self.settle = self.settle, []
+        if not settle or self.worker.lost:
+            return
         try:
-            self._settle(keys=[self.key], args=[self.worker.id, *fields])
+            self._claim(keys=[self.key], args=[self.worker.id, self.worker.keys.lease_prefix, len(settle), *settle])
         except Exception as exc:
             if not self.worker.guard(exc):
                 raise

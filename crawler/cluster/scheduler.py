@@ -41,6 +41,14 @@ return {token, r[1]}
 """
 
 
+# KEYS: dupefilter, queue; ARGV: fingerprint ('' = dont_filter), score, request -> 1 queued, 0 seen before.
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+
 class ReliableQueue(PriorityQueue):  # type: ignore[misc]
     """scrapy-redis's priority queue whose pop keeps the request in the worker's in-flight hash."""
 
@@ -82,6 +90,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
         self.crawler = crawler
         self.worker = worker
         self.stats = crawler.stats
+        self._push = worker.client.register_script(_PUSH)
         self.taken: dict[Any, Any] = {}
         """In-flight token -> the request object handed to the engine."""
         worker.scheduler = self
@@ -155,11 +164,12 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
             self.stats.inc_value("news/cluster/requests_not_queued")
             return False
         try:
-            # scrapy-redis's own enqueue_request, without the deprecated ``spider=`` argument to the stats.
-            if not request.dont_filter and self.df.request_seen(request):
+            # scrapy-redis's enqueue_request (dupefilter SADD, then ZADD) in one round trip.
+            fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+            data = self.queue._encode_request(request)
+            if not self._push(keys=[self.df.key, self.queue.key], args=[fingerprint, -request.priority, data]):
                 self.df.log(request, self.spider)
                 return False
-            self.queue.push(request)
             self.stats.inc_value("scheduler/enqueued/redis")
             return True
         except Exception as exc:

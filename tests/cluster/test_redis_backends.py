@@ -6,11 +6,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from crawler.cluster.config import Keys
-from crawler.cluster.dedupe import RedisDedupePipeline
+from crawler.cluster.dedupe import RedisDedupePipeline, digest_fields
 from crawler.cluster.seen_store import RedisSeenStore
 from crawler.items import Article
 from crawler.state import MEMORY, SeenStore
@@ -41,7 +42,8 @@ def test_dedupe_claims_once_across_workers_and_frees_a_dead_workers_claim(redis_
         b.process_item(article("https://x.test/copy", "story ONE"))
     with pytest.raises(DropItem, match="duplicate url"):  # the same worker meets it again
         a.process_item(article("https://x.test/other", "Other.", canonical="https://x.test/1"))
-    a.item_done(first)  # exported: settled for good, even once "a" is gone
+    a.item_done(first)  # exported: settled for good (with a's next claim, or shortly after), even once "a" is gone
+    a.flush()
     redis_server.client.delete(a.worker.keys.lease("a"))
     with pytest.raises(DropItem):
         b.process_item(article("https://x.test/1", "Story one."))
@@ -52,6 +54,11 @@ def test_dedupe_claims_once_across_workers_and_frees_a_dead_workers_claim(redis_
         b.process_item(article("https://x.test/2", "Story two."))
     redis_server.client.delete(a.worker.keys.lease("a"))
     assert b.process_item(article("https://x.test/2", "Story two.")).url == "https://x.test/2"
+    # An exported item's claims are marked done with the same worker's next claim (one round trip).
+    third = a.process_item(article("https://x.test/3", "Story three."))
+    a.item_done(third)
+    a.process_item(article("https://x.test/4", "Story four."))
+    assert redis_server.client.hget(a.key, digest_fields(ItemAdapter(third))[0][0]) == b"="
     assert crawler.stats.get_value("news/dedupe/url") == 4 and crawler.stats.get_value("news/dedupe/body") == 1
 
 
