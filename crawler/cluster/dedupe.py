@@ -26,6 +26,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.reactor import CallLaterOnce
 
 from crawler.cluster.worker import ClusterWorker
 from crawler.processors import dedupe_key
@@ -76,7 +77,7 @@ class RedisDedupePipeline:
         """id(item) -> the digest fields this worker claimed for it, until the item leaves the pipelines."""
         self.settle: list[str] = []
         """Fields of items that left the pipelines, to be marked done with the next round trip."""
-        self._flush_call: Any = None
+        self._flush_later = CallLaterOnce(self.flush)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(self.item_done, signal=signal)
 
@@ -117,14 +118,10 @@ class RedisDedupePipeline:
         if not fields or self.worker.lost:
             return
         self.settle += fields
-        if self._flush_call is None or not self._flush_call.active():
-            from twisted.internet import reactor
-
-            self._flush_call = reactor.callLater(SETTLE_DELAY, self.flush)  # type: ignore[attr-defined]
+        self._flush_later.schedule(SETTLE_DELAY)
 
     def close_spider(self) -> None:
-        if self._flush_call is not None and self._flush_call.active():
-            self._flush_call.cancel()
+        self._flush_later.cancel()
         self.flush()
 
     def flush(self) -> None:
