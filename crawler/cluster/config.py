@@ -50,7 +50,7 @@ _WORKER_ID = default_worker_id()
 
 @dataclass(frozen=True)
 class ClusterConfig:
-    """What ``CLUSTER_*`` asks for. Raises NotConfigured when CLUSTER_URL is unset."""
+    """What ``CLUSTER_*`` asks for. Raises NotConfigured when CLUSTER_URL is unset, ValueError when malformed."""
 
     url: str
     """``redis://host:port/db``: the Redis every worker of the cluster shares."""
@@ -73,7 +73,8 @@ class ClusterConfig:
         if not url:
             raise NotConfigured("CLUSTER_URL is not set")
         if not str(url).startswith(("redis://", "rediss://", "unix://")):
-            raise NotConfigured(f"CLUSTER_URL must be a redis:// URL, not {url!r}")
+            # Not NotConfigured: a component silently switched off would run an unshared crawl.
+            raise ValueError(f"CLUSTER_URL must be a redis://host:port/db URL, not {url!r}")
         return cls(
             url=str(url),
             prefix=str(settings.get("CLUSTER_KEY_PREFIX") or "byline"),

@@ -34,7 +34,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import reactor, task
 
@@ -168,7 +168,10 @@ class ClusterWorker:
         """The crawler's worker (the extension must be on: CLUSTER_URL set, the add-on enabled)."""
         worker = crawler.get_extension(ClusterWorker)
         if worker is None:
-            raise NotConfigured("the cluster components need CLUSTER_URL and crawler.cluster.addon.ClusterAddon")
+            # Not NotConfigured: with CLUSTER_URL set, a dedupe or seen-store quietly switched off is worse than a stop.
+            raise RuntimeError(
+                "CLUSTER_URL is set but the cluster worker is off: add crawler.cluster.addon.ClusterAddon to ADDONS"
+            )
         return worker
 
     # --- lease -----------------------------------------------------------------------------------
