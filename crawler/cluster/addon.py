@@ -35,6 +35,11 @@ class ClusterAddon:
         # seconds (crawler.cluster.worker), not on scrapy-redis's blocking pop.
         put("SCHEDULER_IDLE_BEFORE_CLOSE", 0, ADDON_PRIORITY)
         put("CLUSTER_IDLE_TIMEOUT", config.idle_timeout, ADDON_PRIORITY)
+        # -o/-O files written through per article: a killed worker keeps every line it exported.
+        storages = settings.getdict("FEED_STORAGES")
+        for scheme in ("", "file"):
+            storages.setdefault(scheme, "crawler.cluster.feeds.WriteThroughFileFeedStorage")
+        put("FEED_STORAGES", storages, ADDON_PRIORITY)
         settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.cluster.worker.ClusterWorker", 0)
         settings.setdefault_in_component_priority_dict(
             "SPIDER_MIDDLEWARES", "crawler.cluster.worker.ClusterSeedMiddleware", 10

@@ -21,6 +21,7 @@ from tests.cluster.conftest import settings_args, spooled_records, stored_parts
 from tests.cluster.redis_server import RedisServer, free_port
 from tests.cluster.sites import big_site_urls, big_trend_site
 from tests.conftest import REPO_ROOT, run_scrapy, scrapy_env
+from tests.reparse_util import read_jsonl
 from tests.site_server import serve
 from tests.trend_site import CRAWL_SETTINGS, crawl_stats, expected_records
 
@@ -43,7 +44,8 @@ def worker_args(base_url: str, redis_url: str, worker: str, out: Path, spool: Pa
         "HEALTH_MIN_SAMPLE": 1000,
         **settings,
     }
-    return ["crawl", "trend", "-a", f"base_url={base_url}", *CRAWL_SETTINGS, *settings_args(**opts)]
+    feed = ["-O", str(out.parent / f"{worker}.jsonl")]  # beside the export: what `-O` users check
+    return ["crawl", "trend", "-a", f"base_url={base_url}", *feed, *CRAWL_SETTINGS, *settings_args(**opts)]
 
 
 def start(args: list[str]) -> subprocess.Popen[str]:
@@ -59,6 +61,10 @@ def start(args: list[str]) -> subprocess.Popen[str]:
 
 def strip(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "fetched_at"}
+
+
+def canonical(record: dict[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True)
 
 
 def test_two_workers_export_every_article_of_the_site_exactly_once(trend_site, redis_server, tmp_path) -> None:
@@ -82,6 +88,9 @@ def test_two_workers_export_every_article_of_the_site_exactly_once(trend_site, r
     assert stories(records, energy=False) == stories(expected, energy=False)
     [energy] = [r for r in records if r["url"].endswith(ENERGY)]
     assert energy["article_body"] == next(r["article_body"] for r in expected if r["url"].endswith(ENERGY))
+    # The workers' -O files hold the same articles as the export.
+    feeds = [r for w in ("wa", "wb") for r in read_jsonl(tmp_path / f"{w}.jsonl")]
+    assert sorted(map(canonical, feeds)) == sorted(map(canonical, records))
     # Parts are named per worker (run id = time + worker id); one manifest per worker.
     assert {name.split("-")[2] for name in parts} <= {"wa", "wb"}
     manifests = [json.loads(p.read_text()) for p in (out / "_manifest").glob("*.json")]
@@ -132,6 +141,9 @@ def test_a_worker_killed_mid_run_loses_nothing_and_the_other_finishes_the_queue(
         assert len(before) <= len(records) <= len(before) + len(kept)  # a part may be stored but not yet marked
         urls = Counter(r["url"] for r in records)
         assert max(urls.values()) == 1, [u for u, c in urls.items() if c > 1]
+        # The -O files too: the killed worker's file kept every line it wrote (written through per article).
+        feeds = Counter(r["url"] for w in ("wa", "wb") for r in read_jsonl(tmp_path / f"{w}.jsonl"))
+        assert feeds == urls
         energy = {site.base_url + p for p in ENERGY}
         assert set(urls) - energy == big_site_urls(site.base_url, n) - energy
         assert len(set(urls) & energy) == 1
