@@ -10,7 +10,9 @@
 
 Each time is the wall time from starting the processes until the last one exits (process start,
 idle timeout of 1 s and export close included, as a scheduled job pays them). Articles/s = articles
-exported / that time. The machine's load average is printed: other processes share its cores.
+exported / that time; CPU is the user + system time of all the run's processes (start-up included),
+the cost that does not depend on what else the machine runs. The load average is printed: other
+processes share the cores.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,8 +48,18 @@ def s_args(settings: dict[str, str]) -> list[str]:
     return [a for k, v in settings.items() for a in ("-s", f"{k}={v}")]
 
 
-def run_all(commands: list[list[str]]) -> float:
+CPU: dict[str, list[float]] = {}
+"""label -> CPU seconds (user + system) of the run's processes, one entry per repeat."""
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_all(commands: list[list[str]], label: str = "") -> float:
     """Start every command at once; wall time until the last exits (each must exit 0)."""
+    cpu = children_cpu()
     started = time.monotonic()
     procs = [
         subprocess.Popen([sys.executable, "-m", "scrapy", *c], cwd=ROOT, env=scrapy_env(),
@@ -57,7 +70,9 @@ def run_all(commands: list[list[str]]) -> float:
         _, err = proc.communicate()
         if proc.returncode != 0:
             raise SystemExit(f"failed ({proc.returncode}): {err[-2000:]}")
-    return time.monotonic() - started
+    wall = time.monotonic() - started
+    CPU.setdefault(label, []).append(children_cpu() - cpu)
+    return wall
 
 
 def exported(out: Path) -> int:
@@ -79,7 +94,7 @@ def bench_crawl(tmp: Path, articles: int, repeat: int) -> dict[str, tuple[float,
                     if workers:
                         settings |= {"CLUSTER_URL": redis.url, "CLUSTER_WORKER_ID": f"w{w}"}
                     cmds.append(["crawl", "trend", "-a", f"base_url={site.base_url}", *s_args(settings)])
-                results.setdefault(label, []).append(run_all(cmds))
+                results.setdefault(label, []).append(run_all(cmds, "crawl " + label))
                 counts[label] = exported(out)
     return {k: (statistics.median(v), counts[k]) for k, v in results.items()}
 
@@ -99,7 +114,7 @@ def bench_reparse(tmp: Path, articles: int, repeat: int) -> dict[str, tuple[floa
                 else:
                     cmds = [["reparse", "--queue", redis.url, *([str(tmp / "warc")] if w == 0 else []),
                              "-O", str(outs[w]), *settings] for w in range(workers)]  # fmt: skip
-                results.setdefault(label, []).append(run_all(cmds))
+                results.setdefault(label, []).append(run_all(cmds, "reparse " + label))
                 counts[label] = sum(len(o.read_bytes().splitlines()) for o in outs)
     return {k: (statistics.median(v), counts[k]) for k, v in results.items()}
 
@@ -118,7 +133,9 @@ def main() -> None:
     for kind, rows in report.items():
         print(f"\n{kind}:")
         for label, (seconds, items) in rows.items():
-            print(f"  {label:15s} {items:6d} articles in {seconds:6.1f} s = {items / seconds:6.1f} articles/s")
+            cpu = statistics.median(CPU[f"{kind} {label}"])
+            print(f"  {label:15s} {items:6d} articles in {seconds:6.1f} s = {items / seconds:6.1f} articles/s; "
+                  f"CPU {cpu:6.1f} s = {1000 * cpu / items:5.1f} ms per article")  # fmt: skip
     print(f"\nload average after: {os.getloadavg()}")
     print(json.dumps({k: {lbl: {"seconds": round(s, 2), "articles": n} for lbl, (s, n) in v.items()}
                       for k, v in report.items()}))  # fmt: skip

@@ -321,6 +321,7 @@ class ClusterWorker:
         if self._tick is not None and self._tick.running:
             self._tick.stop()
         self._stop.set()
+        self._thread.join(5.0)  # no heartbeat may renew the lease after the worker has left
         if self.lost:
             return
         try:
