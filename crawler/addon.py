@@ -14,6 +14,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.archive.replay import isolate_replay_state
 from crawler.browser.policy import BrowserAddon
+from crawler.cluster.addon import ClusterAddon
 
 ITEM_PIPELINES: dict[str, int] = {
     "pipelines.validate.ValidatePipeline": 100,
@@ -50,7 +51,7 @@ def _setdefault(settings: BaseSettings, name: str, components: dict[str, int]) -
 
 
 class Byline:
-    """Validation, de-duplication, revisions, seen-store, health, archive/replay, browser and export."""
+    """Validation, de-duplication, revisions, seen-store, health, archive/replay, browser, cluster and export."""
 
     def update_settings(self, settings: BaseSettings) -> None:
         _setdefault(settings, "ITEM_PIPELINES", ITEM_PIPELINES)
@@ -59,6 +60,8 @@ class Byline:
         _setdefault(settings, "EXTENSIONS", EXTENSIONS)
         isolate_replay_state(settings)
         BrowserAddon().update_settings(settings)
+        # CLUSTER_URL=redis://...: scrapy-redis scheduler and dupefilter, Redis seen-store and dedupe.
+        ClusterAddon().update_settings(settings)
         self.enable_export(settings)
 
     @staticmethod

@@ -38,7 +38,11 @@ class DedupePipeline:
         self.bodies: dict[bytes, None] = {}
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        if crawler.settings.get("CLUSTER_URL"):  # digests shared by the cluster's workers, in Redis
+            from crawler.cluster.dedupe import RedisDedupePipeline
+
+            return RedisDedupePipeline.from_crawler(crawler)
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:

@@ -72,6 +72,9 @@ class IncrementalPipeline:
             revision = page.revision + 1
             self.stats.inc_value("news/incremental/revised")
             logger.info("Changed since revision %d, exporting revision %d: %s", page.revision, revision, url)
+        if not self.store.claim_revision(url, revision):  # another cluster worker exports this revision
+            self.stats.inc_value("news/incremental/claimed_elsewhere")
+            raise DropItem(f"revision {revision} of {url} is exported by another worker")
         if "revision" in adapter.field_names():
             adapter["revision"] = revision
         return item

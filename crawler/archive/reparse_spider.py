@@ -286,6 +286,7 @@ class ReparseSpider(Spider):
         self.sources = [Path(s) for s in sources]
         self.only = only
         self.spider_kwargs = spider_kwargs or {}
+        self._dispatcher: SpiderDispatcher | None = None
 
     def _fallback(self) -> Fallback | None:
         """``REPARSE_FALLBACK``: a project spider name (its ``parse_article``) or a ``module.callable``."""
@@ -303,14 +304,20 @@ class ReparseSpider(Spider):
             return getattr(obj, "parse_article", obj)  # type: ignore[no-any-return]
         return obj  # type: ignore[no-any-return]
 
+    def dispatcher(self) -> SpiderDispatcher:
+        """The site spiders, built once per run (a cluster worker runs start() once per file it takes)."""
+        if self._dispatcher is None:
+            self._dispatcher = SpiderDispatcher.from_crawler(
+                self.crawler, only=self.only, spider_kwargs=self.spider_kwargs, fallback=self._fallback()
+            )
+        return self._dispatcher
+
     async def start(self) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         assert stats is not None
         max_size = self.settings.getint("REPARSE_MAX_SIZE", DEFAULT_MAX_SIZE)
         skip = SkipCounter(stats)
-        dispatcher = SpiderDispatcher.from_crawler(
-            self.crawler, only=self.only, spider_kwargs=self.spider_kwargs, fallback=self._fallback()
-        )
+        dispatcher = self.dispatcher()
         sizes = [_source_size(source) for source in self.sources]
         progress = Progress(
             stats,

@@ -34,10 +34,20 @@ class Command(BaseRunSpiderCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--spider", dest="spider", metavar="NAME", help="parse every page with this spider")
+        parser.add_argument(
+            "--queue", dest="queue", metavar="REDIS_URL",
+            help="cluster re-parse (docs/cluster.md): queue the SOURCEs (if any) on this Redis, then take files until done",
+        )  # fmt: skip
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        if opts.queue:
+            assert self.settings is not None
+            self.settings.set("CLUSTER_URL", opts.queue, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if not args:
-            raise UsageError("give at least one SOURCE")
+        if not args and not opts.queue:
+            raise UsageError("give at least one SOURCE (or --queue)")
         for arg in args:
             path = Path(arg)
             try:
@@ -55,8 +65,14 @@ class Command(BaseRunSpiderCommand):
             # The forced spider's own settings apply, as they would in `scrapy crawl NAME`.
             custom = {**(site.custom_settings or {}), **ReparseSpider.custom_settings}
             spidercls = type("ReparseSpider", (ReparseSpider,), {"custom_settings": custom})
+        if opts.queue:
+            from crawler.cluster.reparse import cluster_reparse_class
+
+            spidercls = cluster_reparse_class(spidercls, self.settings, args)
         crawler = self._create_crawler(spidercls)
-        self.crawler_process.crawl(crawler, sources=args, only=opts.spider, spider_kwargs=opts.spargs)
+        self.crawler_process.crawl(
+            crawler, sources=[] if opts.queue else args, only=opts.spider, spider_kwargs=opts.spargs
+        )
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed or run_failed(crawler):
             self.exitcode = 1

@@ -212,6 +212,10 @@ class SeenStore:
                 (self._key(url), url, now, self._hash_in(body_hash), date_modified, revision, now),
             )
 
+    def claim_revision(self, url: str, revision: int) -> bool:
+        """May this run export ``revision`` of ``url``? Always here (one writer); the cluster's Redis store arbitrates."""
+        return True
+
     def exported_body(self, body_hash: str, url: str) -> str | None:
         """The URL of another page exported with this body hash, or None."""
         with self._lock:
@@ -378,8 +382,14 @@ class SeenStoreExtension:
     def store(self) -> SeenStore:
         if self._store is None:
             assert self.crawler.spidercls is not None
-            config = StateConfig.from_settings(self.crawler.settings)
-            self._store = SeenStore.for_spider(config.directory, self.crawler.spidercls.name)
+            settings = self.crawler.settings
+            if settings.get("CLUSTER_URL") and settings.getbool("CLUSTER_STATE", True):
+                from crawler.cluster.seen_store import RedisSeenStore  # shared by the cluster's workers
+
+                self._store = RedisSeenStore.for_crawler(self.crawler)
+            else:
+                config = StateConfig.from_settings(settings)
+                self._store = SeenStore.for_spider(config.directory, self.crawler.spidercls.name)
         return self._store
 
     def close(self) -> None:

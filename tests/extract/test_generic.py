@@ -13,7 +13,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler.extract.chain import extract_generic
 from crawler.extract.generic import generic_values
-from crawler.news_spider import META_CRAWL_DATE, NewsSpider
+from crawler.extract.page import META_CRAWL_DATE
+from crawler.news_spider import NewsSpider
 from spiders.generic import GenericSpider, url_list
 from tests.conftest import run_scrapy
 from tests.support import FIXTURES as TEST_FIXTURES

@@ -18,8 +18,9 @@ import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.extract.page import META_CRAWL_DATE
 from crawler.extract.text_blocks import load_text_blocks
-from crawler.news_spider import META_CRAWL_DATE, META_LISTED_DATE
+from crawler.news_spider import META_LISTED_DATE
 from spiders.trend import TrendSpider
 from tests.support import FIXTURES
 
