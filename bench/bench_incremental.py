@@ -15,8 +15,8 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.state.extension import store_for
 from crawler.state.requests import IncrementalMiddleware, IncrementalSpiderMiddleware
-from crawler.state.store import store_for
 
 
 class BenchSpider(Spider):

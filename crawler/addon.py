@@ -35,7 +35,7 @@ DOWNLOADER_MIDDLEWARES: dict[str, int] = {
     "crawler.archive.replay.ReplayMiddleware": 950,
 }
 EXTENSIONS: dict[str, int] = {
-    "crawler.state.store.SeenStoreExtension": 0,
+    "crawler.state.extension.SeenStoreExtension": 0,
     "crawler.health.HealthExtension": 500,
     # ARCHIVE_WARC_DIR: every download to rotating WARC files (NotConfigured without it).
     "crawler.archive.warc_writer.WarcArchive": 500,

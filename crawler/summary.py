@@ -28,6 +28,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from crawler.export.config import ExportConfig
 from crawler.health import drop_reason
 
 logger = logging.getLogger(__name__)
@@ -68,11 +69,11 @@ class RunSummary:
         assert self.crawler.stats is not None
         get = self.crawler.stats.get_value
         targets = []
-        export = getattr(self.crawler, "news_export", None)
-        if export is not None:
-            where = f"{get('news/export/items_uploaded', 0)} to {export.config.uri} ({export.config.format})"
+        if self.crawler.settings.get("EXPORT_URI"):
+            export = ExportConfig.from_settings(self.crawler.settings)
+            where = f"{get('news/export/items_uploaded', 0)} to {export.uri} ({export.format})"
             pending = get("news/export/items_pending", 0)
-            targets.append(where + (f", {pending} pending in {export.config.spool_dir}" if pending else ""))
+            targets.append(where + (f", {pending} pending in {export.spool_dir}" if pending else ""))
         for uri, options in (self.crawler.settings.getdict("FEEDS") or {}).items():
             fmt = (options or {}).get("format") if isinstance(options, dict) else None
             targets.append(f"{kept} to {uri}" + (f" ({fmt})" if fmt else ""))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -11,19 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.extract.clean import dedupe_key
-
-_NON_WORD = re.compile(r"[\W_]+", re.U)
-
-
-def body_hash(text: str) -> str:
-    """Hash of a story's words only (case, punctuation and whitespace ignored)."""
-    norm = _NON_WORD.sub(" ", text).strip().casefold()
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
-
-
-def _seen_digest(value: str) -> bytes:
-    """A URL key or body hash -> the 16-byte digest the run's sets keep (a fixed size per article, not the string)."""
-    return hashlib.blake2b(value.encode("utf-8"), digest_size=16).digest()
+from crawler.state.digests import body_hash, seen_digest
 
 
 class DedupePipeline:
@@ -47,10 +33,10 @@ class DedupePipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        keys = {_seen_digest(dedupe_key(u)) for u in (adapter.get("canonical_url"), adapter.get("url")) if u}
+        keys = {seen_digest(dedupe_key(u)) for u in (adapter.get("canonical_url"), adapter.get("url")) if u}
         if any(key in self.urls for key in keys):
             self._drop("url", adapter)
-        digest = _seen_digest(body_hash(adapter.get("article_body") or ""))
+        digest = seen_digest(body_hash(adapter.get("article_body") or ""))
         if adapter.get("article_body") and digest in self.bodies:
             self._drop("body", adapter)
         self.urls.update(dict.fromkeys(keys))

@@ -42,8 +42,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.settings import BaseSettings
 
+from crawler.state.digests import body_hash
 from crawler.state.store import ClusterMember, ClusterStore, StateConfig, url_key
-from pipelines.dedupe import body_hash
 
 MODES = ("mark", "drop", "off")
 _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+", re.UNICODE)

@@ -19,8 +19,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.state.store import SeenStore, StateConfig, store_for
-from pipelines.dedupe import body_hash
+from crawler.state.digests import body_hash
+from crawler.state.extension import store_for
+from crawler.state.store import SeenStore, StateConfig
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,8 @@ backends themselves from ``CLUSTER_URL``.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from scrapy.settings import BaseSettings
 
 from crawler.cluster.config import ClusterConfig
@@ -40,7 +42,7 @@ class ClusterAddon:
         for scheme in ("", "file"):
             storages.setdefault(scheme, "crawler.cluster.feeds.WriteThroughFileFeedStorage")
         put("FEED_STORAGES", storages, ADDON_PRIORITY)
-        settings.setdefault_in_component_priority_dict("EXTENSIONS", "crawler.cluster.worker.ClusterWorker", 0)
+        settings.setdefault_in_component_priority_dict("EXTENSIONS", cast(Any, "crawler.cluster.worker.ClusterWorker"), 0)
         settings.setdefault_in_component_priority_dict(
-            "SPIDER_MIDDLEWARES", "crawler.cluster.worker.ClusterSeedMiddleware", 10
+            "SPIDER_MIDDLEWARES", cast(Any, "crawler.cluster.worker.ClusterSeedMiddleware"), 10
         )

@@ -30,6 +30,7 @@ from scrapy.utils.reactor import CallLaterOnce
 
 from crawler.cluster.worker import ClusterWorker
 from crawler.extract.clean import dedupe_key
+from crawler.state.digests import body_hash, seen_digest
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +57,11 @@ round trip less per article) or after this delay, whichever is first."""
 
 def digest_fields(adapter: ItemAdapter) -> tuple[list[str], str | None]:
     """An article -> its URL digest fields (``u:``) and its body digest field (``b:``, None without a body)."""
-    from pipelines.dedupe import _seen_digest, body_hash
-
     urls = sorted(
-        {"u:" + _seen_digest(dedupe_key(u)).hex() for u in (adapter.get("canonical_url"), adapter.get("url")) if u}
+        {"u:" + seen_digest(dedupe_key(u)).hex() for u in (adapter.get("canonical_url"), adapter.get("url")) if u}
     )
     body = adapter.get("article_body")
-    return urls, ("b:" + _seen_digest(body_hash(body)).hex()) if body else None
+    return urls, ("b:" + seen_digest(body_hash(body)).hex()) if body else None
 
 
 class RedisDedupePipeline:

@@ -40,6 +40,7 @@ from twisted.internet import reactor, task
 
 from crawler import runinfo
 from crawler.cluster.config import RUN_FAILED_REASON, ClusterConfig, ClusterUnavailable, Keys, connect, is_redis_error
+from crawler.export import write_sidecar
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,8 @@ class ClusterWorker:
             crawler.settings.get("EXPORT_RUN_ID") or getattr(spider, "_job", None) or os.environ.get("SCRAPYD_JOB")
         ):
             # Parts and manifests are named by run id: one per worker.
-            crawler._news_run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + self.id  # type: ignore[attr-defined]
+            assert crawler.stats is not None
+            crawler.stats.set_value("news/run_id", datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + self.id)
         crawler.signals.connect(self.engine_started, signal=signals.engine_started)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -352,10 +354,9 @@ class ClusterWorker:
         }
         data = json.dumps(summary, indent=1).encode() + b"\n"
         logger.info("Cluster run summary: %s", json.dumps(summary))
-        export = getattr(self.crawler, "news_export", None)
-        if export is not None:
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            export.write_sidecar(f"_cluster/{self.keys.crawl}-{stamp}.json", data)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        for failure in write_sidecar(self.crawler, f"_cluster/{self.keys.crawl}-{stamp}.json", data):
+            logger.error("Cannot store the cluster run summary beside the export: %s", failure.getErrorMessage())
         pipe = self.client.pipeline()
         pipe.set(f"{self.keys.prefix}:{self.keys.crawl}:last_summary", data)
         pipe.delete(*self.keys.crawl_keys(), self.keys.summary)

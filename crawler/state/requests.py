@@ -33,7 +33,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from crawler.state.store import Page, SeenStore, StateConfig, store_for, to_timestamp
+from crawler.state.extension import store_for
+from crawler.state.store import Page, SeenStore, StateConfig, to_timestamp
 
 logger = logging.getLogger(__name__)
 

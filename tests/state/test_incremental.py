@@ -16,8 +16,9 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler.items import Article
+from crawler.state.extension import store_for
 from crawler.state.requests import IncrementalMiddleware, IncrementalSpiderMiddleware
-from crawler.state.store import MEMORY, SeenStore, default_state_dir, state_dir, store_for
+from crawler.state.store import MEMORY, SeenStore, default_state_dir, state_dir
 from pipelines.revisions import IncrementalPipeline
 from tests.conftest import run_scrapy
 from tests.support.incremental_site import SPIDER, _write_site
