@@ -35,7 +35,7 @@ from itertools import combinations
 from pathlib import Path
 
 from crawler.state.store import ClusterStore
-from pipelines.near_dupes import NearDupeClusters, NearDupeConfig, tokens
+from crawler.state.clusters import NearDupeClusters, NearDupeConfig, tokens
 
 REPO = Path(__file__).resolve().parent.parent
 BOILERPLATE = [

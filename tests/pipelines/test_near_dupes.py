@@ -13,7 +13,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler.items import Article
 from crawler.state.store import ClusterStore
-from pipelines.near_dupes import NearDupeConfig, NearDupePipeline, cluster_all, shingles, tokens
+from crawler.state.clusters import NearDupeConfig, cluster_all, shingles, tokens
+from pipelines.near_dupes import NearDupePipeline
 from tests.conftest import need
 
 CORPUS = Path(os.environ.get("BYLINE_CORPUS", "/work/shared/corpus"))
