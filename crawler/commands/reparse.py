@@ -34,6 +34,21 @@ class Command(BaseRunSpiderCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--spider", dest="spider", metavar="NAME", help="parse every page with this spider")
+        parser.add_argument(
+            "--workers",
+            dest="workers",
+            type=int,
+            metavar="N",
+            help="processes extracting pages (default: REPARSE_WORKERS, 0 = one per core; 1 = this process only)",
+        )
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        if opts.workers is not None:
+            if opts.workers < 0:
+                raise UsageError("--workers must be 0 (one per core) or more", print_help=False)
+            assert self.settings is not None
+            self.settings.set("REPARSE_WORKERS", opts.workers, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
