@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=False",
-            "-s", "LOG_LEVEL=INFO", "-s", "HTTPCACHE_ENABLED=False", "-s", "BROWSER_ENABLED=False"]  # fmt: skip
+            "-s", "LOG_LEVEL=INFO", "-s", "HTTPCACHE_ENABLED=False"]  # fmt: skip
 
 
 def write_site(root: Path, pages: list[tuple[str, bytes]]) -> None:

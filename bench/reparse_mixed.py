@@ -215,6 +215,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-latency", action="store_true", help="skip the in-process per-page timing")
     ap.add_argument("--keep", type=Path, help="build inputs and outputs here (kept)")
+    ap.add_argument("--memory", default="", help="Trend page counts for the memory runs, e.g. 2000,20000 ('' = none)")
     args = ap.parse_args()
     sys.path.insert(0, str(REPO))
     workers = [int(w) for w in args.workers.split(",") if w]
@@ -268,6 +269,12 @@ def main() -> None:
         for w in workers:
             row[f"w{w}"] = {k: statistics.median(x[k] for x in runs[w]) for k in runs[w][0]}
         rows.append(row)
+    for count in [int(c) for c in args.memory.split(",") if c]:
+        source, _ = trend_set(root / f"mem{count}", count) if (root / f"mem{count}").mkdir() is None else (None, None)
+        for w in workers:
+            res = run_reparse(source, root / f"mem{count}-w{w}.jsonl", w)
+            print(f"memory: {count} Trend pages, {w} worker(s): {res['wall']:.1f} s, {res['exported']} exported, peak RSS "
+                  f"{res['rss_mb']:.0f} MB (process tree {res['tree_rss_mb']:.0f} MB)", flush=True)  # fmt: skip
     print("\n| set | pages | lxml floor pages/s | floor ms p50/p90 | byline ms p50/p90 (in-process) | "
           + " | ".join(f"reparse {w}w: pages/s (x floor), peak RSS MB (tree)" for w in workers) + " |")
     print("|---|---:|---:|---:|---:|" + "---:|" * len(workers))
