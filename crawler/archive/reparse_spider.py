@@ -326,7 +326,7 @@ class ReparseSpider(Spider):
 
     def _worker_handler(self, stats: RecordingStats) -> Callable[[StoredPage], list[Any]]:
         """In a forked worker: this crawl's spiders, counting into the worker's recording stats."""
-        self.crawler.stats = stats  # the worker's copy of the crawler; the parent's is untouched
+        self.crawler.stats = stats  # type: ignore[assignment]  # the worker's copy of the crawler only
         return self._page_handler(stats)
 
     async def start(self) -> AsyncIterator[Any]:

@@ -232,5 +232,3 @@ def cached_metadata(response: TextResponse) -> dict[str, tuple[str, Any]]:
     if page.metadata is None:
         page.metadata = page_metadata(response.selector)
     return dict(page.metadata)
-
-

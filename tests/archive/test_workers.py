@@ -30,7 +30,9 @@ def _records(n: int) -> list[dict]:
     records.append({"url": "https://news.example/story/3.html", "body": story_html(3)})  # the same page again
     records.append({"url": "https://news.example/copy/5.html", "body": story_html(5)})  # same story, other URL
     records.append({"url": "https://news.example/big.html", "body": story_html(99, text="word " * 40_000)})
-    records.append({"url": "https://news.example/logo.png", "body": b"\x89PNG...", "headers": [("Content-Type", "image/png")]})
+    records.append(
+        {"url": "https://news.example/logo.png", "body": b"\x89PNG...", "headers": [("Content-Type", "image/png")]}
+    )
     return records
 
 
