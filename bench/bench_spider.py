@@ -31,3 +31,21 @@ class BenchArticlesSpider(Spider):
                 section=art.attrib.get("data-section"),
                 spider=self.name,
             )
+
+
+class NullFeedSpider(Spider):
+    """The floor of a live crawl: fetches what the Trend spider fetches from a feed (the feed, then every
+    ``<link>`` in it) and does nothing with the pages. Arguments: ``base_url``."""
+
+    name = "bench_null"
+
+    async def start(self) -> AsyncIterator[Any]:
+        yield Request(f"{self.base_url}/feeds/index.rss", callback=self.parse_feed)
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        for link in response.xpath("//item/link/text()").getall():
+            path = link.split("://", 1)[-1].split("/", 1)[-1].split("?")[0]
+            yield Request(f"{self.base_url}/{path}", callback=self.parse)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        return iter(())

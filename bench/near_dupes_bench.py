@@ -34,8 +34,8 @@ from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
 
-from crawler.state.store import ClusterStore
 from crawler.state.clusters import NearDupeClusters, NearDupeConfig, tokens
+from crawler.state.store import ClusterStore
 
 REPO = Path(__file__).resolve().parent.parent
 BOILERPLATE = [

@@ -10,7 +10,9 @@ export add-on behave as in a live crawl, while no request ever reaches the sched
 Settings: ``REPARSE_MAX_SIZE`` (bytes of decoded body; larger pages are skipped, default 10 MiB),
 ``REPARSE_PROGRESS_INTERVAL`` (seconds between progress log lines, default 10; 0 = off),
 ``REPARSE_PROGRESS_LIVE`` (``auto``: a live progress line when stderr is a terminal; ``on``; ``off``),
-``REPARSE_FALLBACK`` (a project spider name or ``module.callable`` used for hosts without a spider).
+``REPARSE_FALLBACK`` (a project spider name or ``module.callable`` used for hosts without a spider),
+``REPARSE_WORKERS`` (processes extracting pages, ``--workers``; 0, the default, = one per core; 1 = none:
+the crawl's own process; see :mod:`crawler.archive.workers`).
 Stats: ``news/reparse/pages``, ``news/reparse/items``, ``news/reparse/no_spider``,
 ``news/reparse/skipped/<reason>``, ``news/reparse/errors/<kind>``, ``news/reparse/charset/<what>``.
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,6 +34,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from crawler.archive.dispatch import Fallback, SpiderDispatcher
 from crawler.archive.sources import SkipCounter, StoredPage, read_source, source_size
+from crawler.archive.workers import RecordingStats, WorkerPool, available_workers, replay
 from crawler.extract.page import META_CRAWL_DATE
 
 logger = logging.getLogger(__name__)
@@ -273,7 +276,13 @@ class ReparseSpider(Spider):
     name = "reparse"
     # A re-parse is a fresh run over stored pages: its seen-store lives in memory, so it neither
     # drops pages as "unchanged" since an earlier run nor touches the live crawls' store.
-    custom_settings = {"LOGSTATS_INTERVAL": 0.0, "ROBOTSTXT_OBEY": False, "STATE_DIR": ":memory:"}  # noqa: RUF012
+    # Nothing is downloaded: no browser (its download handler would import playwright for nothing).
+    custom_settings = {  # noqa: RUF012
+        "LOGSTATS_INTERVAL": 0.0,
+        "ROBOTSTXT_OBEY": False,
+        "STATE_DIR": ":memory:",
+        "BROWSER_ENABLED": False,
+    }
 
     def __init__(
         self,
@@ -312,42 +321,88 @@ class ReparseSpider(Spider):
             )
         return self._dispatcher
 
+    def _workers(self) -> int:
+        """``REPARSE_WORKERS`` (``--workers``): processes extracting pages; 0 = one per core, 1 = in this process."""
+        return available_workers(self.settings.getint("REPARSE_WORKERS", 0))
+
+    def _page_handler(self, stats: Any) -> Callable[[StoredPage], list[Any]]:
+        """A stored page -> its items, with the site spiders bound to this crawl (``stats``: where they count)."""
+        skip = SkipCounter(stats)
+        dispatcher = self.dispatcher()
+        return lambda page: extract_page(page, dispatcher, skip, stats)
+
+    def _worker_handler(self, stats: RecordingStats) -> Callable[[StoredPage], list[Any]]:
+        """In a forked worker: this crawl's spiders, counting into the worker's recording stats."""
+        self.crawler.stats = stats  # type: ignore[assignment]  # the worker's copy of the crawler only
+        self._dispatcher = None  # spiders bound to the worker's stats, built in the worker
+        return self._page_handler(stats)
+
     async def start(self) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         assert stats is not None
         max_size = self.settings.getint("REPARSE_MAX_SIZE", DEFAULT_MAX_SIZE)
         skip = SkipCounter(stats)
-        dispatcher = self.dispatcher()
         sizes = [_source_size(source) for source in self.sources]
+        workers = self._workers()
+        pool = WorkerPool(self._worker_handler, workers) if workers > 1 else None
+        handle = self._page_handler(stats) if pool is None else None
+        if pool is not None:
+            logger.info("Re-parsing with %d worker processes", workers)
         progress = Progress(
             stats,
             self.settings.getfloat("REPARSE_PROGRESS_INTERVAL", 10.0),
             total_bytes=sum(sizes),
             live=live_stream(self.settings.get("REPARSE_PROGRESS_LIVE", "auto")),
         )
-        try:
+
+        def pages() -> Iterator[StoredPage]:
             for source, size in zip(self.sources, sizes, strict=True):
                 logger.info("Re-parsing %s (%s)", source, _size(size))
                 for page in read_source(source, skip, max_size):
                     progress.tick(page.position, size)
-                    response = page_response(page, skip)
-                    if response is None:
-                        continue
-                    stats.inc_value("news/reparse/pages")
-                    try:
-                        outputs = list(dispatcher.dispatch(response))
-                    except Exception as exc:  # a spider bug on one page must not end the run
-                        skip("errors/spider_exception", page.origin, f"{response.url}: {exc!r}", logging.ERROR)
-                        logger.debug("Spider exception on %s", response.url, exc_info=True)
-                        continue
-                    finally:
-                        release(response)
-                    for out in outputs:
-                        if isinstance(out, (Request, Response)):
-                            stats.inc_value("news/reparse/requests_ignored")
-                            continue
-                        stats.inc_value("news/reparse/items")
-                        yield out
+                    yield page
                 progress.next_source(size)
+
+        done = False
+        try:
+            if pool is None:
+                assert handle is not None
+                for page in pages():
+                    for item in handle(page):
+                        yield item
+            else:
+                for result in pool.results(pages()):
+                    replay(result.stats, stats)
+                    for item in result.items:
+                        yield item
+            done = True
         finally:
             progress.close()
+            if pool is not None and done:
+                pool.close()
+            elif pool is not None:
+                pool.terminate()
+
+
+def extract_page(page: StoredPage, dispatcher: SpiderDispatcher, skip: SkipCounter, stats: Any) -> list[Any]:
+    """One stored page -> the items its site spider yields (counted; a spider's failure is counted, never raised)."""
+    response = page_response(page, skip)
+    if response is None:
+        return []
+    stats.inc_value("news/reparse/pages")
+    try:
+        outputs = list(dispatcher.dispatch(response))
+    except Exception as exc:  # a spider bug on one page must not end the run
+        skip("errors/spider_exception", page.origin, f"{response.url}: {exc!r}", logging.ERROR)
+        logger.debug("Spider exception on %s", response.url, exc_info=True)
+        return []
+    finally:
+        release(response)
+    items = []
+    for out in outputs:
+        if isinstance(out, (Request, Response)):
+            stats.inc_value("news/reparse/requests_ignored")
+            continue
+        stats.inc_value("news/reparse/items")
+        items.append(out)
+    return items

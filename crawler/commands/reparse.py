@@ -38,12 +38,27 @@ class Command(BaseRunSpiderCommand):
             "--queue", dest="queue", metavar="REDIS_URL",
             help="cluster re-parse (docs/cluster.md): queue the SOURCEs (if any) on this Redis, then take files until done",
         )  # fmt: skip
+        parser.add_argument(
+            "--workers",
+            dest="workers",
+            type=int,
+            metavar="N",
+            help="processes extracting pages (default: REPARSE_WORKERS, 0 = one per core; 1 = this process only)",
+        )
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         if opts.queue:
             assert self.settings is not None
             self.settings.set("CLUSTER_URL", opts.queue, priority="cmdline")
+            if opts.workers is None:
+                # A queue worker takes one file at a time: run more queue workers instead of forking.
+                self.settings.set("REPARSE_WORKERS", 1, priority="cmdline")
+        if opts.workers is not None:
+            if opts.workers < 0:
+                raise UsageError("--workers must be 0 (one per core) or more", print_help=False)
+            assert self.settings is not None
+            self.settings.set("REPARSE_WORKERS", opts.workers, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args and not opts.queue:

@@ -12,8 +12,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.items import Article
-from crawler.state.store import ClusterStore
 from crawler.state.clusters import NearDupeConfig, cluster_all, shingles, tokens
+from crawler.state.store import ClusterStore
 from pipelines.near_dupes import NearDupePipeline
 from tests.conftest import need
 
