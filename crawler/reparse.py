@@ -30,6 +30,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from crawler.dispatch import Fallback, SpiderDispatcher
 from crawler.news_spider import META_CRAWL_DATE
+from crawler.runinfo import fail_run
 from crawler.sources import SkipCounter, StoredPage, read_source
 
 logger = logging.getLogger(__name__)
@@ -139,15 +140,19 @@ class Progress:
                 self.log("Re-parse progress")
 
     def log(self, what: str) -> None:
+        # "N pages" is the stat news/reparse/pages (pages handed to a spider); records read counts
+        # every stored response, skipped ones (robots.txt, feeds, non-2xx, too large) included.
         elapsed = max(time.monotonic() - self.started, 1e-9)
         get = self.stats.get_value
+        pages = int(get("news/reparse/pages", 0))
         cpu = max(time.process_time() - self.cpu_started, 1e-9)
         logger.info(
             "%s: %d pages in %.1f s (%.1f pages/s; %.1f pages per CPU second), %d items, %d dropped, "
-            "%d without a spider, %d skipped",
-            what, self.pages, elapsed, self.pages / elapsed, self.pages / cpu, get("news/reparse/items", 0),
+            "%d without a spider, %d skipped, %d records read",
+            what, pages, elapsed, pages / elapsed, pages / cpu, get("news/reparse/items", 0),
             get("item_dropped_count", 0), get("news/reparse/no_spider", 0),
             sum(v for k, v in self.stats.get_stats().items() if k.startswith("news/reparse/skipped/")),
+            self.pages,
         )  # fmt: skip
 
 
@@ -219,3 +224,8 @@ class ReparseSpider(Spider):
                     stats.inc_value("news/reparse/items")
                     yield out
         progress.log("Re-parse done")
+        stats.set_value("news/reparse/records", progress.pages)
+        if progress.pages == 0:
+            # An empty input (a 0-byte .warc.gz, a WARC of only warcinfo/request records): not a success.
+            names = ", ".join(str(s) for s in self.sources)
+            fail_run(self.crawler, "no_records", f"no records in {names}")

@@ -23,6 +23,7 @@ import dbm
 import gzip
 import logging
 import pickle
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -69,12 +70,28 @@ class SkipCounter:
         if self.stats is not None:
             self.stats.inc_value(f"news/reparse/{key}")
         if n <= self.log_limit:
-            logger.log(level, "Re-parse %s: %s%s", key, origin, f" ({detail})" if detail else "")
+            detail = printable(detail)
+            logger.log(level, "Re-parse %s: %s%s", key, printable(origin), f" ({detail})" if detail else "")
             if n == self.log_limit:
                 logger.log(level, "Re-parse %s: further cases only counted", key)
 
 
 Skip = Callable[..., None]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+_FIRST_LINE = re.compile(r"(Unknown archive format), first line: .*", re.DOTALL)
+
+
+def printable(text: str, limit: int = 300) -> str:
+    """Text for a log line: binary never reaches the log (bytes from a damaged record are escaped).
+
+    warcio's "Unknown archive format, first line: [...]" quotes the raw bytes it found: they are dropped.
+    """
+    text = _FIRST_LINE.sub(r"\1 (the bytes are not a WARC record header)", text)
+    if _CONTROL.search(text):
+        text = text.encode("ascii", "backslashreplace").decode("ascii")
+        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _noop_skip(key: str, origin: str, detail: str = "", level: int = logging.WARNING) -> None:
@@ -426,13 +443,62 @@ def source_kind(path: Path) -> str:
     raise ValueError(f"{path}: no WARC files, {MANIFEST_NAME} or Scrapy HTTP cache found")
 
 
+SNIFF_BYTES = 1 << 20
+
+
+def looks_like_warc(path: Path) -> bool | None:
+    """A WARC file? None when it is empty (0 bytes), else whether a WARC (or ARC) record starts in its first MiB.
+
+    Gzip WARCs: some gzip member there must decode to ``WARC/`` (damaged members before it are fine).
+    Random bytes named ``.warc.gz`` are not a WARC: a usage error, not a run with "0 pages".
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if not head:
+        return None
+    starts = (b"WARC/", b"filedesc://")
+    if head.startswith(starts):
+        return True
+    if head[:2] != b"\x1f\x8b":
+        return b"\nWARC/1." in head
+    at = 0
+    while (at := head.find(b"\x1f\x8b\x08", at)) >= 0:
+        try:
+            if zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head[at:], 16).startswith(starts):
+                return True
+        except zlib.error:
+            pass
+        at += 1
+    return False
+
+
+def warc_files(root: Path) -> list[Path]:
+    """``*.warc`` / ``*.warc.gz`` under ``root``, in name order."""
+    return sorted(q for q in root.rglob("*.warc*") if q.name.endswith(WARC_SUFFIXES))
+
+
+def check_source(path: Path) -> str:
+    """``source_kind`` plus a look inside: raises ValueError for input that is no WARC/cache/HTML directory."""
+    kind = source_kind(path)
+    if kind == "warc" and looks_like_warc(path) is False:
+        raise ValueError(f"{path}: not a WARC file (no WARC record found in its first {SNIFF_BYTES >> 20} MiB)")
+    if kind == "warc_dir":
+        found = [looks_like_warc(p) for p in warc_files(path)]
+        if found and not any(f is not False for f in found):
+            raise ValueError(f"{path}: none of its {len(found)} .warc/.warc.gz files is a WARC file")
+    return kind
+
+
 def read_source(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
     """Any supported source (see the module docstring) -> its pages."""
     kind = source_kind(path)
     if kind == "warc":
         yield from read_warc(path, skip, max_size)
     elif kind == "warc_dir":
-        for p in sorted(q for q in path.rglob("*.warc*") if q.name.endswith(WARC_SUFFIXES)):
+        for p in warc_files(path):
+            if looks_like_warc(p) is False:
+                skip("errors/not_warc", p.name, "no WARC record found")
+                continue
             yield from read_warc(p, skip, max_size)
     elif kind == "html_dir":
         yield from read_html_dir(path, skip, max_size)

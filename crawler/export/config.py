@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,12 +14,14 @@ from urllib.parse import unquote, urlsplit
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
+from crawler.checks import STATIC_FIELDS, check_export_uri
+from crawler.redact import split_credentials
 from crawler.state import default_state_dir
 
 FORMATS = {"jsonlines": "jsonl", "jsonl": "jsonl", "json": "json"}
 """EXPORT_FORMAT value -> file extension of a part."""
-STATIC_FIELDS = ("spider", "run_id")
-"""Placeholders known for the whole run; any other ``{field}`` is read from each article (partitioning)."""
+# STATIC_FIELDS (crawler.checks): placeholders known for the whole run; any other ``{field}`` is read
+# from each article (partitioning).
 _UNSAFE = re.compile(r"[^\w.=-]+", re.UNICODE)
 
 
@@ -38,7 +40,11 @@ def normalise_uri(uri: str) -> str:
 
 @dataclass(frozen=True)
 class ExportConfig:
-    """What EXPORT_* asks for. Raises NotConfigured when EXPORT_URI is unset."""
+    """What EXPORT_* asks for. Raises NotConfigured when EXPORT_URI is unset, UsageProblem when it cannot work.
+
+    ``uri`` never holds credentials: ``s3://KEY:SECRET@bucket/`` (Scrapy's FEEDS form) is split into
+    ``uri`` = ``s3://bucket/`` and ``access_key`` / ``secret_key`` (kept out of ``repr``, logs and files).
+    """
 
     uri: str
     format: str = "jsonlines"
@@ -58,12 +64,16 @@ class ExportConfig:
     encoding: str = "utf-8"
     fields: tuple[str, ...] | None = None
     indent: int | None = 0
+    access_key: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExportConfig:
         uri = settings.get("EXPORT_URI")
         if not uri:
             raise NotConfigured("EXPORT_URI is not set")
+        check_export_uri(str(uri))  # a bad URI must fail the run, not disable the export (NotConfigured)
+        uri, access_key, secret_key = split_credentials(str(uri))
         fmt = str(settings.get("EXPORT_FORMAT") or "jsonlines").lower()
         if fmt not in FORMATS:
             raise NotConfigured(f"EXPORT_FORMAT must be one of {sorted(FORMATS)}, not {fmt!r}")
@@ -88,6 +98,8 @@ class ExportConfig:
             encoding=settings.get("FEED_EXPORT_ENCODING") or "utf-8",
             fields=tuple(fields) if fields else None,
             indent=None if indent is None else int(indent),
+            access_key=access_key,
+            secret_key=secret_key,
         )
 
     @property
