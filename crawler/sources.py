@@ -22,6 +22,7 @@ from __future__ import annotations
 import dbm
 import gzip
 import logging
+import os
 import pickle
 import re
 import zlib
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.tsv"
 WARC_SUFFIXES = (".warc", ".warc.gz")
+SNIFF_TAIL = 4096
+"""Bytes looked at after the last record (blank lines there are padding, anything else a cut record)."""
 HOP_BY_HOP = (b"transfer-encoding", b"content-encoding", b"content-length")
 """Headers describing the stored bytes, not the page: dropped once the payload is decoded."""
 
@@ -82,16 +85,33 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
 _FIRST_LINE = re.compile(r"(Unknown archive format), first line: .*", re.DOTALL)
 
 
-def printable(text: str, limit: int = 300) -> str:
+def printable(text: str, limit: int = 300, ascii_only: bool = False) -> str:
     """Text for a log line: binary never reaches the log (bytes from a damaged record are escaped).
 
-    warcio's "Unknown archive format, first line: [...]" quotes the raw bytes it found: they are dropped.
+    warcio's "Unknown archive format, first line: [...]" quotes the raw bytes it found: they are
+    dropped. ``ascii_only`` escapes every non-ASCII character (for header text warcio decoded as latin-1).
     """
     text = _FIRST_LINE.sub(r"\1 (the bytes are not a WARC record header)", text)
-    if _CONTROL.search(text):
+    if ascii_only or _CONTROL.search(text):
         text = text.encode("ascii", "backslashreplace").decode("ascii")
         text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+class _PrintableLog(logging.Filter):
+    """warcio logs header values of damaged records ("Replacing spaces in invalid WARC-Target-URI: <bytes>")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - let the handler report a malformed record
+            return True
+        record.msg, record.args = printable(message, 200, ascii_only=True), None
+        return True
+
+
+for _name in ("warcio", "warcio.recordloader", "warcio.archiveiterator"):
+    logging.getLogger(_name).addFilter(_PrintableLog())
 
 
 def _noop_skip(key: str, origin: str, detail: str = "", level: int = logging.WARNING) -> None:
@@ -200,19 +220,46 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
         resynced = False  # the current attempt starts at a resynchronised position
         while offset is not None:
             fh.seek(offset)
-            iterator = ArchiveIterator(fh, arc2warc=True)
+            # check_digests: a record whose WARC-Block-Digest / WARC-Payload-Digest does not match is
+            # damaged (the only check a plain .warc has); records without digests are taken as they are.
+            iterator = ArchiveIterator(fh, arc2warc=True, check_digests=True)
             last_good: int | None = None  # start of the last record read whole in this attempt
+            # A page is handed out only once the iterator has moved past its record: warcio returns a
+            # record's bytes before the gzip member's CRC is checked at its end, so a damaged member
+            # would otherwise pass as a good page.
+            pending: StoredPage | None = None
+            pending_at = -1
+            pending_record: Any = None
             try:
                 for record in iterator:
                     start = iterator.offset  # this record's start until the iterator moves on
+                    if pending is not None and _digest_ok(pending_record, pending, skip):
+                        yield pending
+                    pending = None
                     if _garbled(record):
                         raise ValueError("garbled record header (control characters in WARC-Target-URI)")
                     page = _warc_page(record, f"{path.name}@{start}", skip, max_size)
                     last_good, resynced = start, False
-                    if page is not None:
-                        yield page
+                    pending, pending_at, pending_record = page, start, record
+                if pending is not None and _digest_ok(pending_record, pending, skip):
+                    yield pending
+                pending = None
                 offset = None
+                # warcio ends quietly when a record's header block is cut short (EOF while reading it):
+                # bytes after the last whole record that made no record are a truncated one.
+                end, size = iterator.offset, os.fstat(fh.fileno()).st_size
+                if end < size and not (resynced and last_good is None):
+                    fh.seek(end)
+                    if fh.read(SNIFF_TAIL).strip():
+                        skip("errors/truncated", f"{path.name}@{end}", f"{size - end} bytes after the last whole record")
             except Exception as exc:  # noqa: BLE001 - warcio raises zlib.error, EOFError, ArchiveLoadFailed, ValueError...
+                member = iterator.member_info
+                if pending is not None and member is not None and member[0] == pending_at:
+                    # The pending record was read to its end (CRC checked): the damage is after it.
+                    if _digest_ok(pending_record, pending, skip):
+                        yield pending
+                    last_good = iterator.offset if iterator.offset > pending_at else last_good
+                pending = None
                 # A corrupt member can make the decoder read on into the next records, so the search for
                 # the next record starts right after the last good record's start (or this attempt's),
                 # never where the decoder stopped. Failing again at a resync point is the same damage:
@@ -225,10 +272,30 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
                 resynced = True
 
 
+def _digest_ok(record: Any, page: StoredPage, skip: Skip) -> bool:
+    """False (counted as ``errors/digest_mismatch``) when the record's WARC digests did not match its bytes."""
+    checker = getattr(record, "digest_checker", None)
+    if checker is None or checker.passed is not False:
+        return True
+    skip("errors/digest_mismatch", page.origin, "; ".join(checker.problems)[:200])
+    return False
+
+
+_HOST = re.compile(r"[\w.-]+(:\d{1,5})?|\[[0-9a-fA-F:.]+\](:\d{1,5})?")
+
+
 def _garbled(record: Any) -> bool:
-    """A header no writer produces: a corrupt gzip member decoded into the next records' bytes."""
+    """A header no writer produces: a corrupt gzip member decoded into the next records' bytes, or a
+    damaged plain WARC whose header block ran into page text (``<``, ``>``, ``"`` in the URI, which
+    crawlers always percent-encode; no Content-Length, which every WARC record has)."""
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-    return any(ch < " " or ch == "\x7f" or ch == "\ufffd" for ch in uri)
+    if any(ch < " " or ch in '\x7f\ufffd<>"' for ch in uri):
+        return True
+    if uri.lower().startswith(("http://", "https://")):
+        host = uri.split("://", 1)[1].split("/", 1)[0].rpartition("@")[2]
+        if not _HOST.fullmatch(host):
+            return True
+    return record.format == "warc" and record.rec_headers.get_header("Content-Length") is None
 
 
 def _is_truncation(exc: BaseException) -> bool:

@@ -380,9 +380,12 @@ class Uploader(threading.Thread):
                     late = self.deadline is not None and now >= self.deadline
                     failing = any(r.failures for r in busy)
                     hopeless = bool(busy) and all(r.permanent_error for r in busy)
+                    # Nothing to send and never closed: closing failed (e.g. the spool's disk is full).
+                    stalled = self.stopping and all(not r.closed and not r.ready() for r in busy)
                     if self.stopping and (
                         not busy
                         or hopeless
+                        or stalled
                         or (late and failing)
                         or (late and now >= self.deadline + HARD_STOP_GRACE)
                     ):
