@@ -9,8 +9,9 @@ Two kinds of secret:
 
 :class:`RedactingFilter` applies both to every record that reaches the log handlers, and rebuilds
 Scrapy's "Overridden settings" INFO line with every ``AWS_*``, ``*SECRET*``, ``*PASSWORD*``,
-``*TOKEN*`` setting masked. :func:`install` puts it on the root handlers (the crawl and reparse
-commands call it right after creating their crawler, before Scrapy logs the settings).
+``*TOKEN*`` setting masked. :func:`install` applies it to every record the process creates (the
+crawl, reparse and export-flush commands call it right after creating their crawler, before
+Scrapy logs the settings).
 """
 
 from __future__ import annotations
@@ -127,11 +128,17 @@ class RedactingFilter(logging.Filter):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__()
         self.settings = settings
+        self._frozen: list[str] | None = None
 
     @property
     def secrets(self) -> list[str]:
-        # Read at log time: add-ons and spiders may change settings until the crawl starts.
-        return sorted(settings_secrets(self.settings), key=len, reverse=True)
+        # Read at log time: add-ons and spiders may change settings until the crawl freezes them.
+        if self._frozen is not None:
+            return self._frozen
+        found = sorted(settings_secrets(self.settings), key=len, reverse=True)
+        if self.settings.frozen:
+            self._frozen = found
+        return found
 
     def filter(self, record: logging.LogRecord) -> bool:
         secrets = self.secrets
@@ -154,14 +161,29 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+_active: RedactingFilter | None = None
+
+
 def install(settings: BaseSettings) -> RedactingFilter:
-    """Put a :class:`RedactingFilter` reading ``settings`` on every root log handler (again for new handlers)."""
-    flt = RedactingFilter(settings)
-    for handler in logging.getLogger().handlers:
-        for old in [f for f in handler.filters if isinstance(f, RedactingFilter)]:
-            handler.removeFilter(old)
-        handler.addFilter(flt)
-    return flt
+    """Redact every log record of this process from now on, reading secrets from ``settings``.
+
+    It works at record creation (``logging.setLogRecordFactory``), not on a handler: Scrapy replaces
+    its root handler when a crawl starts (``Crawler.crawl``), which would drop a handler filter.
+    """
+    global _active
+    _active = RedactingFilter(settings)
+    base = logging.getLogRecordFactory()
+    if not getattr(base, "news_redacting", False):
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = base(*args, **kwargs)
+            if _active is not None:
+                _active.filter(record)
+            return record
+
+        factory.news_redacting = True  # type: ignore[attr-defined]
+        logging.setLogRecordFactory(factory)
+    return _active
 
 
 def safe_uri(uri: str) -> str:
