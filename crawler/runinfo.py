@@ -54,6 +54,7 @@ EXIT_CODES: dict[str, int] = {
     "finished": 0,
     "failed": 1,
     "export_pending": 1,
+    "spool_full": 1,
     "usage": 2,
     "start_error": 3,
     "shutdown": 4,

@@ -19,6 +19,7 @@ from pathlib import Path
 from crawler.runinfo import EXIT_CODES
 from crawler.sources import read_cache_dir, read_warc
 from tests.conftest import run_scrapy
+from tests.faults.util import stat_of
 from tests.reparse_util import TEST_SPIDERS, story_html, write_warc
 
 SEED = 17
@@ -146,6 +147,10 @@ def test_reparse_command_on_damaged_garbage_and_empty_inputs(tmp_path: Path) -> 
     assert "Re-parse errors/not_warc: noise.warc.gz" in proc.stderr
     assert not BINARY.search(proc.stderr), BINARY.search(proc.stderr)
     assert len(out.read_text().splitlines()) >= PAGES  # the whole file at least
+    # "Re-parse done: N pages" is the stat news/reparse/pages (it counted records read before).
+    done = re.search(r"Re-parse done: (\d+) pages .* (\d+) records read", proc.stderr)
+    assert done and int(done.group(1)) == stat_of(proc.stderr, "news/reparse/pages"), proc.stderr[-2000:]
+    assert int(done.group(2)) == stat_of(proc.stderr, "news/reparse/records")
 
     garbage = tmp_path / "garbage.warc.gz"
     garbage.write_bytes(bytes(rng.randrange(256) for _ in range(5000)))
