@@ -50,6 +50,8 @@ _SHARED: weakref.WeakKeyDictionary[Crawler, LazyPlaywrightHandler] = weakref.Wea
 class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]
     """Plain requests -> Scrapy's HTTP/1.1 handler; ``meta["playwright"]`` requests -> chromium, started on first use."""
 
+    _closing: bool = False
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LazyPlaywrightHandler:
         """The crawler's one handler, whichever scheme asks first."""

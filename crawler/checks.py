@@ -95,9 +95,7 @@ def check_placeholders(name: str, template: str) -> None:
         if conv:
             raise UsageProblem(name, f"{{{field}!{conv}}}: conversions are not supported")
         if spec and "%" in spec and field not in DATE_FIELDS:
-            raise UsageProblem(
-                name, f"{{{field}:{spec}}}: a date format needs a date field ({', '.join(DATE_FIELDS)})"
-            )
+            raise UsageProblem(name, f"{{{field}:{spec}}}: a date format needs a date field ({', '.join(DATE_FIELDS)})")
         if spec and "{" in spec:
             raise UsageProblem(name, f"{{{field}:{spec}}}: nested placeholders are not supported")
 
@@ -120,7 +118,9 @@ def check_http_url(name: str, value: str) -> str:
     value = value.strip()
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise UsageProblem(f"-a {name}", f"expected an http:// or https:// URL such as https://www.example.com/, got {value!r}")
+        raise UsageProblem(
+            f"-a {name}", f"expected an http:// or https:// URL such as https://www.example.com/, got {value!r}"
+        )
     try:
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:

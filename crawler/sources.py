@@ -251,7 +251,9 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
                 if end < size and not (resynced and last_good is None):
                     fh.seek(end)
                     if fh.read(SNIFF_TAIL).strip():
-                        skip("errors/truncated", f"{path.name}@{end}", f"{size - end} bytes after the last whole record")
+                        skip(
+                            "errors/truncated", f"{path.name}@{end}", f"{size - end} bytes after the last whole record"
+                        )
             except Exception as exc:  # noqa: BLE001 - warcio raises zlib.error, EOFError, ArchiveLoadFailed, ValueError...
                 member = iterator.member_info
                 if pending is not None and member is not None and member[0] == pending_at:

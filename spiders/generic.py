@@ -60,8 +60,9 @@ class GenericSpider(NewsSpider):
         """Before a crawl (crawler.checks.validate_run): at least one of feeds, sitemaps, urls (each checked there)."""
         if not any(args.get(name) for name in ("feeds", "sitemaps", "urls")):
             raise checks.UsageProblem(
-                "-a feeds/sitemaps/urls", "the generic spider needs at least one: -a urls=URL[,URL] or a file of URLs, "
-                "-a feeds=URL, -a sitemaps=URL"
+                "-a feeds/sitemaps/urls",
+                "the generic spider needs at least one: -a urls=URL[,URL] or a file of URLs, "
+                "-a feeds=URL, -a sitemaps=URL",
             )
 
     def start_requests_list(self) -> list[Request]:

@@ -221,7 +221,9 @@ class TrendSpider(NewsSpider):
             checks.check_choice("edition", args["edition"], EDITIONS)
         sections = args.get("sections")
         if sections is not None and not re.fullmatch(r"\s*[\w/-]+(\s*,\s*[\w/-]+)*\s*", sections):
-            raise checks.UsageProblem("-a sections", f"expected section paths such as latest,business; got {sections!r}")
+            raise checks.UsageProblem(
+                "-a sections", f"expected section paths such as latest,business; got {sections!r}"
+            )
 
     def is_article_url(self, url: str) -> bool:
         """An article URL on trend.az or the mirror: listings also link to other sites' ``/<section>/<id>.html``."""

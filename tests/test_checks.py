@@ -96,8 +96,10 @@ def test_probes_exit_with_the_documented_status(tmp_path: Path) -> None:
             "since": (["crawl", "trend", "-a", "since=not-a-date"], EXIT_CODES["usage"]),
             "urls": (["crawl", "generic", "-a", "urls=/nonexistent-links.txt"], EXIT_CODES["usage"]),
             "start_error": (["crawl", "broken_start", *local], EXIT_CODES["start_error"]),
-            "closespider": (crawl_args(site.base_url, str(out), spool, CLOSESPIDER_ITEMCOUNT="3",
-                                       CONCURRENT_REQUESTS="1"), EXIT_CODES["closespider"]),  # fmt: skip
+            "closespider": (
+                crawl_args(site.base_url, str(out), spool, CLOSESPIDER_ITEMCOUNT="3", CONCURRENT_REQUESTS="1"),
+                EXIT_CODES["closespider"],
+            ),
         }
         runs = {name: Run(args, tmp_path / f"{name}.log", {}) for name, (args, _) in probes.items()}
         results = {name: run.wait(120) for name, run in runs.items()}

@@ -29,7 +29,9 @@ TOKEN = "PLANTED-session-token-x1"
 def test_uri_credentials_are_split_and_redacted() -> None:
     assert split_credentials("s3://AK:S%2Fx@bucket/p/{spider}/") == ("s3://bucket/p/{spider}/", "AK", "S/x")
     assert split_credentials("s3://bucket/p/") == ("s3://bucket/p/", None, None)
-    assert redact_uri("to s3://AK:SECRET@bucket/x and https://u:p@h/") == f"to s3://{MASK}@bucket/x and https://{MASK}@h/"
+    assert (
+        redact_uri("to s3://AK:SECRET@bucket/x and https://u:p@h/") == f"to s3://{MASK}@bucket/x and https://{MASK}@h/"
+    )
     found = settings_secrets(Settings({"FEEDS": {"s3://k1:s3cr3t@b/f.json": {"format": "json"}},
                                        "AWS_SECRET_ACCESS_KEY": "abcd1234", "AWS_REGION_NAME": "us-east-1"}))  # fmt: skip
     assert {"k1", "s3cr3t", "abcd1234"} <= found | {"k1"} and "us-east-1" not in found

@@ -35,13 +35,17 @@ class _Site(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         if self.path == "/index.html":
-            links = "".join(f'<a class="story" href="{n}">{n}</a>' for n in ("a1.html", "a2.html", "huge.html", "stream.html"))
+            links = "".join(
+                f'<a class="story" href="{n}">{n}</a>' for n in ("a1.html", "a2.html", "huge.html", "stream.html")
+            )
             self._send(f"<html><body>{links}</body></html>".encode())
         elif self.path in ("/a1.html", "/a2.html"):
             n = self.path[2]
-            self._send(f"<html><body><article><h1>Small {n}</h1><p>Body of story {n}.</p></article></body></html>".encode())
+            self._send(
+                f"<html><body><article><h1>Small {n}</h1><p>Body of story {n}.</p></article></body></html>".encode()
+            )
         elif self.path == "/huge.html":
             self.send_response(200)
             self.send_header("Content-Type", "text/html")

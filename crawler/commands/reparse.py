@@ -46,6 +46,7 @@ class Command(BaseRunSpiderCommand):
             except (ValueError, OSError) as exc:
                 problem = checks.UsageProblem("SOURCE", f"{exc} (accepted: a .warc/.warc.gz file or a directory of "
                                               f"them, a Scrapy HTTP cache directory, a directory with {MANIFEST_NAME})")  # fmt: skip
+                assert self.settings is not None
                 self.exitcode = checks.report_usage("reparse", problem, self.settings)
                 return
         assert self.crawler_process is not None

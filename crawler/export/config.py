@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -64,8 +65,8 @@ class ExportConfig:
     encoding: str = "utf-8"
     fields: tuple[str, ...] | None = None
     indent: int | None = 0
-    access_key: str | None = field(default=None, repr=False)
-    secret_key: str | None = field(default=None, repr=False)
+    access_key: str | None = dataclass_field(default=None, repr=False)
+    secret_key: str | None = dataclass_field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExportConfig:

@@ -387,7 +387,7 @@ class Uploader(threading.Thread):
                         or hopeless
                         or stalled
                         or (late and failing)
-                        or (late and now >= self.deadline + HARD_STOP_GRACE)
+                        or (self.deadline is not None and now >= self.deadline + HARD_STOP_GRACE)
                     ):
                         return
                     if not due:

@@ -12,7 +12,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-import crawler.export.spool as spool
+from crawler.export import spool
 
 
 class QuotaFile:

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from crawler import processors as p  # noqa: E402
+from crawler import processors as p
 
 BUDGET = settings(max_examples=60, deadline=1000, derandomize=True,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
@@ -50,7 +50,10 @@ def test_processors_never_raise_on_odd_input(func, value: Any) -> None:
 
 
 @BUDGET
-@given(paragraphs=st.lists(st.one_of(st.text(max_size=200), HTMLISH), max_size=8), headline=st.one_of(st.none(), st.text(max_size=80)))
+@given(
+    paragraphs=st.lists(st.one_of(st.text(max_size=200), HTMLISH), max_size=8),
+    headline=st.one_of(st.none(), st.text(max_size=80)),
+)
 def test_split_body_never_raises(paragraphs: list[str], headline: str | None) -> None:
     parts = p.split_body(paragraphs, headline)
     assert parts is not None
@@ -77,8 +80,10 @@ def warc_bytes(tmp_path_factory) -> dict[str, bytes]:
 
     root = tmp_path_factory.mktemp("fuzz-warc")
     # A fixed WARC-Date: the same bytes every run (the examples must not depend on the clock).
-    records = [{"url": f"https://news.example/story/{n}.html", "body": story_html(n), "date": "2024-05-01T10:00:00Z"}
-               for n in range(4)]
+    records = [
+        {"url": f"https://news.example/story/{n}.html", "body": story_html(n), "date": "2024-05-01T10:00:00Z"}
+        for n in range(4)
+    ]
     return {
         "gz": write_warc(root / "a.warc.gz", records).read_bytes(),
         "plain": write_warc(root / "a.warc", records, gzip=False).read_bytes(),

@@ -63,7 +63,7 @@ def test_damaged_warcs_give_only_real_records(tmp_path: Path) -> None:
         path.write_bytes(data)
         skips: Counter[str] = Counter()
         started = time.monotonic()
-        got = list(read_warc(path, lambda key, *_a, **_k: skips.update([key])))
+        got = list(read_warc(path, lambda key, *_a, _skips=skips, **_k: _skips.update([key])))
         assert time.monotonic() - started < 5, (trial, how)
         for page in got:
             if kind == "gz":  # the CRC of each member: a damaged record never passes as good
@@ -117,7 +117,7 @@ def test_damaged_cache_entries_are_counted_and_the_rest_read(tmp_path: Path) -> 
     damaged = set()
     for entry in rng.sample(entries, 4):
         victim = entry / rng.choice(["pickled_meta", "response_headers", "response_body"])
-        how, data = damage(victim.read_bytes(), rng)
+        _how, data = damage(victim.read_bytes(), rng)
         if data != victim.read_bytes():
             victim.write_bytes(data)
             damaged.add(entry.name)

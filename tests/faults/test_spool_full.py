@@ -20,7 +20,7 @@ def _mount_tmpfs(path, size: str) -> bool:
     path.mkdir(parents=True, exist_ok=True)
     try:
         done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                              capture_output=True, timeout=10)  # fmt: skip
+                              capture_output=True, timeout=10, check=False)  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return False
     return done.returncode == 0

@@ -78,7 +78,7 @@ def scenarios(site, moto, tmp_path_factory) -> dict[str, Scenario]:
                       env_of.get(n))  # fmt: skip
 
     def cut_and_restore() -> None:
-        """"gone": the store's front dies once the first part is stored, and is back 1.5 s later."""
+        """ "gone": the store's front dies once the first part is stored, and is back 1.5 s later."""
         nonlocal gone
         deadline = time.monotonic() + 60
         while not any("part-" in k for k in moto.objects(out["gone"].bucket)) and time.monotonic() < deadline:

@@ -138,7 +138,11 @@ def check_no_loss(
 
 def local_store(root: Path) -> dict[str, bytes]:
     """A local export directory as key -> bytes (like ``MotoServer.objects``)."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()} if root.exists() else {}
+    return (
+        {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        if root.exists()
+        else {}
+    )
 
 
 def stat_of(log: str, key: str) -> Any:
