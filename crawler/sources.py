@@ -219,7 +219,8 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
         offset: int | None = 0
         resynced = False  # the current attempt starts at a resynchronised position
         while offset is not None:
-            fh.seek(offset)
+            attempt = offset  # where this attempt started
+            fh.seek(attempt)
             # check_digests: a record whose WARC-Block-Digest / WARC-Payload-Digest does not match is
             # damaged (the only check a plain .warc has); records without digests are taken as they are.
             iterator = ArchiveIterator(fh, arc2warc=True, check_digests=True)
@@ -244,7 +245,6 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
                 if pending is not None and _digest_ok(pending_record, pending, skip):
                     yield pending
                 pending = None
-                offset = None
                 # warcio ends quietly when a record's header block is cut short (EOF while reading it):
                 # bytes after the last whole record that made no record are a truncated one.
                 end, size = iterator.offset, os.fstat(fh.fileno()).st_size
@@ -254,6 +254,7 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
                         skip(
                             "errors/truncated", f"{path.name}@{end}", f"{size - end} bytes after the last whole record"
                         )
+                offset = None
             except Exception as exc:  # noqa: BLE001 - warcio raises zlib.error, EOFError, ArchiveLoadFailed, ValueError...
                 member = iterator.member_info
                 if pending is not None and member is not None and member[0] == pending_at:
@@ -270,7 +271,7 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
                     bad_at = iterator.offset if last_good is None else last_good
                     kind = "errors/truncated" if _is_truncation(exc) else "errors/broken_record"
                     skip(kind, f"{path.name}@{bad_at}", f"{type(exc).__name__}: {exc}"[:300])
-                offset = _resync(fh, offset if last_good is None else last_good, gzipped)
+                offset = _resync(fh, attempt if last_good is None else last_good, gzipped)
                 resynced = True
 
 
