@@ -10,7 +10,9 @@ export add-on behave as in a live crawl, while no request ever reaches the sched
 Settings: ``REPARSE_MAX_SIZE`` (bytes of decoded body; larger pages are skipped, default 10 MiB),
 ``REPARSE_PROGRESS_INTERVAL`` (seconds between progress lines, default 10; 0 = off),
 ``REPARSE_FALLBACK`` (a project spider name or ``module.callable`` used for hosts without a spider).
-Stats: ``news/reparse/pages``, ``news/reparse/items``, ``news/reparse/no_spider``,
+Stats: ``news/reparse/pages`` (pages handed to a spider: the "Re-parse done: N pages" of the log),
+``news/reparse/records`` (stored responses read, skipped ones included; 0 fails the run with
+``no_records``, exit status 7), ``news/reparse/items``, ``news/reparse/no_spider``,
 ``news/reparse/skipped/<reason>``, ``news/reparse/errors/<kind>``, ``news/reparse/charset/<what>``.
 """
 

@@ -15,9 +15,9 @@ import signal
 import time
 
 from crawler.runinfo import EXIT_CODES
-from tests.faults.util import Run, check_no_loss, local_store
+from tests.faults.util import Run, check_no_loss, fault_crawl_args, local_store
 from tests.site_server import serve
-from tests.test_export import crawl_args, make_site
+from tests.test_export import make_site
 
 N = 150
 SEED = 20261202
@@ -27,7 +27,7 @@ def test_kill_and_term_at_random_points_then_resume(tmp_path) -> None:
     rng = random.Random(SEED)
     with serve(make_site(tmp_path / "site", N)) as site:
         out, spool, jobdir = tmp_path / "out", tmp_path / "spool", tmp_path / "job"
-        args = crawl_args(site.base_url, str(out), spool, JOBDIR=str(jobdir), DOWNLOAD_DELAY="0.02",
+        args = fault_crawl_args(site.base_url, str(out), spool, JOBDIR=str(jobdir), DOWNLOAD_DELAY="0.02",
                           CONCURRENT_REQUESTS="2", EXPORT_BATCH_ITEMS="10", EXPORT_RETRY_CLOSE_TIMEOUT="30")  # fmt: skip
         expected = {site.url(f"a{i}.html") for i in range(N)}
         steps = []

@@ -6,6 +6,7 @@ import json
 import random
 import socket
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -164,11 +165,30 @@ class Run:
         from tests.conftest import REPO_ROOT, scrapy_env
 
         self.log_path = log
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.started = time.monotonic()
+        self.seconds = 0.0
         self._log = log.open("w")
         self.proc = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=REPO_ROOT,
                                      env=scrapy_env(**(env or {})), stdout=self._log, stderr=subprocess.STDOUT)  # fmt: skip
 
+    def poll(self) -> bool:
+        """True once the process has ended (its duration is then recorded)."""
+        if self.proc.poll() is None:
+            return False
+        self.seconds = self.seconds or time.monotonic() - self.started
+        return True
+
     def wait(self, timeout: float = 120) -> tuple[int, str]:
         code = self.proc.wait(timeout)
+        self.seconds = self.seconds or time.monotonic() - self.started
         self._log.close()
         return code, self.log_path.read_text("utf-8", "replace")
+
+
+def fault_crawl_args(base_url: str, uri: str, spool: Path, **settings: Any) -> list[str]:
+    """``tests.test_export.crawl_args`` without the browser handler (these crawls never render; it saves
+    the Playwright import in every process of a suite that starts many)."""
+    from tests.test_export import crawl_args
+
+    return crawl_args(base_url, uri, spool, **{"BROWSER_ENABLED": "False", **settings})
