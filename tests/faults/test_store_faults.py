@@ -79,15 +79,13 @@ def scenarios(site, moto, tmp_path_factory) -> dict[str, Scenario]:
 
     def cut_and_restore() -> None:
         """ "gone": the store's front dies once the first part is stored, and is back 1.5 s later."""
-        nonlocal gone
         deadline = time.monotonic() + 60
         while not any("part-" in k for k in moto.objects(out["gone"].bucket)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        port = int(gone.endpoint.rsplit(":", 1)[1])
-        gone.close()
+        gone.cut()
         out["gone"].extra["cut_at_items"] = len(moto.objects(out["gone"].bucket))
         time.sleep(1.5)
-        gone = DelayProxy(moto.port, port=port)
+        gone.restore()
 
     cutter = threading.Thread(target=cut_and_restore, daemon=True)
     cutter.start()
@@ -101,6 +99,7 @@ def scenarios(site, moto, tmp_path_factory) -> dict[str, Scenario]:
     for proxy in (flaky, slow, gone):
         proxy.close()
     out["flaky500"].extra["faults"] = flaky.faults
+    print(f"flaky500: {flaky.faults} connections answered 500, {flaky.forwarded} forwarded")
     # Then what the runs left in their spools goes up with one `scrapy export-flush`, the causes fixed:
     # a run directory is self-contained, so the three runs move into one spool (one process, not three).
     moto.client.create_bucket(Bucket=out["no_such_bucket"].bucket)
