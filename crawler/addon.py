@@ -33,6 +33,8 @@ DOWNLOADER_MIDDLEWARES: dict[str, int] = {
     "crawler.state.requests.IncrementalMiddleware": 50,
     # REPLAY_ARCHIVE: answers every request from WARC files (NotConfigured without it).
     "crawler.archive.replay.ReplayMiddleware": 950,
+    # A page over DOWNLOAD_MAXSIZE is skipped and counted (news/download/too_large), not logged with a traceback.
+    "crawler.sizecap.SizeCapMiddleware": 560,
 }
 EXTENSIONS: dict[str, int] = {
     "crawler.state.extension.SeenStoreExtension": 0,

@@ -23,6 +23,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from crawler import checks
 from crawler.browser import policy as browser
 from crawler.extract import boilerplate
 from crawler.extract import clean as processors
@@ -83,6 +84,8 @@ class NewsSpider(Spider):
 
     def __init__(self, *args: Any, base_url: str | None = None, since: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if base_url:  # a clear error outside `scrapy crawl` too (crawler.checks runs before a crawl)
+            checks.check_http_url("base_url", base_url)
         self.since: date | None = self._parse_since(since)
         self.base_url: str | None = base_url.rstrip("/") if base_url else None
         if self.base_url:

@@ -19,6 +19,10 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 DOWNLOAD_TIMEOUT = 60
+# A page is at most what a re-parse takes (REPARSE_MAX_SIZE, 10 MiB): a larger one is skipped and counted
+# (crawler/sizecap.py) instead of held whole in memory (Scrapy's default cap is 1 GiB).
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
 # --- safety -----------------------------------------------------------------------------------
 # Scrapy 2.19 opens a RemoteControl port that runs Python sent to it: keep it off.

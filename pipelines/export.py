@@ -14,12 +14,13 @@ beside the manifest (nothing happens without EXPORT_URI).
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -48,10 +49,43 @@ STATS_KEYS = (
 )  # fmt: skip
 
 
+class WholeWrites:
+    """An unbuffered part file whose ``write`` writes every byte or raises.
+
+    A raw file may write only part of a line when the disk fills (a short write, no error); the
+    exporter ignores the count, so the next line would be glued to half a line. This loops like a
+    buffered writer, and the caller truncates back to the line start when it raises.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+
+    def write(self, data: bytes) -> int:
+        view = memoryview(data)
+        while view:
+            n = self.raw.write(view)
+            if not n:
+                raise OSError(errno.ENOSPC, "short write to the export spool")
+            view = view[n:]
+        return len(data)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def truncate(self, size: int) -> int:
+        return self.raw.truncate(size)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
 @dataclass
 class _OpenPart:
     seq: int
-    file: IO[bytes]
+    file: WholeWrites
     exporter: JsonLinesItemExporter
     opened: float
     items: int = 0
@@ -75,6 +109,7 @@ class ExportPipeline:
         self.ledger: set[str] | None = None
         self._ledger_file: IO[bytes] | None = None
         self._timer: task.LoopingCall | None = None
+        self.spool_error = ""
         crawler.signals.connect(self._on_sidecar, signal=sidecar)
 
     @classmethod
@@ -142,13 +177,24 @@ class ExportPipeline:
     # --- articles --------------------------------------------------------------------------------
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        if self.spool_error:
+            self.stats.inc_value("news/export/not_spooled")
+            raise DropItem(f"export spool unwritable ({self.spool_error}): {adapter.get('url')}")
         key = dedupe_key(adapter.get("url") or "") if self.ledger is not None else ""
         if self.ledger is not None and key in self.ledger:
             self.stats.inc_value("news/export/already_exported")
             raise DropItem(f"exported by an earlier run of this job: {adapter.get('url')}")
         prefix = self.template.render(adapter)
-        part = self.parts.get(prefix) or self._open_part(prefix)
-        part.exporter.export_item(item)  # one unbuffered write: on disk even if the process dies now
+        try:
+            part = self.parts.get(prefix) or self._open_part(prefix)
+            start = part.file.tell()
+            try:
+                part.exporter.export_item(item)  # one write of whole bytes: on disk even if the process dies now
+            except OSError:
+                part.file.truncate(start)  # never leave half a line (a later line would be glued to it)
+                raise
+        except OSError as exc:
+            self._spool_failed(exc, adapter.get("url"))
         part.items += 1
         part.last = time.monotonic()
         if self._ledger_file is not None:
@@ -159,13 +205,30 @@ class ExportPipeline:
             self._roll(prefix)
         return item
 
+    def _spool_failed(self, exc: OSError, url: Any) -> NoReturn:
+        """The spool cannot take an article (disk full, quota, I/O error): stop the crawl, lose nothing silently.
+
+        What is spooled already stays; this article and later ones are dropped and counted
+        (``news/export/not_spooled``), the run ends with finish reason ``spool_full`` (exit 1). The
+        seen-store fetches pages that were never exported again on the next run.
+        """
+        self.spool_error = f"{type(exc).__name__}: {exc}"
+        self.stats.inc_value("news/export/not_spooled")
+        runinfo.fail_run(self.crawler, "spool_full", f"cannot write to the export spool {self.config.spool_dir}: {exc}")
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(engine.close_spider_async(reason="spool_full"))
+        raise DropItem(f"export spool unwritable ({self.spool_error}): {url}") from exc
+
     def _open_part(self, prefix: str) -> _OpenPart:
         if len(self.parts) >= self.config.max_open_parts:  # many partitions: finish the least recent
             self._roll(min(self.parts, key=lambda p: self.parts[p].last))
         assert self.run is not None
         self.seq += 1
         partition = prefix.removeprefix(self.root)
-        f = self.run.open_part(self.seq, prefix, partition)
+        f = WholeWrites(self.run.open_part(self.seq, prefix, partition))
         cfg = self.config
         exporter = JsonLinesItemExporter(
             f,  # type: ignore[arg-type]

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from crawler import checks
 from crawler.extract.chain import SiteRules, generic_rules
 from crawler.extract.generic import GenericLoader, looks_like_article
 from crawler.items import Article
@@ -26,15 +26,14 @@ from crawler.news_spider import NewsSpider
 from crawler.runinfo import fail_run
 
 
-def url_list(value: str | None) -> list[str]:
-    """``"u1,u2"`` or the path of a file with one URL a line -> the URLs; [] for None."""
+def url_list(value: str | None, name: str = "urls") -> list[str]:
+    """``"u1,u2"`` or the path of a file with one URL a line -> the URLs; [] for None.
+
+    Raises :class:`crawler.checks.UsageProblem` (a ValueError) for a missing file or a non-http(s) URL.
+    """
     if not value:
         return []
-    value = value.strip()
-    if "://" not in value and Path(value).is_file():
-        lines = Path(value).read_text("utf-8").splitlines()
-        return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    return [u.strip() for u in value.split(",") if u.strip()]
+    return checks.url_list(name, value)
 
 
 class GenericSpider(NewsSpider):
@@ -54,9 +53,19 @@ class GenericSpider(NewsSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.feed_urls = url_list(feeds)  # type: ignore[misc]
-        self.sitemap_urls = url_list(sitemaps)  # type: ignore[misc]
-        self.article_urls = url_list(urls)
+        self.feed_urls = url_list(feeds, "feeds")  # type: ignore[misc]
+        self.sitemap_urls = url_list(sitemaps, "sitemaps")  # type: ignore[misc]
+        self.article_urls = url_list(urls, "urls")
+
+    @classmethod
+    def check_arguments(cls, args: dict[str, str]) -> None:
+        """Before a crawl (crawler.checks.validate_run): at least one of feeds, sitemaps, urls (each checked there)."""
+        if not any(args.get(name) for name in ("feeds", "sitemaps", "urls")):
+            raise checks.UsageProblem(
+                "-a feeds/sitemaps/urls",
+                "the generic spider needs at least one: -a urls=URL[,URL] or a file of URLs, "
+                "-a feeds=URL, -a sitemaps=URL",
+            )
 
     def start_requests_list(self) -> list[Request]:
         reqs = super().start_requests_list()

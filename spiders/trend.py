@@ -11,6 +11,7 @@ from itemloaders.processors import MapCompose
 from scrapy import Request
 from scrapy.http import TextResponse
 
+from crawler import checks
 from crawler.extract import boilerplate
 from crawler.extract import clean as p
 from crawler.extract.fragments import drop_elements
@@ -205,8 +206,7 @@ class TrendSpider(NewsSpider):
 
     def __init__(self, *args: Any, edition: str = "en", sections: str = "latest", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if edition not in EDITIONS:
-            raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, got {edition!r}")
+        self.check_arguments({"edition": edition, "sections": sections})
         self.edition = edition
         # The edition decides where discovery starts (the base declares these per class).
         home, language = EDITIONS[edition]
@@ -214,6 +214,17 @@ class TrendSpider(NewsSpider):
         self.language = language  # type: ignore[misc]
         self.feed_urls = [f"{home}/feeds/index.rss"]  # type: ignore[misc]
         self.listing_urls = [f"{home}/{s.strip().strip('/')}/" for s in sections.split(",") if s.strip()]  # type: ignore[misc]
+
+    @classmethod
+    def check_arguments(cls, args: dict[str, str]) -> None:
+        """``edition``: en, az or ru; ``sections``: comma-separated path segments (crawler.checks.validate_run)."""
+        if "edition" in args:
+            checks.check_choice("edition", args["edition"], EDITIONS)
+        sections = args.get("sections")
+        if sections is not None and not re.fullmatch(r"\s*[\w/-]+(\s*,\s*[\w/-]+)*\s*", sections):
+            raise checks.UsageProblem(
+                "-a sections", f"expected section paths such as latest,business; got {sections!r}"
+            )
 
     def is_article_url(self, url: str) -> bool:
         """An article URL on trend.az or the mirror: listings also link to other sites' ``/<section>/<id>.html``."""

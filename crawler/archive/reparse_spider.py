@@ -13,7 +13,9 @@ Settings: ``REPARSE_MAX_SIZE`` (bytes of decoded body; larger pages are skipped,
 ``REPARSE_FALLBACK`` (a project spider name or ``module.callable`` used for hosts without a spider),
 ``REPARSE_WORKERS`` (processes extracting pages, ``--workers``; 0, the default, = one per core; 1 = none:
 the crawl's own process; see :mod:`crawler.archive.workers`).
-Stats: ``news/reparse/pages``, ``news/reparse/items``, ``news/reparse/no_spider``,
+Stats: ``news/reparse/pages`` (pages handed to a spider: the "pages parsed" of the log),
+``news/reparse/records`` (stored responses read, skipped ones included; 0 fails the run with
+``no_records``, exit status 7), ``news/reparse/items``, ``news/reparse/no_spider``,
 ``news/reparse/skipped/<reason>``, ``news/reparse/errors/<kind>``, ``news/reparse/charset/<what>``.
 """
 
@@ -36,6 +38,7 @@ from crawler.archive.dispatch import Fallback, SpiderDispatcher
 from crawler.archive.sources import SkipCounter, StoredPage, read_source, source_size
 from crawler.archive.workers import RecordingStats, WorkerPool, available_workers, replay
 from crawler.extract.page import META_CRAWL_DATE
+from crawler.runinfo import fail_run
 
 logger = logging.getLogger(__name__)
 
@@ -236,10 +239,13 @@ class Progress:
         cpu = max(time.process_time() - self.cpu_started, 1e-9)
         logger.info(
             "%s: %d records read in %.1f s (%.1f pages/s; %.1f pages per CPU second), %d items, %d dropped, "
-            "%d without a spider, %d skipped%s",
+            "%d without a spider, %d skipped, %d pages parsed%s",
             what, self.pages, elapsed, self.pages / elapsed, self.pages / cpu, get("news/reparse/items", 0),
             get("item_dropped_count", 0), get("news/reparse/no_spider", 0),
             sum(v for k, v in self.stats.get_stats().items() if k.startswith("news/reparse/skipped/")),
+            # pages parsed: the stat news/reparse/pages (pages handed to a spider); records read counts every
+            # stored response, skipped ones (robots.txt, feeds, non-2xx, too large) included.
+            int(get("news/reparse/pages", 0)),
             self._where(),
         )  # fmt: skip
 
@@ -382,6 +388,11 @@ class ReparseSpider(Spider):
                 pool.close()
             elif pool is not None:
                 pool.terminate()
+        stats.inc_value("news/reparse/records", progress.pages)
+        if progress.pages == 0:
+            # An empty input (a 0-byte .warc.gz, a WARC of only warcinfo/request records): not a success.
+            names = ", ".join(str(s) for s in self.sources)
+            fail_run(self.crawler, "no_records", f"no records in {names}")
 
 
 def extract_page(page: StoredPage, dispatcher: SpiderDispatcher, skip: SkipCounter, stats: Any) -> list[Any]:

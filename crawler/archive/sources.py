@@ -22,7 +22,9 @@ from __future__ import annotations
 import dbm
 import gzip
 import logging
+import os
 import pickle
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.tsv"
 WARC_SUFFIXES = (".warc", ".warc.gz")
+SNIFF_TAIL = 4096
+"""Bytes looked at after the last record (blank lines there are padding, anything else a cut record)."""
 HOP_BY_HOP = (b"transfer-encoding", b"content-encoding", b"content-length")
 """Headers describing the stored bytes, not the page: dropped once the payload is decoded."""
 
@@ -71,12 +75,45 @@ class SkipCounter:
         if self.stats is not None:
             self.stats.inc_value(f"news/reparse/{key}")
         if n <= self.log_limit:
-            logger.log(level, "Re-parse %s: %s%s", key, origin, f" ({detail})" if detail else "")
+            detail = printable(detail)
+            logger.log(level, "Re-parse %s: %s%s", key, printable(origin), f" ({detail})" if detail else "")
             if n == self.log_limit:
                 logger.log(level, "Re-parse %s: further cases only counted", key)
 
 
 Skip = Callable[..., None]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+_FIRST_LINE = re.compile(r"(Unknown archive format), first line: .*", re.DOTALL)
+
+
+def printable(text: str, limit: int = 300, ascii_only: bool = False) -> str:
+    """Text for a log line: binary never reaches the log (bytes from a damaged record are escaped).
+
+    warcio's "Unknown archive format, first line: [...]" quotes the raw bytes it found: they are
+    dropped. ``ascii_only`` escapes every non-ASCII character (for header text warcio decoded as latin-1).
+    """
+    text = _FIRST_LINE.sub(r"\1 (the bytes are not a WARC record header)", text)
+    if ascii_only or _CONTROL.search(text):
+        text = text.encode("ascii", "backslashreplace").decode("ascii")
+        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+class _PrintableLog(logging.Filter):
+    """warcio logs header values of damaged records ("Replacing spaces in invalid WARC-Target-URI: <bytes>")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - let the handler report a malformed record
+            return True
+        record.msg, record.args = printable(message, 200, ascii_only=True), None
+        return True
+
+
+for _name in ("warcio", "warcio.recordloader", "warcio.archiveiterator"):
+    logging.getLogger(_name).addFilter(_PrintableLog())
 
 
 def _noop_skip(key: str, origin: str, detail: str = "", level: int = logging.WARNING) -> None:
@@ -184,23 +221,53 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
         offset: int | None = 0
         resynced = False  # the current attempt starts at a resynchronised position
         while offset is not None:
-            attempt: int = offset
+            attempt: int = offset  # where this attempt started
             fh.seek(attempt)
-            iterator = ArchiveIterator(fh, arc2warc=True)
+            # check_digests: a record whose WARC-Block-Digest / WARC-Payload-Digest does not match is
+            # damaged (the only check a plain .warc has); records without digests are taken as they are.
+            iterator = ArchiveIterator(fh, arc2warc=True, check_digests=True)
             last_good: int | None = None  # start of the last record read whole in this attempt
+            # A page is handed out only once the iterator has moved past its record: warcio returns a
+            # record's bytes before the gzip member's CRC is checked at its end, so a damaged member
+            # would otherwise pass as a good page.
+            pending: StoredPage | None = None
+            pending_at = -1
+            pending_record: Any = None
             try:
                 for record in iterator:
                     start = iterator.offset  # this record's start until the iterator moves on
+                    if pending is not None and _digest_ok(pending_record, pending, skip):
+                        pending.position = fh.tell()  # compressed bytes consumed (warcio reads ahead a block)
+                        yield pending
+                    pending = None
                     if _garbled(record):
                         raise ValueError("garbled record header (control characters in WARC-Target-URI)")
                     page = _warc_page(record, f"{path.name}@{start}", skip, max_size)
                     last_good, resynced = start, False
-                    if page is not None:
-                        # The compressed bytes consumed so far (warcio reads ahead by at most a block).
-                        page.position = fh.tell()
-                        yield page
+                    pending, pending_at, pending_record = page, start, record
+                if pending is not None and _digest_ok(pending_record, pending, skip):
+                    pending.position = fh.tell()  # compressed bytes consumed (warcio reads ahead a block)
+                    yield pending
+                pending = None
+                # warcio ends quietly when a record's header block is cut short (EOF while reading it):
+                # bytes after the last whole record that made no record are a truncated one.
+                end, size = iterator.offset, os.fstat(fh.fileno()).st_size
+                if end < size and not (resynced and last_good is None):
+                    fh.seek(end)
+                    if fh.read(SNIFF_TAIL).strip():
+                        skip(
+                            "errors/truncated", f"{path.name}@{end}", f"{size - end} bytes after the last whole record"
+                        )
                 offset = None
             except Exception as exc:  # noqa: BLE001 - warcio raises zlib.error, EOFError, ArchiveLoadFailed, ValueError...
+                member = iterator.member_info
+                if pending is not None and member is not None and member[0] == pending_at:
+                    # The pending record was read to its end (CRC checked): the damage is after it.
+                    if _digest_ok(pending_record, pending, skip):
+                        pending.position = fh.tell()
+                        yield pending
+                    last_good = iterator.offset if iterator.offset > pending_at else last_good
+                pending = None
                 # A corrupt member can make the decoder read on into the next records, so the search for
                 # the next record starts right after the last good record's start (or this attempt's),
                 # never where the decoder stopped. Failing again at a resync point is the same damage:
@@ -213,10 +280,30 @@ def read_warc(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterato
                 resynced = True
 
 
+def _digest_ok(record: Any, page: StoredPage, skip: Skip) -> bool:
+    """False (counted as ``errors/digest_mismatch``) when the record's WARC digests did not match its bytes."""
+    checker = getattr(record, "digest_checker", None)
+    if checker is None or checker.passed is not False:
+        return True
+    skip("errors/digest_mismatch", page.origin, "; ".join(checker.problems)[:200])
+    return False
+
+
+_HOST = re.compile(r"[\w.-]+(:\d{1,5})?|\[[0-9a-fA-F:.]+\](:\d{1,5})?")
+
+
 def _garbled(record: Any) -> bool:
-    """A header no writer produces: a corrupt gzip member decoded into the next records' bytes."""
+    """A header no writer produces: a corrupt gzip member decoded into the next records' bytes, or a
+    damaged plain WARC whose header block ran into page text (``<``, ``>``, ``"`` in the URI, which
+    crawlers always percent-encode; no Content-Length, which every WARC record has)."""
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-    return any(ch < " " or ch == "\x7f" or ch == "\ufffd" for ch in uri)
+    if any(ch < " " or ch in '\x7f\ufffd<>"' for ch in uri):
+        return True
+    if uri.lower().startswith(("http://", "https://")):
+        host = uri.split("://", 1)[1].split("/", 1)[0].rpartition("@")[2]
+        if not _HOST.fullmatch(host):
+            return True
+    return record.format == "warc" and record.rec_headers.get_header("Content-Length") is None
 
 
 def _is_truncation(exc: BaseException) -> bool:
@@ -452,23 +539,65 @@ def _dbm_size(base: Path) -> int:
     return sum(p.stat().st_size for p in base.parent.glob(base.name + "*") if p.is_file())
 
 
-def _warc_files(path: Path) -> list[Path]:
-    return sorted(q for q in path.rglob("*.warc*") if q.name.endswith(WARC_SUFFIXES))
-
-
 def source_size(path: Path) -> int:
     """Bytes the reader of ``path`` goes through: the total that :attr:`StoredPage.position` runs up to."""
     kind = source_kind(path)
     if kind == "warc":
         return path.stat().st_size
     if kind == "warc_dir":
-        return sum(p.stat().st_size for p in _warc_files(path))
+        return sum(p.stat().st_size for p in warc_files(path))
     if kind == "html_dir":
         files = {name for name, _, _ in parse_manifest(path / MANIFEST_NAME)}
         return sum((path / name).stat().st_size for name in files if (path / name).is_file())
     return sum(_dir_size(meta.parent) for meta in path.rglob("pickled_meta")) + sum(
         _dbm_size(db) for db in _dbm_files(path)
     )
+
+
+SNIFF_BYTES = 1 << 20
+
+
+def looks_like_warc(path: Path) -> bool | None:
+    """A WARC file? None when it is empty (0 bytes), else whether a WARC (or ARC) record starts in its first MiB.
+
+    Gzip WARCs: some gzip member there must decode to ``WARC/`` (damaged members before it are fine).
+    Random bytes named ``.warc.gz`` are not a WARC: a usage error, not a run with "0 pages".
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if not head:
+        return None
+    starts = (b"WARC/", b"filedesc://")
+    if head.startswith(starts):
+        return True
+    if head[:2] != b"\x1f\x8b":
+        return b"\nWARC/1." in head
+    at = 0
+    while (at := head.find(b"\x1f\x8b\x08", at)) >= 0:
+        try:
+            if zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head[at:], 16).startswith(starts):
+                return True
+        except zlib.error:
+            pass
+        at += 1
+    return False
+
+
+def warc_files(root: Path) -> list[Path]:
+    """``*.warc`` / ``*.warc.gz`` under ``root``, in name order."""
+    return sorted(q for q in root.rglob("*.warc*") if q.name.endswith(WARC_SUFFIXES))
+
+
+def check_source(path: Path) -> str:
+    """``source_kind`` plus a look inside: raises ValueError for input that is no WARC/cache/HTML directory."""
+    kind = source_kind(path)
+    if kind == "warc" and looks_like_warc(path) is False:
+        raise ValueError(f"{path}: not a WARC file (no WARC record found in its first {SNIFF_BYTES >> 20} MiB)")
+    if kind == "warc_dir":
+        found = [looks_like_warc(p) for p in warc_files(path)]
+        if found and not any(f is not False for f in found):
+            raise ValueError(f"{path}: none of its {len(found)} .warc/.warc.gz files is a WARC file")
+    return kind
 
 
 def read_source(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
@@ -478,7 +607,11 @@ def read_source(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Itera
         yield from read_warc(path, skip, max_size)
     elif kind == "warc_dir":
         done = 0
-        for p in _warc_files(path):
+        for p in warc_files(path):
+            if looks_like_warc(p) is False:
+                skip("errors/not_warc", p.name, "no WARC record found")
+                done += p.stat().st_size
+                continue
             for page in read_warc(p, skip, max_size):
                 page.position += done
                 yield page

@@ -8,12 +8,16 @@
   its request dropped (no retry: a page that hung once hangs again); the crawl goes on.
 * Images, fonts and media are not fetched (``BROWSER_BLOCK_RESOURCES``).
 * The browser context is replaced every ``BROWSER_CONTEXT_PAGES`` pages, bounding its memory.
+* One handler per crawler: it is registered for ``http`` and ``https``, and Scrapy builds one
+  handler per scheme, which started two Playwright drivers and closed (and logged "Closing
+  download handler") twice per run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections import Counter
 from contextlib import suppress
 
@@ -39,11 +43,33 @@ class BrowserPageError(IgnoreRequest):
     """A browser page timed out or crashed: the request is dropped (never retried)."""
 
 
+_SHARED: weakref.WeakKeyDictionary[Crawler, LazyPlaywrightHandler] = weakref.WeakKeyDictionary()
+"""crawler -> its one handler (shared by the http and https schemes)."""
+
+
 class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]
     """Plain requests -> Scrapy's HTTP/1.1 handler; ``meta["playwright"]`` requests -> chromium, started on first use."""
 
+    _closing: bool = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LazyPlaywrightHandler:
+        """The crawler's one handler, whichever scheme asks first."""
+        handler = _SHARED.get(crawler)
+        if handler is None:
+            handler = _SHARED[crawler] = cls(crawler)
+        return handler
+
+    async def close(self) -> None:
+        """Close once, though Scrapy calls it once per scheme the handler serves."""
+        if self._closing:
+            return
+        self._closing = True
+        await super().close()
+
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        self._closing = False
         self.browser_config = browser_config(crawler.settings)
         self._launched = False
         self._launch_lock_lazy = asyncio.Lock()

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
+from crawler import checks, redact
 from crawler.export.config import ExportConfig
 from crawler.export.spool import flush_spool, iter_runs
 from crawler.export.store import Stores
@@ -45,11 +46,28 @@ class ExportFlush(ScrapyCommand):
         settings = self.settings.copy()
         if not settings.get("EXPORT_URI"):
             settings.set("EXPORT_URI", "file:///unused/", priority="cmdline")  # the destinations are in the spool
-        config = ExportConfig.from_settings(settings)
+        redact.install(settings)
+        try:
+            config = ExportConfig.from_settings(settings)
+        except checks.UsageProblem as problem:
+            self.exitcode = checks.report_usage("export-flush", problem, settings)
+            return
         if opts.list:
+            listed = crawling = 0
             for run in iter_runs(config.spool_dir):
-                info = run.info
-                print(f"{run.dir}\t{info.get('spider')}\t{info.get('uri')}\t{run.pending_items()} article(s)")
+                if not run.lock():  # a live crawl holds its run: not pending (yet)
+                    crawling += 1
+                    continue
+                try:
+                    info = run.info
+                    print(f"{run.dir}\t{info.get('spider')}\t{info.get('uri')}\t{run.pending_items()} article(s)")
+                    listed += 1
+                finally:
+                    run.unlock()
+            if not listed:
+                print(f"export-flush: nothing pending in {config.spool_dir}")
+            if crawling:
+                print(f"export-flush: {crawling} run(s) still crawling (not listed)")
             return
         timeout = config.retry_close_timeout if opts.timeout is None else opts.timeout
         done, pending, torn = flush_spool(

@@ -8,9 +8,9 @@ from pathlib import Path
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
+from crawler import checks, redact, runinfo
 from crawler.archive.reparse_spider import ReparseSpider
-from crawler.archive.sources import MANIFEST_NAME, parse_manifest, source_kind
-from crawler.runinfo import run_failed
+from crawler.archive.sources import MANIFEST_NAME, check_source, parse_manifest
 
 
 class Command(BaseRunSpiderCommand):
@@ -66,10 +66,14 @@ class Command(BaseRunSpiderCommand):
         for arg in args:
             path = Path(arg)
             try:
-                if source_kind(path) == "html_dir":
+                if check_source(path) == "html_dir":
                     parse_manifest(path / MANIFEST_NAME)
-            except ValueError as exc:
-                raise UsageError(str(exc), print_help=False) from None
+            except (ValueError, OSError) as exc:
+                problem = checks.UsageProblem("SOURCE", f"{exc} (accepted: a .warc/.warc.gz file or a directory of "
+                                              f"them, a Scrapy HTTP cache directory, a directory with {MANIFEST_NAME})")  # fmt: skip
+                assert self.settings is not None
+                self.exitcode = checks.report_usage("reparse", problem, self.settings)
+                return
         assert self.crawler_process is not None
         spidercls: type[ReparseSpider] = ReparseSpider
         if opts.spider:
@@ -85,9 +89,15 @@ class Command(BaseRunSpiderCommand):
 
             spidercls = cluster_reparse_class(spidercls, self.settings, args)
         crawler = self._create_crawler(spidercls)
+        redact.install(crawler.settings)
+        try:
+            checks.check_settings(crawler.settings)
+            checks.check_arguments(opts.spargs)
+        except checks.UsageProblem as problem:
+            self.exitcode = checks.report_usage("reparse", problem, crawler.settings)
+            return
         self.crawler_process.crawl(
             crawler, sources=[] if opts.queue else args, only=opts.spider, spider_kwargs=opts.spargs
         )
         self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed or run_failed(crawler):
-            self.exitcode = 1
+        self.exitcode = runinfo.report_exit(crawler, bool(self.crawler_process.bootstrap_failed))

@@ -6,6 +6,7 @@ import os
 import re
 import string
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,15 @@ from urllib.parse import unquote, urlsplit
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
+from crawler.checks import STATIC_FIELDS, check_export_uri
 from crawler.export.formats import PARQUET_COMPRESSIONS
+from crawler.redact import split_credentials
 from crawler.state.store import default_state_dir
 
 FORMATS = {"jsonlines": "jsonl", "jsonl": "jsonl", "json": "json", "parquet": "parquet"}
 """EXPORT_FORMAT value -> file extension of a part."""
-STATIC_FIELDS = ("spider", "run_id")
-"""Placeholders known for the whole run; any other ``{field}`` is read from each article (partitioning)."""
+# STATIC_FIELDS (crawler.checks): placeholders known for the whole run; any other ``{field}`` is read
+# from each article (partitioning).
 _UNSAFE = re.compile(r"[^\w.=-]+", re.UNICODE)
 
 
@@ -39,7 +42,11 @@ def normalise_uri(uri: str) -> str:
 
 @dataclass(frozen=True)
 class ExportConfig:
-    """What EXPORT_* asks for. Raises NotConfigured when EXPORT_URI is unset."""
+    """What EXPORT_* asks for. Raises NotConfigured when EXPORT_URI is unset, UsageProblem when it cannot work.
+
+    ``uri`` never holds credentials: ``s3://KEY:SECRET@bucket/`` (Scrapy's FEEDS form) is split into
+    ``uri`` = ``s3://bucket/`` and ``access_key`` / ``secret_key`` (kept out of ``repr``, logs and files).
+    """
 
     uri: str
     format: str = "jsonlines"
@@ -63,12 +70,16 @@ class ExportConfig:
     """EXPORT_PARQUET_COMPRESSION: codec of Parquet parts (zstd, snappy, gzip, brotli, lz4, none)."""
     row_group_items: int = 10_000
     """EXPORT_PARQUET_ROW_GROUP_ITEMS: rows per Parquet row group (a part holds one or more)."""
+    access_key: str | None = dataclass_field(default=None, repr=False)
+    secret_key: str | None = dataclass_field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExportConfig:
         uri = settings.get("EXPORT_URI")
         if not uri:
             raise NotConfigured("EXPORT_URI is not set")
+        check_export_uri(str(uri))  # a bad URI must fail the run, not disable the export (NotConfigured)
+        uri, access_key, secret_key = split_credentials(str(uri))
         fmt = str(settings.get("EXPORT_FORMAT") or "jsonlines").lower()
         if fmt not in FORMATS:
             raise NotConfigured(f"EXPORT_FORMAT must be one of {sorted(FORMATS)}, not {fmt!r}")
@@ -99,6 +110,8 @@ class ExportConfig:
             indent=None if indent is None else int(indent),
             parquet_compression=codec,
             row_group_items=max(1, settings.getint("EXPORT_PARQUET_ROW_GROUP_ITEMS", 10_000)),
+            access_key=access_key,
+            secret_key=secret_key,
         )
 
     def format_info(self) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from typing import IO, Any
 from scrapy.exporters import JsonItemExporter
 
 from crawler.export.formats import write_parquet
-from crawler.export.store import StoreConflict, StoreError, Stores, file_sha256, fsync_dir
+from crawler.export.store import StoreError, StorePermanentError, Stores, file_sha256, fsync_dir
 
 logger = logging.getLogger(__name__)
 HARD_STOP_GRACE = 120.0
@@ -74,6 +74,8 @@ class RunSpool:
         self.failures = 0
         self.next_try = 0.0
         self.last_error = ""
+        self.permanent_error = ""
+        """Set when the store refused for good (StorePermanentError): no more tries in this process."""
 
     # --- ownership -------------------------------------------------------------------------------
     def lock(self) -> bool:
@@ -367,7 +369,8 @@ class Uploader(threading.Thread):
             self.stopping = True
             self.deadline = time.monotonic() + timeout
             for run in self.runs:  # at close, try again now instead of at the next backoff step
-                run.next_try = 0.0
+                if not run.permanent_error:
+                    run.next_try = 0.0
             self.cond.notify()
 
     def run(self) -> None:
@@ -382,8 +385,15 @@ class Uploader(threading.Thread):
                     # slow (no failure yet, e.g. on a loaded machine) gets up to HARD_STOP_GRACE more.
                     late = self.deadline is not None and now >= self.deadline
                     failing = any(r.failures for r in busy)
+                    hopeless = bool(busy) and all(r.permanent_error for r in busy)
+                    # Nothing to send and never closed: closing failed (e.g. the spool's disk is full).
+                    stalled = self.stopping and all(not r.closed and not r.ready() for r in busy)
                     if self.stopping and (
-                        not busy or (late and failing) or (self.deadline is not None and now >= self.deadline + HARD_STOP_GRACE)
+                        not busy
+                        or hopeless
+                        or stalled
+                        or (late and failing)
+                        or (self.deadline is not None and now >= self.deadline + HARD_STOP_GRACE)
                     ):
                         return
                     if not due:
@@ -421,14 +431,25 @@ class Uploader(threading.Thread):
             meta = entries[0]  # the manifest sorts last: it is first only when alone
             try:
                 self.stores.put(meta["dest"], run.path_of(meta), meta["sha256"])
+            except StorePermanentError as exc:
+                # No retry can fix it (credentials, access, bucket, name): stop trying in this process.
+                run.failures += 1
+                run.next_try = float("inf")
+                run.last_error = run.permanent_error = str(exc)
+                logger.error(
+                    "Export to %s refused for good, not retried: %s. Every part stays in %s: fix the cause, "
+                    "then run `scrapy export-flush` (or the next crawl uploads them)",
+                    meta["dest"],
+                    exc,
+                    run.dir,
+                )
+                return False
             except StoreError as exc:
                 run.failures += 1
                 delay = min(self.backoff_max, self.backoff * 2 ** (run.failures - 1))
                 run.next_try = time.monotonic() + delay
                 run.last_error = str(exc)
-                level = logging.ERROR if isinstance(exc, StoreConflict) else logging.WARNING
-                logger.log(
-                    level,
+                logger.warning(
                     "Export upload failed (attempt %d, next in %.1fs), kept in %s: %s",
                     run.failures,
                     delay,
@@ -472,7 +493,7 @@ def flush_spool(
         for run in [r for r in pending if r.next_try <= time.monotonic()]:
             if worker.upload_run(run):
                 pending.remove(run)
-        if not pending or time.monotonic() >= deadline:
+        if not pending or time.monotonic() >= deadline or all(r.permanent_error for r in pending):
             break
         time.sleep(max(0.0, min(min(r.next_try for r in pending), deadline) - time.monotonic()))
     for run in pending:

@@ -8,6 +8,7 @@ other bytes is never overwritten (:class:`StoreConflict`).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -24,8 +25,22 @@ class StoreError(Exception):
     """The store did not take the file (unreachable, refused, timed out): keep it and retry."""
 
 
-class StoreConflict(StoreError):
+class StorePermanentError(StoreError):
+    """The store refuses for a reason retrying cannot fix (no credentials, access denied, no such bucket,
+    invalid name, a file where the export directory should be): fail fast, keep the parts spooled."""
+
+
+class StoreConflict(StorePermanentError):
     """The destination already holds different bytes; we never overwrite."""
+
+
+PERMANENT_S3_CODES = frozenset({
+    "AccessDenied", "AllAccessDisabled", "AccountProblem", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+    "InvalidToken", "ExpiredToken", "TokenRefreshRequired", "InvalidSecurity", "NoSuchBucket", "InvalidBucketName",
+    "PermanentRedirect", "AuthorizationHeaderMalformed", "403", "301",
+})  # fmt: skip
+"""S3 error codes no retry can fix (the next run or ``export-flush`` tries again once they are fixed)."""
+PERMANENT_OS_ERRORS = (PermissionError, NotADirectoryError, FileExistsError, IsADirectoryError)
 
 
 class Store(Protocol):
@@ -70,7 +85,11 @@ class LocalStore:
             fsync_dir(target.parent)
         except StoreConflict:
             raise
+        except PERMANENT_OS_ERRORS as exc:
+            raise StorePermanentError(f"{target}: {exc}") from exc
         except OSError as exc:
+            if exc.errno == errno.EROFS:
+                raise StorePermanentError(f"{target}: {exc}") from exc
             raise StoreError(f"{target}: {exc}") from exc
 
 
@@ -87,8 +106,9 @@ class S3Store:
             "s3",
             region_name=settings.get("AWS_REGION_NAME") or None,
             endpoint_url=settings.get("AWS_ENDPOINT_URL") or None,
-            aws_access_key_id=settings.get("AWS_ACCESS_KEY_ID") or None,
-            aws_secret_access_key=settings.get("AWS_SECRET_ACCESS_KEY") or None,
+            # Credentials in EXPORT_URI (s3://KEY:SECRET@bucket/) win over the AWS_* settings.
+            aws_access_key_id=config.access_key or settings.get("AWS_ACCESS_KEY_ID") or None,
+            aws_secret_access_key=config.secret_key or settings.get("AWS_SECRET_ACCESS_KEY") or None,
             aws_session_token=settings.get("AWS_SESSION_TOKEN") or None,
             # The spool retries with backoff; botocore makes one attempt per call.
             config=Config(
@@ -100,7 +120,14 @@ class S3Store:
         self.acl = settings.get("FEED_STORAGE_S3_ACL") or None
 
     def put(self, dest: str, path: Path, sha256: str) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+        from botocore.exceptions import (  # type: ignore[import-untyped]
+            BotoCoreError,
+            ClientError,
+            NoCredentialsError,
+            NoRegionError,
+            ParamValidationError,
+            PartialCredentialsError,
+        )
 
         parts = urlsplit(dest)
         bucket, key = parts.netloc, parts.path.lstrip("/")
@@ -119,7 +146,16 @@ class S3Store:
             if code in ("PreconditionFailed", "412"):
                 self._check_same(bucket, key, sha256)
                 return
+            if code in PERMANENT_S3_CODES:
+                raise StorePermanentError(f"{dest}: {code}: {exc}") from exc
             raise StoreError(f"{dest}: {code}: {exc}") from exc
+        except (NoCredentialsError, PartialCredentialsError) as exc:
+            raise StorePermanentError(
+                f"{dest}: no credentials ({exc}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                "or give them in EXPORT_URI as s3://KEY:SECRET@bucket/"
+            ) from exc
+        except (ParamValidationError, NoRegionError) as exc:
+            raise StorePermanentError(f"{dest}: {exc}") from exc
         except (BotoCoreError, OSError) as exc:
             raise StoreError(f"{dest}: {exc}") from exc
 
@@ -183,5 +219,5 @@ class Stores:
             elif scheme == "file":
                 self._stores[scheme] = LocalStore()
             else:
-                raise StoreConflict(f"unsupported destination {dest}")
+                raise StorePermanentError(f"unsupported destination {dest}")
         self._stores[scheme].put(dest, path, sha256)

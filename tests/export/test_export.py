@@ -323,13 +323,13 @@ def test_s3_killed_mid_run_and_restarted(tmp_path) -> None:
         deadline = time.monotonic() + 30
         while not any("part-" in k for k in s3.objects("news")) and time.monotonic() < deadline:
             time.sleep(0.1)
-        front.close()
+        front.cut()
         kept = s3.snapshot("news")
         s3.stop()
         time.sleep(1.0)
-        s3.start()
+        s3.start()  # (on another port if its own was taken meanwhile)
         s3.restore("news", kept)
-        front = DelayProxy(s3.port, port=front.port)
+        front.restore(s3.port)
         try:
             _, stderr = crawl.communicate(timeout=90)
         finally:

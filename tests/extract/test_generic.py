@@ -137,10 +137,12 @@ def test_url_list_from_arguments_and_file(tmp_path: Path) -> None:
     assert GenericSpider().article_urls == []  # built bare by ``scrapy reparse``'s dispatcher
 
 
-def test_generic_spider_without_start_urls_fails_the_run() -> None:
+def test_generic_spider_without_start_urls_is_a_usage_error() -> None:
+    # Issue 17: checked before the crawl starts (crawler.checks): one line, exit 2, nothing run.
     proc = run_scrapy("crawl", "generic")
-    assert "Run failed (no_start_urls)" in proc.stderr
-    assert "'news/failed': ['no_start_urls']" in proc.stderr
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    [line] = [x for x in proc.stderr.splitlines() if "error:" in x]
+    assert "-a feeds/sitemaps/urls" in line and "Spider opened" not in proc.stderr
 
 
 @pytest.fixture

@@ -52,19 +52,33 @@ class MotoServer:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> MotoServer:
-        self.proc = subprocess.Popen(
-            ["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1).read()
-                return self
-            except OSError:
-                time.sleep(0.05)
+        """Start moto on ``self.port``; if the port was taken meanwhile (our process exits), on a new one.
+
+        free_port() closes its probe socket before moto binds, and other processes (other test runs
+        of the machine) take ports from the same range: the endpoint may then answer from someone
+        else's server while ours dies with "address in use". Ours must be alive once it answers.
+        """
+        for _attempt in range(3):
+            self.proc = subprocess.Popen(
+                ["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and self.proc.poll() is None:
+                try:
+                    urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1).read()
+                except OSError:
+                    time.sleep(0.05)
+                    continue
+                time.sleep(0.2)  # a server of someone else answers while ours is still failing to bind
+                if self.proc.poll() is None:
+                    return self
+                break
+            self.stop()
+            self.port = free_port()
+            self.endpoint = f"http://127.0.0.1:{self.port}"
         raise RuntimeError("moto_server did not start")
 
     def stop(self) -> None:
@@ -122,6 +136,8 @@ class DelayProxy:
         self.delay = delay
         self.slow = slow
         self.connections = 0
+        self.down = False
+        """While True the store is "gone": connections are accepted and cut at once (see :meth:`cut`)."""
         self.open: list[socket.socket] = []
         self.sock = socket.create_server(("127.0.0.1", port))
         self.port = self.sock.getsockname()[1]
@@ -134,6 +150,9 @@ class DelayProxy:
                 client, _ = self.sock.accept()
             except OSError:
                 return
+            if self.down:
+                client.close()
+                continue
             self.connections += 1
             delay = self.delay if self.connections <= self.slow else 0.0
             try:
@@ -159,6 +178,24 @@ class DelayProxy:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+    def cut(self) -> None:
+        """The store "dies" for its clients: open connections are cut and new ones are cut at once,
+        while this proxy keeps its port (closing and binding it again races with other processes)."""
+        self.down = True
+        for s in self.open:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+        self.open.clear()
+
+    def restore(self, upstream_port: int | None = None) -> None:
+        """The store is back (on ``upstream_port`` if it restarted elsewhere)."""
+        if upstream_port is not None:
+            self.upstream = upstream_port
+        self.down = False
 
     def close(self) -> None:
         """Stop listening and cut every open connection (the store "dies" for its clients)."""
