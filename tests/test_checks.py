@@ -12,8 +12,8 @@ from scrapy.settings import Settings
 from crawler import checks
 from crawler.runinfo import EXIT_CODES, exit_status
 from tests.faults.util import Run
+from tests.support.export_site import crawl_args, make_site
 from tests.support.site_server import serve
-from tests.test_export import crawl_args, make_site
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -16,9 +16,9 @@ from scrapy.settings import Settings
 from crawler.redact import MASK, RedactingFilter, redact_uri, settings_secrets, split_credentials
 from tests.conftest import need
 from tests.faults.util import Run
+from tests.support.export_site import crawl_args, make_site
 from tests.support.moto_server import MotoServer
 from tests.support.site_server import serve
-from tests.test_export import crawl_args, make_site
 
 AWS_SECRET = "PLANTED-aws-secret-Zq81"
 URI_KEY, URI_SECRET = "PLANTEDKEYID77", "PLANTED/uri+secret=9"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from crawler.sizecap import DEFAULT_MAXSIZE, DEFAULT_WARNSIZE
 from tests.faults.util import Run, local_store, stat_of
-from tests.test_export import crawl_args, records_of
+from tests.support.export_site import crawl_args, records_of
 
 BIG = 50 * 1024 * 1024
 CHUNK = b"<p>" + b"x" * 65_000 + b"</p>\n"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import need
+from tests.support.export_site import make_site
 from tests.support.moto_server import MotoServer
 from tests.support.site_server import serve
-from tests.test_export import make_site
 
 
 @pytest.fixture(scope="session")

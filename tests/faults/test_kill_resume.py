@@ -16,8 +16,8 @@ import time
 
 from crawler.runinfo import EXIT_CODES
 from tests.faults.util import Run, check_no_loss, fault_crawl_args, local_store
+from tests.support.export_site import make_site
 from tests.support.site_server import serve
-from tests.test_export import make_site
 
 N = 150
 SEED = 20261202

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from tests.faults.util import Run, check_no_loss, fault_crawl_args, local_store, stat_of
-from tests.test_export import scraped_count
+from tests.support.export_site import scraped_count
 
 
 def _mount_tmpfs(path, size: str) -> bool:

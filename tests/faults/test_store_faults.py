@@ -19,8 +19,8 @@ import pytest
 
 from crawler.export.store import StoreError, StorePermanentError
 from tests.faults.util import Flaky500Proxy, Run, check_no_loss, fault_crawl_args
+from tests.support.export_site import scraped_count
 from tests.support.moto_server import DelayProxy, free_port
-from tests.test_export import scraped_count
 
 N = 40
 NO_AWS_ENV = {"AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent",

@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from tests.test_export import records_of, spool_records
+from tests.support.export_site import records_of, spool_records
 
 
 class Flaky500Proxy:
@@ -189,6 +189,6 @@ class Run:
 def fault_crawl_args(base_url: str, uri: str, spool: Path, **settings: Any) -> list[str]:
     """``tests.test_export.crawl_args`` without the browser handler (these crawls never render; it saves
     the Playwright import in every process of a suite that starts many)."""
-    from tests.test_export import crawl_args
+    from tests.support.export_site import crawl_args
 
     return crawl_args(base_url, uri, spool, **{"BROWSER_ENABLED": "False", **settings})
