@@ -208,7 +208,9 @@ class HealthExtension:
         errors_total = sum(
             int(v) for k, v in stats.items() if k.startswith(exc_prefix) and not k.endswith("IgnoreRequest")
         )
-        fields = [f for f in ARTICLE_FIELDS if f not in ("spider", "fetched_at", "extraction", "revision", "cluster_id")]
+        fields = [
+            f for f in ARTICLE_FIELDS if f not in ("spider", "fetched_at", "extraction", "revision", "cluster_id")
+        ]
         coverage = {f: round(self.present[f] / self.parsed, 4) for f in fields} if self.parsed else {}
         # news/recall_guard/<site> (a re-parse covers several sites); news/recall_guard/<site>/<source> too.
         recall = {

@@ -143,7 +143,9 @@ class NewsSpider(Spider):
         reqs = [Request(self.site_url(u), callback=self.parse_feed) for u in self.feed_urls]
         reqs += [Request(self.site_url(u), callback=self.parse_sitemap) for u in self.sitemap_urls]
         reqs += [
-            Request(self.site_url(u), callback=self.parse_listing, cb_kwargs={"page": 1}, meta=self.browser_meta("listing"))
+            Request(
+                self.site_url(u), callback=self.parse_listing, cb_kwargs={"page": 1}, meta=self.browser_meta("listing")
+            )
             for u in self.listing_urls
         ]
         return reqs
@@ -172,7 +174,9 @@ class NewsSpider(Spider):
         sel.remove_namespaces()
         entries = sel.xpath("//item | //entry")
         for entry in entries:
-            link = entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or entry.xpath("guid/text()").get()
+            link = (
+                entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or entry.xpath("guid/text()").get()
+            )
             if not link:
                 continue
             raw = entry.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get()

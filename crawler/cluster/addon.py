@@ -42,7 +42,9 @@ class ClusterAddon:
         for scheme in ("", "file"):
             storages.setdefault(scheme, "crawler.cluster.feeds.WriteThroughFileFeedStorage")
         put("FEED_STORAGES", storages, ADDON_PRIORITY)
-        settings.setdefault_in_component_priority_dict("EXTENSIONS", cast(Any, "crawler.cluster.worker.ClusterWorker"), 0)
+        settings.setdefault_in_component_priority_dict(
+            "EXTENSIONS", cast(Any, "crawler.cluster.worker.ClusterWorker"), 0
+        )
         settings.setdefault_in_component_priority_dict(
             "SPIDER_MIDDLEWARES", cast(Any, "crawler.cluster.worker.ClusterSeedMiddleware"), 10
         )

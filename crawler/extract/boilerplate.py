@@ -37,7 +37,7 @@ class Rules:
     drop_repeated_headline: bool = True
 
     def __post_init__(self) -> None:
-        self._compiled = [(name, re.compile(p, re.I)) for name, p in self.patterns.items()]
+        self._compiled = [(name, re.compile(p, re.IGNORECASE)) for name, p in self.patterns.items()]
 
     def extend(self, **patterns: str) -> Rules:
         """A new rule set: these rules plus the given ``name=regex`` ones (a site's own junk)."""

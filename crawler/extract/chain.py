@@ -103,7 +103,9 @@ def extract(response: TextResponse, rules: SiteRules, stats: Any = None) -> Arti
     extraction: dict[str, str] = {}
     stages: dict[Provenance, Callable[[list[str]], dict[str, Any]]] = {
         Provenance.SITE: lambda missing: _site_values(response, rules.selectors, missing, loader, Provenance.SITE),
-        Provenance.SITE_LATE: lambda missing: _site_values(response, rules.late_selectors, missing, loader, Provenance.SITE_LATE),
+        Provenance.SITE_LATE: lambda missing: _site_values(
+            response, rules.late_selectors, missing, loader, Provenance.SITE_LATE
+        ),
         Provenance.JSONLD: lambda missing: _metadata(response, rules, missing, Provenance.JSONLD),
         Provenance.META: lambda missing: _metadata(response, rules, missing, Provenance.META),
         Provenance.GENERIC: lambda missing: _generic(response, rules, missing, stats),
@@ -130,7 +132,11 @@ def extract(response: TextResponse, rules: SiteRules, stats: Any = None) -> Arti
 
 
 def _site_values(
-    response: TextResponse, selectors: Mapping[str, Sequence[str]], missing: list[str], loader: ArticleLoader, kind: Provenance
+    response: TextResponse,
+    selectors: Mapping[str, Sequence[str]],
+    missing: list[str],
+    loader: ArticleLoader,
+    kind: Provenance,
 ) -> dict[str, Any]:
     """Each missing field's first rule whose value survives the loader's processors (added as it goes)."""
     tags = simple_tags(selectors)  # <meta>/<link> attribute rules: one pass over the tree

@@ -216,16 +216,24 @@ def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
         section = ld.get("articleSection")
         put("section", JSONLD, section[0] if isinstance(section, list) and section else section)
         keywords = ld.get("keywords")
-        put("tags", JSONLD, keywords if isinstance(keywords, list) else keywords)
+        put("tags", JSONLD, keywords)
         put("in_language", JSONLD, ld.get("inLanguage"))
         put("publisher", JSONLD, next(iter(_names(ld.get("publisher"))), None))
         put("main_image", JSONLD, _url(resolve_refs(ld.get("image") or ld.get("thumbnailUrl"), graph)))
-        put("canonical_url", JSONLD, _url(ld.get("mainEntityOfPage")) if isinstance(ld.get("mainEntityOfPage"), (dict, str)) else None)
+        put(
+            "canonical_url",
+            JSONLD,
+            _url(ld.get("mainEntityOfPage")) if isinstance(ld.get("mainEntityOfPage"), (dict, str)) else None,
+        )
         put("article_body", JSONLD, ld.get("articleBody"))
 
     meta = META
     put("headline", meta, _first(_meta(selector, "og:title", "twitter:title", "dc.title", "DC.title")))
-    put("description", meta, _first(_meta(selector, "og:description", "description", "twitter:description", "dc.description")))
+    put(
+        "description",
+        meta,
+        _first(_meta(selector, "og:description", "description", "twitter:description", "dc.description")),
+    )
     put(
         "date_published",
         meta,
@@ -234,14 +242,24 @@ def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
          or selector.xpath("//time[@datetime]/@datetime").getall() or [None])[0],  # type: ignore[list-item]
     )  # fmt: skip
     put("date_modified", meta, _first(_meta(selector, "article:modified_time", "og:updated_time", "dateModified")))
-    put("authors", meta, _meta(selector, "article:author", "author", "dc.creator", "DC.creator", "sailthru.author", "byl"))
+    put(
+        "authors",
+        meta,
+        _meta(selector, "article:author", "author", "dc.creator", "DC.creator", "sailthru.author", "byl"),
+    )
     put("section", meta, _first(_meta(selector, "article:section", "og:article:section")))
     put("tags", meta, _meta(selector, "article:tag", "news_keywords", "keywords"))
     put("main_image", meta, _first(_meta(selector, "og:image", "twitter:image")))
     put("publisher", meta, _first(_meta(selector, "og:site_name", "dc.publisher", "application-name")))
-    put("canonical_url", meta, selector.xpath('//link[@rel="canonical"]/@href').get() or _first(_meta(selector, "og:url")))
+    put(
+        "canonical_url",
+        meta,
+        selector.xpath('//link[@rel="canonical"]/@href').get() or _first(_meta(selector, "og:url")),
+    )
     lang = selector.xpath("/html/@lang").get() or selector.xpath("/html/@xml:lang").get()
-    put("in_language", meta, lang or _first(_meta(selector, "og:locale", "content-language", "language", "dc.language")))
+    put(
+        "in_language", meta, lang or _first(_meta(selector, "og:locale", "content-language", "language", "dc.language"))
+    )
     return out
 
 

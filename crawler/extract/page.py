@@ -44,7 +44,7 @@ def crawl_date(response: Response) -> datetime:
 class Page:
     """Per parsed page: rule -> values, the attributes of the simple rules' tags' elements, the page metadata."""
 
-    __slots__ = ("elements", "metadata", "values", "__weakref__")
+    __slots__ = ("__weakref__", "elements", "metadata", "values")
 
     def __init__(self) -> None:
         self.values: dict[str, list[str]] = {}

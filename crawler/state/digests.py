@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-_NON_WORD = re.compile(r"[\W_]+", re.U)
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def body_hash(text: str) -> str:

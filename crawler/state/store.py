@@ -161,7 +161,15 @@ class SeenStore:
             return None
         url, etag, last_modified, fetched_at, listed_at, body_hash, date_modified, revision, exported_at = row
         return Page(
-            url, etag, last_modified, fetched_at, listed_at, self._hash_out(body_hash), date_modified, revision, exported_at
+            url,
+            etag,
+            last_modified,
+            fetched_at,
+            listed_at,
+            self._hash_out(body_hash),
+            date_modified,
+            revision,
+            exported_at,
         )
 
     def record_fetch(
@@ -359,5 +367,3 @@ class StateConfig:
             revisit_age=settings.getfloat("STATE_REVISIT_AGE", 7 * 24 * 3600.0),
             conditional=settings.getbool("STATE_CONDITIONAL", True),
         )
-
-

@@ -7,7 +7,7 @@ lines out of the body) live in :func:`split_body`, which the loader runs once pe
 One module per topic; this package exports every processor (``from crawler.extract import clean as p``).
 """
 
-from crawler.extract.clean.dates import *  # noqa: F403
-from crawler.extract.clean.lists import *  # noqa: F403
-from crawler.extract.clean.names import *  # noqa: F403
-from crawler.extract.clean.text import *  # noqa: F403
+from crawler.extract.clean.dates import *
+from crawler.extract.clean.lists import *
+from crawler.extract.clean.names import *
+from crawler.extract.clean.text import *

@@ -12,18 +12,20 @@ from crawler.extract.clean.text import clean_text
 
 # --- dates ------------------------------------------------------------------------------------
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?$", re.I)
+_ISO = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?$", re.IGNORECASE
+)
 _TEXT_DATE = re.compile(
     rf"(?P<day>\d{{1,2}})\.?\s+(?P<month>{MONTH_RE})\.?,?\s*(?P<year>\d{{4}})?,?\s*"
     r"(?:(?:at|um|à|a las|в|saat)\s*)?(?P<hour>\d{1,2})?[:.h]?(?P<minute>\d{2})?"
     r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
-    re.I,
+    re.IGNORECASE,
 )
 _TEXT_DATE_US = re.compile(
     rf"(?P<month>{MONTH_RE})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
     r"(?:,?\s*(?:at\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?"
     r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -32,7 +34,7 @@ def as_tzinfo(value: Any) -> tzinfo | None:
     if value is None or isinstance(value, tzinfo):
         return value
     text = str(value).strip()
-    m = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])\s*(\d{1,2}):?(\d{2})?", text, re.I)
+    m = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])\s*(\d{1,2}):?(\d{2})?", text, re.IGNORECASE)
     if m:
         delta = timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
         return timezone(-delta if m.group(1) == "-" else delta)
@@ -57,7 +59,7 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
         return None
     zone = as_tzinfo(tz)
     if _ISO.match(text):
-        iso = re.sub(r"\s*(UTC|GMT|Z)$", "+00:00", text, flags=re.I).replace(" ", "T", 1)
+        iso = re.sub(r"\s*(UTC|GMT|Z)$", "+00:00", text, flags=re.IGNORECASE).replace(" ", "T", 1)
         iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)
         try:
             dt = datetime.fromisoformat(iso)
@@ -133,7 +135,7 @@ def _numeric_date(text: str, zone: tzinfo | None) -> datetime | None:
 _TIME_ONLY = re.compile(
     r"(?:(?:today|bugün|сегодня),?\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
     r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -193,5 +195,3 @@ def to_iso8601(value: Any, loader_context: dict[str, Any] | None = None) -> str 
     dt = parse_date(value, ctx.get("timezone"), ctx.get("crawl_date"))
     # A page's "12:15:32.158Z" keeps its milliseconds: the value must name the page's exact instant.
     return format_iso8601(dt, keep_fraction=True) if dt else None
-
-

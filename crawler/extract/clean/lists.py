@@ -18,7 +18,7 @@ def split_tags(value: Any) -> list[str] | None:
     text = clean_text(value)
     if not text:
         return None
-    text = re.sub(r"^(tags|keywords|topics|themen|etiquetas|mots-clés|теги)\s*:\s*", "", text, flags=re.I)
+    text = re.sub(r"^(tags|keywords|topics|themen|etiquetas|mots-clés|теги)\s*:\s*", "", text, flags=re.IGNORECASE)
     parts = [p.strip(" #") for p in re.split(r"\s*[,;|]\s*", text)]
     return [p for p in parts if p] or None
 

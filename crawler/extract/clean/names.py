@@ -12,10 +12,10 @@ from crawler.extract.clean.text import clean_text
 
 # --- names, bylines, datelines, editors -------------------------------------------------------
 
-_BY = re.compile(r"^\s*(?:by|von|par|por|de|от|автор[ы]?:?)\s+", re.I)
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\bи\b|、|·)\s*", re.I)
+_BY = re.compile(r"^\s*(?:by|von|par|por|de|от|автор[ы]?:?)\s+", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\bи\b|、|·)\s*", re.IGNORECASE)
 _AGENCY_TAIL = re.compile(r"\s*(?:[|/]|\s[-–—]\s?)\s*([^|/]+?)\s*:?\s*$")
-_NOT_A_NAME = re.compile(r"\d|@|https?:|www\.", re.I)
+_NOT_A_NAME = re.compile(r"\d|@|https?:|www\.", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,17 +64,121 @@ def split_names(value: Any) -> list[str] | None:
     return out or None
 
 
-_MONTHS_EN = "january february march april may june july august september october november december".split()
+_MONTHS_EN = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _MONTH_NAMES: dict[str, int] = {}
 for _lang_months in (
     _MONTHS_EN,
-    "yanvar fevral mart aprel may iyun iyul avqust sentyabr oktyabr noyabr dekabr".split(),  # az
-    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(),  # ru gen.
-    "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь".split(),  # ru nom.
-    "januar februar märz april mai juni juli august september oktober november dezember".split(),  # de
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),  # fr
-    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),  # es
-    "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık".split(),  # tr
+    [
+        "yanvar",
+        "fevral",
+        "mart",
+        "aprel",
+        "may",
+        "iyun",
+        "iyul",
+        "avqust",
+        "sentyabr",
+        "oktyabr",
+        "noyabr",
+        "dekabr",
+    ],  # az
+    [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ],  # ru gen.
+    [
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ],  # ru nom.
+    [
+        "januar",
+        "februar",
+        "märz",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "dezember",
+    ],  # de
+    [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],  # fr
+    [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],  # es
+    [
+        "ocak",
+        "şubat",
+        "mart",
+        "nisan",
+        "mayıs",
+        "haziran",
+        "temmuz",
+        "ağustos",
+        "eylül",
+        "ekim",
+        "kasım",
+        "aralık",
+    ],  # tr
 ):
     for _i, _name in enumerate(_lang_months, start=1):
         _MONTH_NAMES.setdefault(_name.replace("ı", "i"), _i)
@@ -99,7 +203,7 @@ _DATELINE = re.compile(
     rf"^(?P<dateline>[^\W\d_][^\n:.;]{{0,60}}?,\s*(?:[^\W\d_][^\n:.;,]{{0,40}},\s*)?(?:{MONTH_RE})\.?\s+\d{{1,2}}"
     rf"|[^\W\d_][^\W\d_ .-]{{1,30}}(?:,\s*[^\W\d_][^\n:.;,]{{0,40}})?(?=\.\s*[^\W\d_]+:))"
     r"\s*[.:]?\s*",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -151,12 +255,12 @@ _PLACE_WORD = r"[^\W\d_][^\W\d_-]{1,30}"
 _LEAD_DATELINE = re.compile(
     rf"^(?:(?P<full>{_FULL_DATELINE})(?:\s*(?:[.:]|[-–—](?=\s))\s*|\s*$|\s*(?=[/(])|(?P<by_next>\s+(?=(?:by|от)\s)))"
     rf"|(?P<place>{_PLACE_WORD})(?:\s*\.\s*|\s*(?=/)))",
-    re.I,
+    re.IGNORECASE,
 )
 # After the dateline: "By A and B - Trend:", "Trend:", "By A - Trend News Agency:".
 _LEAD_BYLINE = re.compile(
     r"^(?:(?P<by>by|от|автор)\s+(?P<names>[^:\n]{1,120}?)\s+[-–—]\s+)?(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*:\s*",
-    re.I,
+    re.IGNORECASE,
 )
 # Older and Russian-edition forms: "/ Trend, S. Agayeva /", "/ТРЕНД/.", "(Trend) -", and the
 # correspondent's form "/корр. Trend Н.Гасымова/" ("corr." = the agency's correspondent, then the name).
@@ -164,7 +268,7 @@ _LEAD_SLASH = re.compile(
     r"^(?:/\s*(?:корр|corr)\.\s*(?P<agency3>[^\W\d_][\w.&'’-]{0,30})\s+(?P<names3>[^/]{1,80}?)\s*/"
     r"|/\s*(?P<agency>[^\W\d_][\w.&'’ -]{0,30}?)\s*(?:,\s*(?P<names>[^/]{1,80}?))?\s*/"
     r"|\(\s*(?P<agency2>[^\W\d_][\w.&'’ -]{0,30}?)\s*\))\s*(?:[-–—:.]\s*)?",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -297,10 +401,10 @@ _AGENCY_LINE = re.compile(r"([^\W\d_][\w.&'’ -]{0,30}?)\s*:")
 
 def _byline_line(text: str) -> Byline | None:
     """A paragraph that is only a byline: ``By A - Trend:``, ``A and B - Trend:``, ``A | Reuters``."""
-    if not _BY.match(text) and not re.search(r"(\s[-–—|]\s*[^\W\d_][\w .&-]{1,30}:|\s\|\s*[^\W\d_][\w .&-]{1,30})\s*$", text):
+    if not _BY.match(text) and not re.search(
+        r"(\s[-–—|]\s*[^\W\d_][\w .&-]{1,30}:|\s\|\s*[^\W\d_][\w .&-]{1,30})\s*$", text
+    ):
         return None
     if len(text.split()) > 15:
         return None
     return parse_byline(text)
-
-

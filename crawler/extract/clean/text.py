@@ -38,10 +38,46 @@ def clean_text(value: Any) -> str | None:
 
 
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li "
-    "main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
-_SKIP_TAGS = frozenset("script style noscript template iframe svg button form select input textarea".split())
+_SKIP_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "iframe", "svg", "button", "form", "select", "input", "textarea"]
+)
 
 
 def html_to_text(value: Any) -> list[str] | None:
@@ -105,5 +141,3 @@ def html_to_text(value: Any) -> list[str] | None:
     walk(root)
     flush()
     return paragraphs or None
-
-

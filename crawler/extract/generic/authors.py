@@ -1,6 +1,5 @@
 """Generic extraction, the authors: metadata names that are people, else the marked-up byline."""
 
-
 from __future__ import annotations
 
 from crawler.items import Provenance
@@ -226,5 +225,3 @@ def page_authors(
     if names:
         return found[0] if found else GENERIC, names
     return None
-
-

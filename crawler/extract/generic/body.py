@@ -1,7 +1,6 @@
 """Generic extraction, the story: trafilatura's main content, the page's own blocks matched to JSON-LD
 ``articleBody``, story HTML in inline script data, then :func:`trim_story`."""
 
-
 from __future__ import annotations
 
 from crawler.items import Provenance
@@ -40,7 +39,6 @@ _MIN_MATCH_CHARS = 12
 """A block shorter than this is not matched against articleBody (a word like "Politics" occurs anywhere)."""
 _LD_COVERAGE = 0.8
 """Share of articleBody's text the matched blocks must cover to be used as the body."""
-
 
 
 _MAIN_CONTENT: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
@@ -317,5 +315,3 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
     while out and len(out[-1]) < _SHORT_LINE and not _SENTENCE_END.search(out[-1]):
         out.pop()
     return out
-
-

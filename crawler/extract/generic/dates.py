@@ -1,6 +1,5 @@
 """Generic extraction, the publication date: with the offset the page states, never an invented one."""
 
-
 from __future__ import annotations
 
 from crawler.items import Provenance
@@ -151,5 +150,3 @@ class GenericLoader(ArticleLoader):
     # The body arrives as plain-text paragraphs (trafilatura's, the page's blocks, or html_to_text's);
     # ``load_item`` cleans each once more in ``split_body``.
     article_body_in = Identity()  # type: ignore[assignment]
-
-

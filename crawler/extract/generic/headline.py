@@ -1,7 +1,6 @@
 """Generic extraction, the headline: what JSON-LD ``headline``, the page title (without its "| Site"
 tail) and the ``<h1>`` agree on."""
 
-
 from __future__ import annotations
 
 from crawler.items import Provenance
@@ -108,5 +107,3 @@ def h1_texts(selector: Selector) -> list[str]:
 
 def meta_values_of(selector: Selector, name: str) -> list[str]:
     return meta_values(selector, name)
-
-
