@@ -1,6 +1,6 @@
 """The structured export: settings and URI templates (config), stores (local, S3) and the local spool.
 
-The pipeline is ``pipelines.export.ExportPipeline``; ``scrapy export-flush`` uploads what a run left
+The pipeline is ``pipelines.export.ExportPipeline`` over :class:`crawler.export.exporter.Exporter`; ``scrapy export-flush`` uploads what a run left
 in the spool.
 """
 
@@ -12,7 +12,7 @@ from twisted.python.failure import Failure
 
 sidecar = object()
 """Signal: store a small file beside the export manifest (``relpath``, ``data`` bytes); the export
-pipeline, when EXPORT_URI is set, receives it (:meth:`pipelines.export.ExportPipeline.write_sidecar`)."""
+pipeline, when EXPORT_URI is set, receives it (:meth:`crawler.export.exporter.Exporter.write_sidecar`)."""
 
 
 def write_sidecar(crawler: Any, relpath: str, data: bytes) -> list[Failure]:

@@ -1,7 +1,7 @@
 """JOBDIR after a crash: Scrapy writes its request queue state only at a clean close, so a job killed
 with ``kill -9`` resumes with a queue that lost its pending requests while ``requests.seen`` still
 lists them - those pages would never be crawled. This extension notices the unclean end and starts
-the job's request state over; the export ledger (``pipelines.export``) keeps articles already
+the job's request state over; the export ledger (``crawler.export.exporter``) keeps articles already
 exported from being exported again, so the resumed job still exports every article exactly once.
 """
 
