@@ -32,7 +32,8 @@ EXPORT_SCHEMES = ("file", "s3")
 STATIC_FIELDS = ("spider", "run_id")
 DATE_FIELDS = ("date_published", "date_modified", "fetched_at")
 """Article fields a ``{field:%Y/%m}`` date format may be applied to."""
-EXPORT_FORMATS = ("jsonlines", "jsonl", "json")
+EXPORT_FORMATS = ("jsonlines", "jsonl", "json", "parquet")
+"""EXPORT_FORMAT values (the keys of crawler.export.config.FORMATS, which imports this module)."""
 _BUCKET = re.compile(r"^[a-zA-Z0-9.\-_]{1,255}$")
 """botocore's own rule for a bucket name (stricter AWS rules are the store's to enforce)."""
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")

@@ -114,3 +114,10 @@ def test_probes_exit_with_the_documented_status(tmp_path: Path) -> None:
         else:
             assert f"Exit status {expected} (" in log, (name, log[-2000:])
     assert not list(REPO.glob("ftp:*")) and not list(Path.cwd().glob("ftp:*"))  # nothing written
+
+
+def test_checked_export_formats_are_the_exporter_formats() -> None:
+    from crawler.checks import EXPORT_FORMATS
+    from crawler.export.config import FORMATS
+
+    assert set(EXPORT_FORMATS) == set(FORMATS)
