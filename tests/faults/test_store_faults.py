@@ -71,7 +71,8 @@ def scenarios(site, moto, tmp_path_factory) -> dict[str, Scenario]:
             extra |= {"DOWNLOAD_DELAY": "0.05", "CONCURRENT_REQUESTS": "1"}
         if n == "no_credentials":
             settings = {"AWS_ENDPOINT_URL": moto.endpoint, "AWS_REGION_NAME": "us-east-1"}
-            env_of[n] = {k: "" for k in os.environ if k.startswith("AWS_")} | NO_AWS_ENV
+            # No credentials anywhere (the CA bundle stays: an empty one is a configuration error of its own).
+            env_of[n] = {k: "" for k in os.environ if k.startswith("AWS_") and k != "AWS_CA_BUNDLE"} | NO_AWS_ENV
         s.extra["settings"] = settings
         (root / n).mkdir(exist_ok=True)
         runs[n] = Run(fault_crawl_args(site.base_url, f"s3://{s.bucket}/", s.spool, **extra, **settings), root / n / "log",
