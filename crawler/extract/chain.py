@@ -24,8 +24,9 @@ from crawler.extract import boilerplate
 from crawler.extract.generic import GenericLoader, generic_values
 from crawler.extract.generic.body import article_body_paragraphs
 from crawler.extract.loader import ArticleLoader
+from crawler.extract.metadata import live_blog_posts
 from crawler.extract.page import crawl_date
-from crawler.extract.recall_guard import guard_body
+from crawler.extract.recall_guard import DEFAULT_RATIO, MIN_CONTAINMENT, guard_body, judge
 from crawler.extract.rules import cached_metadata, is_xpath, rule_values, simple_tags
 from crawler.items import Article, Provenance
 
@@ -74,6 +75,9 @@ class SiteRules:
     boilerplate: boilerplate.Rules = field(default_factory=lambda: boilerplate.DEFAULT_RULES)
     generic_min_body_chars: int = 150
     """A generic body shorter than this (in characters) is not taken as the story."""
+    live_posts: bool = True
+    """A live page (JSON-LD ``LiveBlogPosting`` with its updates) is its posts in order with their times; see
+    :func:`_live_posts`."""
     recall_guard: bool = True
     """Check the site body against the page's own evidence (JSON-LD ``articleBody``, the generic body); see
     :func:`_recall_guard`."""
@@ -124,6 +128,8 @@ def extract(response: TextResponse, rules: SiteRules, stats: Any = None) -> Arti
                     stats.inc_value(f"news/late_rule/{name}")
                 elif stats is not None and source is Provenance.GENERIC:
                     stats.inc_value(f"news/fallback/{name}")
+    if rules.live_posts:
+        _live_posts(response, rules, loader, extraction, stats)
     if extraction.get("article_body") == Provenance.SITE.value and rules.recall_guard:
         _recall_guard(response, rules, loader, extraction, stats)
     if not loader.get_collected_values("in_language") and rules.language:
@@ -189,6 +195,42 @@ _PAGE_PARAGRAPH_TEXT = etree.XPath(
 GENERIC_EVIDENCE_BELOW = 0.5
 """The generic body (a second reading of the page, as costly as the extraction) is asked for only when the site
 body holds less than this share of the page's paragraph text: a body that holds most of it cannot be missing much."""
+
+
+LIVE_MIN_POSTS = 2
+"""A live page with fewer posts than this in its JSON-LD is read as an ordinary article."""
+
+
+def _live_posts(
+    response: TextResponse, rules: SiteRules, loader: ArticleLoader, extraction: dict[str, str], stats: Any
+) -> None:
+    """A live page's body: its own lines the posts do not hold (a summary, key points), then every post in the
+    page's order, each opened by its time and headline as the page states them.
+
+    Kept as it is when the body already holds the posts (a site rule that reads them). Counted as
+    ``news/live/<site>``; the field's provenance is ``jsonld``.
+    """
+    posts = live_blog_posts(response.selector)
+    if len(posts) < LIVE_MIN_POSTS:
+        return
+    lines: list[str] = []
+    texts: list[str] = []
+    for when, head, text in posts:
+        opening = " ".join(x.strip() for x in (when, head) if x and x.strip())
+        if opening:
+            lines.append(opening)
+        texts += [line.strip() for line in text.splitlines() if line.strip()]
+        lines += [line.strip() for line in text.splitlines() if line.strip()]
+    site = [str(p) for p in loader.get_collected_values("article_body")]
+    verdict = judge(site, {Provenance.JSONLD.value: texts}, rules=rules.boilerplate, min_containment=0.0)
+    if verdict and verdict[0].coverage >= DEFAULT_RATIO:
+        return  # the site body holds the posts already
+    own = [p for p in site if judge([p], {"posts": texts}, min_containment=0.0)[0].containment < MIN_CONTAINMENT]
+    loader.replace_value("article_body", [*own, *lines])
+    if loader.get_collected_values("article_body"):
+        extraction["article_body"] = Provenance.JSONLD.value
+        if stats is not None:
+            stats.inc_value(f"news/live/{rules.name}")
 
 
 def _recall_guard(

@@ -95,6 +95,27 @@ def json_ld_article(selector: Selector) -> dict[str, Any] | None:
     return None
 
 
+def live_blog_posts(selector: Selector) -> list[tuple[str | None, str | None, str]]:
+    """A live page's posts, from JSON-LD ``LiveBlogPosting.liveBlogUpdate``, in the order the page gives them:
+    ``(time as stated, headline, text)``; [] when the page is no live page or its posts have no text."""
+    for obj in json_ld_objects(selector):
+        if "LiveBlogPosting" not in _types(obj):
+            continue
+        updates = obj.get("liveBlogUpdate")
+        updates = [updates] if isinstance(updates, dict) else updates
+        posts = []
+        for update in updates if isinstance(updates, list) else []:
+            if not isinstance(update, dict):
+                continue
+            text = update.get("articleBody") or update.get("text") or ""
+            when, head = update.get("datePublished"), update.get("headline")
+            if isinstance(text, str) and text.strip():
+                posts.append((when if isinstance(when, str) else None, head if isinstance(head, str) else None, text))
+        if posts:
+            return posts
+    return []
+
+
 def _names(value: Any) -> list[str]:
     if value is None:
         return []

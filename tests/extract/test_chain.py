@@ -94,3 +94,38 @@ def test_recall_guard_asks_the_generic_body_without_jsonld() -> None:
     article = extract(response(page(split=1)), RULES)
     assert article.article_body == "\n\n".join(STORY)
     assert article.extraction["article_body"] == "generic"
+
+
+def live_page(posts_in_markup: bool) -> bytes:
+    updates = [
+        {"@type": "BlogPosting", "headline": f"Update {n}", "datePublished": f"2026-11-02T1{n}:00:00+01:00",
+         "articleBody": STORY[n]}
+        for n in (3, 2, 1)
+    ]  # fmt: skip
+    ld = {"@type": "LiveBlogPosting", "headline": "Harbour plan: live", "liveBlogUpdate": updates}
+    posts = "".join(f'<div class="post"><p>{u["articleBody"]}</p></div>' for u in updates) if posts_in_markup else ""
+    return (
+        f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head><body><article>'
+        f'<h1>Harbour plan: live</h1><div class="story"><p>{STORY[0]}</p></div>{posts}</article></body></html>'
+    ).encode()
+
+
+def test_a_live_page_is_its_posts_in_order_with_their_times() -> None:
+    crawler = get_crawler(NewsSpider)
+    stats = MemoryStatsCollector(crawler)
+    article = extract(response(live_page(posts_in_markup=False)), RULES, stats)
+    assert article.article_body.split("\n\n") == [
+        STORY[0],  # the page's own summary, which no post holds
+        "2026-11-02T13:00:00+01:00 Update 3", STORY[3],
+        "2026-11-02T12:00:00+01:00 Update 2", STORY[2],
+        "2026-11-02T11:00:00+01:00 Update 1", STORY[1],
+    ]  # fmt: skip
+    assert article.extraction["article_body"] == "jsonld"
+    assert stats.get_value("news/live/harbour") == 1
+
+
+def test_a_live_page_whose_rule_reads_the_posts_keeps_the_site_body() -> None:
+    rules = SiteRules(name="harbour", selectors={"headline": ["h1::text"], "article_body": ["div.story p, div.post p"]})
+    article = extract(response(live_page(posts_in_markup=True)), rules)
+    assert article.extraction["article_body"] == "site"
+    assert article.article_body.split("\n\n") == [STORY[0], STORY[3], STORY[2], STORY[1]]
