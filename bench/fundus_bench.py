@@ -4,7 +4,7 @@
 
 Fundus (``fundus==0.5.7``, which imports only with ``curl_cffi<0.12``) goes in its own virtualenv:
 
-    python -m venv /tmp/fundus-venv && /tmp/fundus-venv/bin/pip install fundus==0.5.7 'curl_cffi<0.12'
+    python -m venv .fundus-venv && .fundus-venv/bin/pip install fundus==0.5.7 'curl_cffi<0.12'
 
 (the ``bench`` extra: ``fundus==0.5.7; curl_cffi<0.12``). The shared corpus comes from Fundus's own parser
 test data: every page has the publisher and parser version Fundus reads it with.

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import time
@@ -34,6 +33,7 @@ from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
 
+from bench.corpus import corpus_dir
 from crawler.state.clusters import NearDupeClusters, NearDupeConfig, tokens
 from crawler.state.store import ClusterStore
 
@@ -164,7 +164,7 @@ def scale(articles: list[dict[str, str]], config: NearDupeConfig, n: int, seed: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", default=os.environ.get("BYLINE_CORPUS", "/work/shared/corpus"))
+    parser.add_argument("--corpus", default=str(corpus_dir() or ""), help="default: $BYLINE_CORPUS, else ../shared/corpus")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--scale", type=int, default=5000, help="articles in the timing/memory run (0: skip)")
     args = parser.parse_args()

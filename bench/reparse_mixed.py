@@ -8,7 +8,7 @@ Sets (inputs are built in a temporary directory; corpus pages are linked, never 
 - ``corpus``: the shared corpus (``$BYLINE_CORPUS``, 43 pages of 28 publishers), its manifest repeated
   ``--repeat`` times into one HTML directory (``manifest.tsv``: FILE, URL, crawl date); every page goes to its
   site spider. Repeats keep their URL, so dedupe drops them (after extraction): the output is the 43 records.
-- ``devset``: the trafilatura-eval development set (``/work/shared/devsets/trafilatura-eval``, 949 pages of
+- ``devset``: the trafilatura-eval development set (``$BYLINE_DEVSET``, default ``../shared/devsets/trafilatura-eval``, 949 pages of
   unknown hosts): every page goes to the generic extractor (``REPARSE_FALLBACK``). Ids that are not URLs get
   ``http://devset.invalid/<file>``.
 - ``trend``: the Trend test site's article pages (``bench/reparse_bench.py``'s ``make_pages``: each copy
@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-DEVSET = Path(os.environ.get("BYLINE_DEVSET", "/work/shared/devsets/trafilatura-eval"))
+DEVSET = Path(os.environ.get("BYLINE_DEVSET") or REPO.parent / "shared" / "devsets" / "trafilatura-eval")
 
 
 # --- inputs ---------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import os
 import subprocess
 import sys
 from dataclasses import asdict
@@ -12,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpus import corpus_dir
 from tests.conftest import REPO_ROOT, need, run_scrapy
 from tests.support.reparse_util import read_jsonl, story_html, write_warc
 
-CORPUS = Path(os.environ.get("BYLINE_CORPUS", "/work/shared/corpus"))
+CORPUS = corpus_dir() or Path("no-corpus")  # $BYLINE_CORPUS, else ../shared/corpus beside the checkout
 PIPELINE_FIELDS = ("revision", "cluster_id")
 """Set by item pipelines, which the API does not run."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,14 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 
+from bench.corpus import corpus_dir
 from crawler.items import Article
 from crawler.state.clusters import NearDupeConfig, cluster_all, shingles, tokens
 from crawler.state.store import ClusterStore
 from pipelines.near_dupes import NearDupePipeline
 from tests.conftest import need
 
-CORPUS = Path(os.environ.get("BYLINE_CORPUS", "/work/shared/corpus"))
+CORPUS = corpus_dir() or Path("no-corpus")  # $BYLINE_CORPUS, else ../shared/corpus beside the checkout
 
 
 def corpus_bodies(min_words: int = 60) -> list[tuple[str, list[str]]]:
