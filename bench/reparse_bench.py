@@ -37,6 +37,9 @@ from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from a checkout
+from bench.procstat import peak_rss_kb  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 SITE = REPO / "tests" / "fixtures" / "trend" / "site"
 
@@ -147,16 +150,6 @@ def floor_extract(pages: list[tuple[str, bytes]]) -> float:
     return len(pages) / elapsed
 
 
-def _peak_rss_kb(pid: int) -> int:
-    """VmHWM (peak resident set) of a running process, in KB; 0 once it is gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
 
 def run_reparse(warc: Path, out: Path, *extra: str) -> tuple[float, float, int, str]:
     """Run ``scrapy reparse`` -> (pages per CPU second from its log, wall seconds, peak RSS in KB, log).
@@ -173,7 +166,7 @@ def run_reparse(warc: Path, out: Path, *extra: str) -> tuple[float, float, int, 
                                 stderr=log, text=True)  # fmt: skip
         peak = 0
         while proc.poll() is None:
-            peak = max(peak, _peak_rss_kb(proc.pid))
+            peak = max(peak, peak_rss_kb(proc.pid))
             time.sleep(0.2)
         wall = time.perf_counter() - t0
         log.seek(0)

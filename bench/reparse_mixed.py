@@ -37,6 +37,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from a checkout
+from bench.procstat import tree_peak_rss_kb  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 DEVSET = Path(os.environ.get("BYLINE_DEVSET") or REPO.parent / "shared" / "devsets" / "trafilatura-eval")
 
@@ -112,25 +115,6 @@ def floor(bodies: list[tuple[str, bytes]], repeat: int) -> tuple[float, list[flo
     return len(bodies) * repeat / (time.perf_counter() - t0), per_page
 
 
-def _tree_rss_kb(pid: int) -> tuple[int, int]:
-    """(VmHWM of ``pid``, sum of VmHWM over ``pid`` and its children) in KB; (0, 0) once gone."""
-
-    def hwm(p: int) -> int:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-        except OSError:
-            pass
-        return 0
-
-    own = hwm(pid)
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
-    return own, own + sum(hwm(int(c)) for c in children)
-
 
 def run_reparse(source: Path, out: Path, workers: int, *extra: str) -> dict[str, Any]:
     """``scrapy reparse`` in a subprocess -> wall seconds (start-up included), pages, items, peak RSS."""
@@ -142,7 +126,7 @@ def run_reparse(source: Path, out: Path, workers: int, *extra: str) -> dict[str,
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
         own = tree = 0
         while proc.poll() is None:
-            o, t = _tree_rss_kb(proc.pid)
+            o, t = tree_peak_rss_kb(proc.pid)
             own, tree = max(own, o), max(tree, t)
             time.sleep(0.1)
         wall = time.perf_counter() - t0

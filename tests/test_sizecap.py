@@ -14,6 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bench.procstat import peak_rss_kb
 from crawler.sizecap import DEFAULT_MAXSIZE, DEFAULT_WARNSIZE
 from tests.faults.util import Run, local_store, stat_of
 from tests.support.export_site import crawl_args, records_of
@@ -71,15 +72,6 @@ class _Site(BaseHTTPRequestHandler):
             self.send_error(404)
 
 
-def _peak_rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
 
 def test_oversized_pages_are_skipped_counted_and_memory_bounded(tmp_path: Path) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
@@ -94,7 +86,7 @@ def test_oversized_pages_are_skipped_counted_and_memory_bounded(tmp_path: Path) 
         run = Run(crawl_args(base, str(out), tmp_path / "spool", **settings), tmp_path / "log")
         peak = 0
         while run.proc.poll() is None:
-            peak = max(peak, _peak_rss_kb(run.proc.pid))
+            peak = max(peak, peak_rss_kb(run.proc.pid))
             time.sleep(0.05)
         code, log = run.wait(120)
     finally:

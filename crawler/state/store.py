@@ -88,6 +88,20 @@ def to_timestamp(value: Any) -> float | None:
     return None
 
 
+def _connect(path: str, schema: str) -> sqlite3.Connection:
+    """An SQLite store at ``path`` (``:memory:``: this process only) with ``schema``; safe for concurrent runs."""
+    if path != MEMORY:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+    if path != MEMORY:
+        db.execute("PRAGMA journal_mode=WAL")
+        # One commit per page: NORMAL syncs at checkpoints, not at every commit (a power cut may
+        # lose the last pages' rows - they are then fetched once more - never corrupt the file).
+        db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(schema)
+    return db
+
+
 @dataclass(frozen=True)
 class Page:
     """One row of the store."""
@@ -114,17 +128,9 @@ class SeenStore:
         # In memory (one run, nothing persists) the hashes are kept as bytes, half the size of their
         # hex text in the table and its indexes: a re-parse or replay adds a row per article.
         self._compact = path == MEMORY
-        if path != MEMORY:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Scrapy calls components from the reactor thread only; the lock guards against a thread pool.
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        if path != MEMORY:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # One commit per page: NORMAL syncs at checkpoints, not at every commit (a power cut may
-            # lose the last pages' rows - they are then fetched once more - never corrupt the file).
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = _connect(path, _SCHEMA)
 
     def _key(self, url: str) -> str | bytes:
         """URL -> the key column's value (:func:`url_key`; its bytes in memory)."""
@@ -280,14 +286,8 @@ class ClusterStore:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        if path != MEMORY:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        if path != MEMORY:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_CLUSTER_SCHEMA)
+        self._db = _connect(path, _CLUSTER_SCHEMA)
 
     @classmethod
     def in_dir(cls, directory: str) -> ClusterStore:

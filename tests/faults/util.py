@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.export_site import records_of, spool_records
+from tests.support.moto_server import DelayProxy
 
 
 class Flaky500Proxy:
@@ -50,7 +51,7 @@ class Flaky500Proxy:
                 client.close()
                 continue
             for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(src, dst), daemon=True).start()
+                threading.Thread(target=DelayProxy._pipe, args=(src, dst, 0.0), daemon=True).start()
 
     def _fail(self, client: socket.socket) -> None:
         try:
@@ -81,20 +82,6 @@ class Flaky500Proxy:
             pass
         finally:
             client.close()
-
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def close(self) -> None:
         self.sock.close()

@@ -183,6 +183,9 @@ class DelayProxy:
         """The store "dies" for its clients: open connections are cut and new ones are cut at once,
         while this proxy keeps its port (closing and binding it again races with other processes)."""
         self.down = True
+        self._cut_open()
+
+    def _cut_open(self) -> None:
         for s in self.open:
             try:
                 s.shutdown(socket.SHUT_RDWR)
@@ -200,9 +203,4 @@ class DelayProxy:
     def close(self) -> None:
         """Stop listening and cut every open connection (the store "dies" for its clients)."""
         self.sock.close()
-        for s in self.open:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            s.close()
+        self._cut_open()

@@ -64,6 +64,12 @@ _PRUNE = ["//comment()", "//processing-instruction()"]
 
 
 def _trafilatura_paragraphs(root: Any, url: str | None) -> list[str]:
+    # Precision run: no tables, formatting kept (sub-headings come back as heads).
+    return run_trafilatura(root, url, include_tables=False, include_formatting=True)
+
+
+def run_trafilatura(root: Any, url: str | None, **options: Any) -> list[str]:
+    """trafilatura on the page's tree with ``options`` (``favor_recall``, ``include_tables``...) -> paragraphs; [] if none."""
     from trafilatura import bare_extraction
 
     # Our tree comes from the response's selector, which keeps comments; React pages write text as
@@ -75,14 +81,13 @@ def _trafilatura_paragraphs(root: Any, url: str | None) -> list[str]:
             root,
             url=url,
             include_comments=False,
-            include_tables=False,
-            include_formatting=True,
             with_metadata=False,
             prune_xpath=_PRUNE,
             output_format="xml",  # any format but "python": the body tree only, without its text rendering
+            **options,
         )
     except (ValueError, TypeError, etree.LxmlError) as exc:  # trafilatura raises on odd trees
-        logger.debug("trafilatura failed on %s: %s", url, exc)
+        logger.debug("trafilatura (%s) failed on %s: %s", options, url, exc)
         return []
     body = getattr(doc, "body", None) if doc is not None else None
     if body is None:

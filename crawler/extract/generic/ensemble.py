@@ -29,8 +29,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
-
 from crawler.extract import clean as processors
 from crawler.extract.generic import body as generic
 from crawler.extract.generic.common import norm_text, text_key
@@ -63,39 +61,11 @@ class EnsembleConfig:
 DEFAULT = EnsembleConfig()
 
 
-def _key(text: str) -> str:
-    return text_key(text)
-
-
 def recall_paragraphs(root: Any, url: str | None) -> list[str]:
     """trafilatura with ``favor_recall`` on the page's tree (it copies the tree) -> paragraphs; [] if none."""
-    from trafilatura import bare_extraction
-
-    try:
-        doc = bare_extraction(
-            root,
-            url=url,
-            favor_recall=True,
-            include_comments=False,
-            # Unlike the precision run: tables kept (their rows still need a second candidate's vote) and no
-            # formatting (trafilatura's formatting pass loses the whole text of some pages).
-            include_tables=True,
-            include_formatting=False,
-            with_metadata=False,
-            prune_xpath=generic._PRUNE,
-            output_format="xml",
-        )
-    except (ValueError, TypeError, etree.LxmlError) as exc:
-        logger.debug("trafilatura (recall) failed on %s: %s", url, exc)
-        return []
-    body = getattr(doc, "body", None) if doc is not None else None
-    if body is None:
-        return []
-    out: list[str] = []
-    for el in body:
-        for block in generic._blocks(el):
-            out += [t for t in (norm_text(line) for line in generic._lines(block)) if t]
-    return generic._drop_embeds(out, root)
+    # Unlike the precision run: tables kept (their rows still need a second candidate's vote) and no
+    # formatting (trafilatura's formatting pass loses the whole text of some pages).
+    return generic.run_trafilatura(root, url, favor_recall=True, include_tables=True, include_formatting=False)
 
 
 def readability_paragraphs(root: Any) -> list[str]:
@@ -122,12 +92,12 @@ def _ld_text(ld_body: str | None) -> str:
     text = html_lib.unescape(ld_body)
     if "<" in text and ">" in text:
         text = " ".join(processors.html_to_text(text) or [])
-    return _key(generic._MARKDOWN_LINK.sub("", text))
+    return text_key(generic._MARKDOWN_LINK.sub("", text))
 
 
 def merge(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, bool, bool]]:
     """Two paragraph lists in page order -> their union in page order: ``(text, in a, in b)``."""
-    ka, kb = [_key(x) for x in a], [_key(x) for x in b]
+    ka, kb = [text_key(x) for x in a], [text_key(x) for x in b]
     out: list[tuple[str, bool, bool]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
         if op == "equal":
@@ -157,15 +127,15 @@ def vote(
     (readability, JSON-LD ``articleBody``); ``trimmed``: keys of blocks ``primary`` dropped on purpose (its
     trimming of the same extract), which stay out; ``ld``: JSON-LD ``articleBody``'s key (also in ``evidence``).
     """
-    hay_p = " ".join(_key(x) for x in primary)
-    family = [" ".join(_key(x) for x in e) for e in extracts]
+    hay_p = " ".join(text_key(x) for x in primary)
+    family = [" ".join(text_key(x) for x in e) for e in extracts]
     blocks: list[tuple[str, bool, bool]] = [(x, True, False) for x in primary]
     for e in extracts:
         blocks = [(t, ip, ie or not ip) for t, ip, ie in _merge3(blocks, e)]
     kept: list[str] = []
     seen: set[str] = set()
     for text, _, _ in blocks:
-        k = _key(text)
+        k = text_key(text)
         if not k or k in seen or k in trimmed:
             continue
         votes = int(any(_contains(h, k) for h in family)) + sum(_contains(h, k) for h in evidence)
@@ -182,8 +152,8 @@ def vote(
 
 def _merge3(blocks: Sequence[tuple[str, bool, bool]], other: Sequence[str]) -> list[tuple[str, bool, bool]]:
     merged = merge([t for t, _, _ in blocks], other)
-    flags = {_key(t): (ip, ie) for t, ip, ie in blocks}
-    return [(t, *flags.get(_key(t), (False, True))) for t, _, _ in merged]
+    flags = {text_key(t): (ip, ie) for t, ip, ie in blocks}
+    return [(t, *flags.get(text_key(t), (False, True))) for t, _, _ in merged]
 
 
 def _chars(paragraphs: Sequence[str]) -> int:
@@ -204,29 +174,29 @@ def ensemble_body(
     recall = recall_paragraphs(root, url)
     ld = _ld_text(ld_body)
     # Blocks of trafilatura's extract that the primary candidate trimmed from that same extract stay trimmed.
-    kept = {_key(x) for x in primary}
-    trimmed = frozenset(k for x in main if (k := _key(x)) not in kept) if source != "jsonld" else frozenset()
+    kept = {text_key(x) for x in primary}
+    trimmed = frozenset(k for x in main if (k := text_key(x)) not in kept) if source != "jsonld" else frozenset()
     # readability's vote can only decide blocks the primary candidate lacks: asked only when there are such.
     hay_p = " ".join(kept)
     pending = any(
-        (k := _key(x))
+        (k := text_key(x))
         and k not in trimmed
         and not _contains(hay_p, k)
         and (len(x) >= config.min_new_chars or _contains(ld, k))
         for x in [*main, *recall]
     )
     readab = readability_paragraphs(root) if config.readability and pending else []
-    evidence = [h for h in (" ".join(_key(x) for x in readab), ld) if h]
+    evidence = [h for h in (" ".join(text_key(x) for x in readab), ld) if h]
     voted = generic.trim_story(vote(primary, [main, recall], evidence, config, trimmed, ld), titles, authors)
     if _chars(primary) < config.fragment_chars and _chars(voted) >= config.fragment_factor * max(_chars(primary), 1):
         return ENSEMBLE, voted
     if _chars(primary) and _kept_share(primary, voted) < config.min_kept_share:
         return source, primary
     # The primary candidate's provenance (``jsonld``: the page's blocks articleBody holds) when the vote added nothing.
-    return (source if all(_key(x) in kept for x in voted) else ENSEMBLE), voted
+    return (source if all(text_key(x) in kept for x in voted) else ENSEMBLE), voted
 
 
 def _kept_share(primary: Sequence[str], voted: Sequence[str]) -> float:
-    keys = {_key(x) for x in voted}
+    keys = {text_key(x) for x in voted}
     total = _chars(primary)
-    return sum(len(x) for x in primary if _key(x) in keys) / total if total else 1.0
+    return sum(len(x) for x in primary if text_key(x) in keys) / total if total else 1.0
