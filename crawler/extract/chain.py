@@ -189,9 +189,12 @@ def _generic(response: TextResponse, rules: SiteRules, missing: list[str], stats
 
 
 _PAGE_PARAGRAPH_TEXT = etree.XPath(
-    "//body//p[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)]//text()"
+    "//body//p[not(ancestor::*[self::nav or self::header or self::footer or self::aside or self::form or self::a"
+    " or @aria-modal='true' or @role='dialog' or @role='alertdialog'"
+    " or contains(@class, 'popup') or contains(@class, 'modal') or contains(@class, 'consent')])]//text()"
     "[not(ancestor::script or ancestor::style)]"
 )
+"""The page's paragraph text outside navigation, forms, link teasers and dialogs (cookie consent, log-in pop-ups)."""
 LD_LENGTH_HOLDS = 0.9
 """A site body at least this long (in characters) against JSON-LD ``articleBody`` is taken to hold it."""
 GENERIC_EVIDENCE_BELOW = 0.5
