@@ -189,12 +189,26 @@ def _generic(response: TextResponse, rules: SiteRules, missing: list[str], stats
 
 
 _PAGE_PARAGRAPH_TEXT = etree.XPath(
+    "//body//p[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)]//text()"
+    "[not(ancestor::script or ancestor::style)]"
+)
+_STORY_PARAGRAPH_TEXT = etree.XPath(
     "//body//p[not(ancestor::*[self::nav or self::header or self::footer or self::aside or self::form or self::a"
     " or @aria-modal='true' or @role='dialog' or @role='alertdialog'"
     " or contains(@class, 'popup') or contains(@class, 'modal') or contains(@class, 'consent')])]//text()"
     "[not(ancestor::script or ancestor::style)]"
 )
-"""The page's paragraph text outside navigation, forms, link teasers and dialogs (cookie consent, log-in pop-ups)."""
+"""The page's paragraph text outside navigation, forms, link teasers and dialogs (cookie consent, log-in pop-ups):
+costlier, asked only when the site body holds under half of the plain paragraph text."""
+
+
+def _short_of_page_text(site_chars: int, root: Any) -> bool:
+    """Does the site body hold less than :data:`GENERIC_EVIDENCE_BELOW` of the page's story-like paragraph text?"""
+    return site_chars < GENERIC_EVIDENCE_BELOW * sum(map(len, _PAGE_PARAGRAPH_TEXT(root))) and (
+        site_chars < GENERIC_EVIDENCE_BELOW * sum(map(len, _STORY_PARAGRAPH_TEXT(root)))
+    )
+
+
 LD_LENGTH_HOLDS = 0.9
 """A site body at least this long (in characters) against JSON-LD ``articleBody`` is taken to hold it."""
 GENERIC_EVIDENCE_BELOW = 0.5
@@ -259,9 +273,7 @@ def _recall_guard(
         if sum(map(len, site)) >= LD_LENGTH_HOLDS * len(ld_body):
             return
         evidence[Provenance.JSONLD.value] = [line for line in ld_body.splitlines() if line.strip()]
-    elif isinstance(root, etree._Element) and sum(map(len, site)) < GENERIC_EVIDENCE_BELOW * sum(
-        map(len, _PAGE_PARAGRAPH_TEXT(root))
-    ):
+    elif isinstance(root, etree._Element) and _short_of_page_text(sum(map(len, site)), root):
         found = generic_values(response, ["article_body"], quick=True).get("article_body")
         if found:
             value = found[1]

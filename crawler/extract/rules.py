@@ -135,6 +135,16 @@ def descendant_steps(xpath: str) -> str:
     return "".join(out)
 
 
+# cssselect's class test (``.name``): a token of the normalised class list. libxml2 builds two strings per element for it.
+_CLASS_TOKEN_TEST = re.compile(r"contains\(concat\(' ', normalize-space\(@class\), ' '\), ' ([^' ]+) '\)")
+
+
+def class_prefilter(xpath: str) -> str:
+    """The same query with each class-token test preceded by ``contains(@class, 'name')``: a plain substring test
+    that every element with the token passes, so most elements are rejected before the costly exact test."""
+    return _CLASS_TOKEN_TEST.sub(lambda m: f"(contains(@class, '{m.group(1)}') and {m.group(0)})", xpath)
+
+
 @lru_cache(maxsize=4096)
 def compiled_rule(rule: str) -> etree.XPath | None:
     """A rule (CSS or XPath) as one compiled XPath over an HTML tree (see :func:`descendant_steps`); None when
@@ -143,7 +153,7 @@ def compiled_rule(rule: str) -> etree.XPath | None:
         xpath = rule if is_xpath(rule) else _TRANSLATOR.css_to_xpath(rule)
         namespaces = {k: v for k, v in _PARSEL_NAMESPACES.items() if f"{k}:" in xpath}
         try:
-            return etree.XPath(descendant_steps(xpath), namespaces=namespaces, smart_strings=False)
+            return etree.XPath(class_prefilter(descendant_steps(xpath)), namespaces=namespaces, smart_strings=False)
         except (etree.XPathError, ValueError):
             return etree.XPath(xpath, namespaces=namespaces, smart_strings=False)
     except Exception:  # noqa: BLE001 - a rule cssselect or lxml rejects runs (and fails) through parsel
