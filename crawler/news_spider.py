@@ -30,7 +30,7 @@ from crawler.extract import clean as processors
 from crawler.extract.chain import GENERIC_FIELDS, METADATA_FIELDS, SiteRules, extract
 from crawler.extract.loader import ArticleLoader
 from crawler.extract.metadata import is_article_page
-from crawler.extract.page import META_CRAWL_DATE, crawl_date
+from crawler.extract.page import META_CRAWL_DATE, crawl_date, parse_page
 from crawler.extract.rules import rule_values, select
 from crawler.items import Article
 
@@ -259,6 +259,7 @@ class NewsSpider(Spider):
             if stats:
                 stats.inc_value("news/skipped/not_html")
             return
+        parse_page(response)  # once, from the bytes, for every stage (site code may ask response.css first)
         if not self.is_article(response):
             if self.needs_browser(response, None):
                 yield self.browser_fallback(response)
