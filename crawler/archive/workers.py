@@ -121,12 +121,35 @@ def _init_worker() -> None:
     _HANDLE = _BUILD(_STATS)
 
 
+def merge(ops: list[tuple[str, str, Any, Any]]) -> list[tuple[str, str, Any, Any]]:
+    """Stats operations -> one per key with the same effect (increments summed, the last set, the max of maxes...).
+
+    A batch's pages count the same few dozen keys: the parent replays one operation per key instead of one per
+    page. A key that sees different kinds of operation keeps its operations as they came.
+    """
+    merged: dict[str, list[Any]] = {}
+    for op, key, value, start in ops:
+        prev = merged.get(key)
+        if prev is None:
+            merged[key] = [op, key, value, start]
+        elif prev[0] != op:
+            return ops
+        elif op == "inc":
+            prev[2] += value
+        elif op == "set":
+            prev[2] = value
+        elif op == "max":
+            prev[2] = max(prev[2], value)
+        else:
+            prev[2] = min(prev[2], value)
+    return [(op, key, value, start) for op, key, value, start in merged.values()]
+
+
 def _run_batch(pages: list[Any]) -> list[Result]:
     assert _HANDLE is not None and _STATS is not None
-    out = []
-    for page in pages:
-        items = _HANDLE(page)
-        out.append(Result(items, _STATS.take()))
+    out = [Result(_HANDLE(page)) for page in pages]
+    if out:  # the batch's stats, merged, travel with its last page
+        out[-1].stats = merge(_STATS.take())
     return out
 
 

@@ -189,14 +189,16 @@ def _generic(response: TextResponse, rules: SiteRules, missing: list[str], stats
 
 
 _PAGE_PARAGRAPH_TEXT = etree.XPath(
-    "//body//p[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)]//text()"
-    "[not(ancestor::script or ancestor::style)]"
+    "/descendant::body/descendant::p[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)]"
+    "/descendant::text()[not(ancestor::script or ancestor::style)]",
+    smart_strings=False,
 )
 _STORY_PARAGRAPH_TEXT = etree.XPath(
-    "//body//p[not(ancestor::*[self::nav or self::header or self::footer or self::aside or self::form or self::a"
-    " or @aria-modal='true' or @role='dialog' or @role='alertdialog'"
-    " or contains(@class, 'popup') or contains(@class, 'modal') or contains(@class, 'consent')])]//text()"
-    "[not(ancestor::script or ancestor::style)]"
+    "/descendant::body/descendant::p[not(ancestor::*[self::nav or self::header or self::footer or self::aside"
+    " or self::form or self::a or @aria-modal='true' or @role='dialog' or @role='alertdialog'"
+    " or contains(@class, 'popup') or contains(@class, 'modal') or contains(@class, 'consent')])]"
+    "/descendant::text()[not(ancestor::script or ancestor::style)]",
+    smart_strings=False,
 )
 """The page's paragraph text outside navigation, forms, link teasers and dialogs (cookie consent, log-in pop-ups):
 costlier, asked only when the site body holds under half of the plain paragraph text."""

@@ -8,7 +8,7 @@ import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from crawler.archive.workers import RecordingStats, WorkerPool, available_workers, replay
+from crawler.archive.workers import RecordingStats, WorkerPool, available_workers, merge, replay
 from tests.conftest import run_scrapy
 from tests.support.reparse_util import TEST_SPIDERS, read_jsonl, stat, story_html, write_warc
 
@@ -81,3 +81,27 @@ def test_worker_pool_keeps_input_order_and_bounds_in_flight() -> None:
         replay(r.stats, stats)
     assert stats.get_value("seen") == 50
     assert stats.get_value("max") == 49
+
+
+def test_merged_stats_operations_have_the_effect_of_the_operations() -> None:
+    ops = [
+        ("inc", "pages", 1, 0),
+        ("max", "size", 10, None),
+        ("inc", "pages", 1, 0),
+        ("inc", "items", 2, 0),
+        ("max", "size", 30, None),
+        ("min", "first", 5, None),
+        ("max", "size", 20, None),
+        ("min", "first", 3, None),
+        ("set", "last_url", "a", None),
+        ("set", "last_url", "b", None),
+    ]
+    merged = merge(ops)
+    assert len(merged) == 5
+    one, many = MemoryStatsCollector(get_crawler()), MemoryStatsCollector(get_crawler())
+    replay(merged, one)
+    replay(ops, many)
+    assert one.get_stats() == many.get_stats() == {"pages": 2, "size": 30, "items": 2, "first": 3, "last_url": "b"}
+    # A key that is set and incremented keeps its operations in order (the result depends on it).
+    mixed = [("inc", "n", 1, 0), ("set", "n", 10, None), ("inc", "n", 1, 0)]
+    assert merge(mixed) == mixed
