@@ -16,9 +16,9 @@ from lxml import etree
 from lxml import html as lxml_html
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.selector import Selector
-from w3lib.html import get_base_url
 
 from crawler.extract.clean.dates import parse_date
+from crawler.extract.clean.lists import base_url
 
 META_CRAWL_DATE = "news_crawl_date"
 """Request/response meta key: when the page was fetched (a datetime); WARC-Date on a re-parse."""
@@ -74,7 +74,7 @@ def parse_page(response: TextResponse) -> None:
     if response.encoding != "utf-8":
         return
     body = response.body.strip().replace(b"\x00", b"") or b"<html/>"
-    base = get_base_url(response.body[:4096].decode("utf-8", "replace"), response.url, "utf-8")
+    base = base_url(response)
     root = etree.fromstring(body, parser=_UTF8_HTML, base_url=base)
     if root is None:  # only comments or whitespace
         root = etree.fromstring(b"<html/>", parser=_UTF8_HTML, base_url=base)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urljoin
 
+from w3lib.html import get_base_url
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 from crawler.extract.clean.text import clean_text
@@ -68,6 +71,30 @@ def fetched_url(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+_BASE_URLS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def head_text(response: Any) -> str:
+    """The first 4096 characters of the page's text (where Scrapy looks for ``<base href>``).
+
+    A UTF-8 page's are decoded from its first bytes: the same characters as ``response.text[:4096]`` (a
+    character is at most 4 bytes; the BOM is not text), without decoding the whole body.
+    """
+    if response.encoding == "utf-8":
+        return response.body[:16384].decode("utf-8-sig", "replace")[:4096]  # type: ignore[no-any-return]
+    return response.text[:4096]  # type: ignore[no-any-return]
+
+
+def base_url(response: Any) -> str:
+    """The page's base URL (``<base href>``, else its URL), as Scrapy's ``get_base_url`` finds it; once a page."""
+    try:
+        return _BASE_URLS[response]
+    except KeyError:
+        pass
+    base = _BASE_URLS[response] = get_base_url(head_text(response), response.url, response.encoding)
+    return base
+
+
 def absolute_url(value: Any, loader_context: dict[str, Any] | None = None) -> str | None:
     """Relative or absolute URL -> absolute URL (against the response), tracking removed."""
     text = clean_text(value)
@@ -75,7 +102,8 @@ def absolute_url(value: Any, loader_context: dict[str, Any] | None = None) -> st
         return None
     response = (loader_context or {}).get("response")
     if response is not None:
-        text = response.urljoin(text)
+        # response.urljoin(text), without decoding the whole page for its <base href>
+        text = urljoin(base_url(response), text) if hasattr(response, "encoding") else response.urljoin(text)
     if not text.startswith(("http://", "https://")):
         return None
     return strip_tracking(text)
