@@ -16,6 +16,7 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
 ARTICLE_TYPES = frozenset(
@@ -60,6 +61,47 @@ def _load_json(text: str) -> Any:
             return None
 
 
+_TAG_INDEX: weakref.WeakKeyDictionary[Any, dict[str, list[dict[str, str]]]] = weakref.WeakKeyDictionary()
+
+INDEXED_TAGS = frozenset({"meta", "link", "script", "time"})
+"""The tags whose attributes metadata reads: indexed in one pass over the page (:func:`tag_index`)."""
+SCRIPT_TEXT = " text"
+"""Key of a JSON-LD ``<script>``'s text in its attribute dict (no attribute name holds a space)."""
+_LD_TYPE = "application/ld+json"
+
+
+def tag_index(root: Any, also: frozenset[str] = frozenset()) -> dict[str, list[dict[str, str]]]:
+    """The attributes of every ``<meta>``, ``<link>``, ``<script>``, ``<time>`` (and ``also`` tags) of a parsed page,
+    by tag, in page order: one pass over the tree per page, not one query per tag.
+
+    Attribute dicts, not the elements: an element kept in this cache (keyed by the page's root) would keep its
+    page alive. A JSON-LD script's text is kept under :data:`SCRIPT_TEXT`.
+    """
+    index = _TAG_INDEX.get(root)
+    if index is not None and also <= index.keys():
+        return index
+    wanted = (INDEXED_TAGS | also) - (index.keys() if index is not None else set())
+    found: dict[str, list[dict[str, str]]] = {t: [] for t in wanted}
+    for el in root.iter(*wanted):
+        attrs = dict(el.attrib)
+        if el.tag == "script" and attrs.get("type") == _LD_TYPE:
+            attrs[SCRIPT_TEXT] = el.text or ""
+        found[el.tag].append(attrs)
+    index = found if index is None else {**index, **found}
+    try:
+        _TAG_INDEX[root] = index
+    except TypeError:  # not a weakly referenceable root
+        pass
+    return index
+
+
+def _indexed(selector: Selector, tag: str) -> list[dict[str, str]]:
+    root = selector.root
+    if not isinstance(root, etree._Element):
+        return []
+    return tag_index(root)[tag]
+
+
 _JSON_LD: weakref.WeakKeyDictionary[Any, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
 
 
@@ -70,8 +112,9 @@ def json_ld_objects(selector: Selector) -> list[dict[str, Any]]:
     except (KeyError, TypeError):
         pass
     out: list[dict[str, Any]] = []
-    for raw in selector.xpath('//script[@type="application/ld+json"]/text()').getall():
-        data = _load_json(raw)
+    for script in _indexed(selector, "script"):
+        raw = script.get(SCRIPT_TEXT)
+        data = _load_json(raw) if raw else None
         if data is not None:
             out.extend(_walk(data))
     try:
@@ -162,37 +205,24 @@ _META_INDEX: weakref.WeakKeyDictionary[Any, dict[str, list[str]]] = weakref.Weak
 
 
 def _meta_index(selector: Selector) -> dict[str, list[str]]:
-    """``<meta content>`` values by their ``property``/``name``/``itemprop``, page order; one pass per parsed page."""
+    """``<meta content>`` values by their ``property``/``name``/``itemprop``, page order; once per parsed page."""
     root = selector.root
     try:
         return _META_INDEX[root]
     except (KeyError, TypeError):
         pass
-    index = _build_meta_index(root.xpath("//meta[@content]") if hasattr(root, "xpath") else [])
+    index: dict[str, list[str]] = {}
+    for attrs in _indexed(selector, "meta"):
+        content = attrs.get("content")
+        if content is None:
+            continue
+        for key in {attrs.get("property"), attrs.get("name"), attrs.get("itemprop")} - {None}:
+            index.setdefault(key, []).append(content)  # type: ignore[arg-type]
     try:
         _META_INDEX[root] = index
     except TypeError:
         pass
     return index
-
-
-def _build_meta_index(metas: Any) -> dict[str, list[str]]:
-    """``<meta>`` elements (or their attribute dicts), page order -> the index of :func:`_meta_index`."""
-    index: dict[str, list[str]] = {}
-    for el in metas:
-        content = el.get("content")
-        if content is None:
-            continue
-        for key in {el.get("property"), el.get("name"), el.get("itemprop")} - {None}:
-            index.setdefault(key, []).append(content)
-    return index
-
-
-def prime_meta_index(root: Any, metas: list[dict[str, str]]) -> None:
-    """Index a parsed page's ``<meta>`` from the attribute dicts of all its ``<meta>`` elements, in page order,
-    read by another pass over the tree (:mod:`crawler.extract.rules`): saves this module its own pass."""
-    if root not in _META_INDEX:
-        _META_INDEX[root] = _build_meta_index(metas)
 
 
 def _meta(selector: Selector, *names: str) -> list[str]:
@@ -260,7 +290,7 @@ def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
         meta,
         (_meta(selector, "article:published_time", "og:article:published_time", "datePublished", "pubdate",
                "publishdate", "dc.date", "DC.date", "dc.date.issued", "date", "sailthru.date", "parsely-pub-date")
-         or selector.xpath("//time[@datetime]/@datetime").getall() or [None])[0],  # type: ignore[list-item]
+         or [t["datetime"] for t in _indexed(selector, "time") if "datetime" in t] or [None])[0],  # type: ignore[list-item]
     )  # fmt: skip
     put("date_modified", meta, _first(_meta(selector, "article:modified_time", "og:updated_time", "dateModified")))
     put(
@@ -275,7 +305,11 @@ def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
     put(
         "canonical_url",
         meta,
-        selector.xpath('//link[@rel="canonical"]/@href').get() or _first(_meta(selector, "og:url")),
+        next(
+            (link["href"] for link in _indexed(selector, "link") if link.get("rel") == "canonical" and "href" in link),
+            None,
+        )
+        or _first(_meta(selector, "og:url")),
     )
     lang = selector.xpath("/html/@lang").get() or selector.xpath("/html/@xml:lang").get()
     put(

@@ -45,13 +45,12 @@ def crawl_date(response: Response) -> datetime:
 
 
 class Page:
-    """Per parsed page: rule -> values, the attributes of the simple rules' tags' elements, the page metadata."""
+    """Per parsed page: rule -> values, the page metadata (tag attributes: :func:`crawler.extract.metadata.tag_index`)."""
 
-    __slots__ = ("__weakref__", "elements", "metadata", "values")
+    __slots__ = ("__weakref__", "metadata", "values")
 
     def __init__(self) -> None:
         self.values: dict[str, list[str]] = {}
-        self.elements: dict[str, list[dict[str, str]]] | None = None
         self.metadata: dict[str, tuple[str, Any]] | None = None
 
 

@@ -18,7 +18,7 @@ from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 from scrapy.http import TextResponse
 
-from crawler.extract.metadata import page_metadata, prime_meta_index
+from crawler.extract.metadata import page_metadata, tag_index
 from crawler.extract.page import page_of
 
 # What cssselect writes for ``tag[attr='value']::attr(name)`` and ``tag::attr(name)`` (no prefixed names:
@@ -208,18 +208,10 @@ def rule_values(response: TextResponse, rule: str, tags: frozenset[str] = frozen
         values = query(response, rule)
     else:
         tag, test, expected, read = simple
-        if page.elements is None or tag not in page.elements:
-            wanted = (tags | {tag}) - set(page.elements or ())
-            # Plain attribute dicts, not the elements: an element (the <html> root among them) kept
-            # in the cache would keep its page alive, as the cache is keyed by the page's root.
-            found: dict[str, list[dict[str, str]]] = {t: [] for t in wanted}
-            for el in response.selector.root.iter(*wanted):
-                found[el.tag].append(dict(el.attrib))
-            page.elements = {**(page.elements or {}), **found}
-            if "meta" in found:
-                prime_meta_index(response.selector.root, found["meta"])
+        # One pass over the page for the tags of every simple rule the caller has and metadata's own.
+        elements = tag_index(response.selector.root, tags | {tag})[tag]
         values = []
-        for attrs in page.elements[tag]:
+        for attrs in elements:
             if test is None or attrs.get(test) == expected:
                 value = attrs.get(read)
                 if value is not None:

@@ -62,9 +62,15 @@ def test_rule_values_equal_the_queries() -> None:
             expected = _xpath_or_css(response, rule).getall()
             assert fastrules.rule_values(response, rule, tags) == expected, (response.url, rule)
             assert fastrules.rule_values(response, rule, tags) == expected  # cached
-        # The <meta> index that metadata.py read from the same pass is the one it builds itself.
+        # metadata.py reads the same one pass over the page: its <meta> index and JSON-LD scripts are the queries'.
         root = response.selector.root
-        assert metadata._META_INDEX[root] == metadata._build_meta_index(root.xpath("//meta[@content]"))
+        expected_meta: dict[str, list[str]] = {}
+        for el in root.xpath("//meta[@content]"):
+            for key in {el.get("property"), el.get("name"), el.get("itemprop")} - {None}:
+                expected_meta.setdefault(key, []).append(el.get("content"))
+        assert metadata._meta_index(response.selector) == expected_meta
+        scripts = [s.get(metadata.SCRIPT_TEXT) for s in metadata.tag_index(root)["script"] if metadata.SCRIPT_TEXT in s]
+        assert scripts == response.xpath('//script[@type="application/ld+json"]/text()').getall()
 
 
 def test_tricky_page_values() -> None:
