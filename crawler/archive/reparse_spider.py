@@ -31,6 +31,7 @@ from typing import IO, Any
 from scrapy import Request, Spider
 from scrapy.http import Headers, HtmlResponse, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.settings import default_settings
 from scrapy.utils.misc import build_from_crawler, load_object
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
@@ -276,6 +277,9 @@ def live_stream(setting: str) -> IO[str] | None:
     return None
 
 
+_NOT_IN_REPARSE = ("scrapy.extensions.remote_control.RemoteControl", "scrapy.extensions.telnet.TelnetConsole")
+
+
 class ReparseSpider(Spider):
     """Internal spider of ``scrapy reparse``: yields the site spiders' items for stored pages."""
 
@@ -288,6 +292,11 @@ class ReparseSpider(Spider):
         "ROBOTSTXT_OBEY": False,
         "STATE_DIR": ":memory:",
         "BROWSER_ENABLED": False,
+        # Nothing is downloaded: no download handlers (TLS set-up), no downloader middlewares (cookies' public
+        # suffix list), no remote control server or telnet console to start (about 0.4 s of start-up).
+        "DOWNLOAD_HANDLERS_BASE": {},
+        "DOWNLOADER_MIDDLEWARES_BASE": {},
+        "EXTENSIONS_BASE": {k: v for k, v in default_settings.EXTENSIONS_BASE.items() if k not in _NOT_IN_REPARSE},
     }
 
     def __init__(
