@@ -36,7 +36,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
 from crawler.archive.dispatch import Fallback, SpiderDispatcher
-from crawler.archive.sources import SkipCounter, StoredPage, read_source, source_size
+from crawler.archive.sources import SkipCounter, StoredPage, load_body, read_source, source_size
 from crawler.archive.workers import RecordingStats, WorkerPool, available_workers, replay
 from crawler.extract.page import META_CRAWL_DATE
 from crawler.runinfo import fail_run
@@ -373,7 +373,8 @@ class ReparseSpider(Spider):
         def pages() -> Iterator[StoredPage]:
             for source, size in zip(self.sources, sizes, strict=True):
                 logger.info("Re-parsing %s (%s)", source, _size(size))
-                for page in read_source(source, skip, max_size):
+                # Lazy: an HTML directory's files are read (and inflated) by whoever extracts the page.
+                for page in read_source(source, skip, max_size, lazy=True):
                     progress.tick(page.position, size)
                     yield page
                 progress.next_source(size)
@@ -406,7 +407,10 @@ class ReparseSpider(Spider):
 
 def extract_page(page: StoredPage, dispatcher: SpiderDispatcher, skip: SkipCounter, stats: Any) -> list[Any]:
     """One stored page -> the items its site spider yields (counted; a spider's failure is counted, never raised)."""
-    response = page_response(page, skip)
+    loaded = load_body(page, skip)
+    if loaded is None:
+        return []
+    response = page_response(loaded, skip)
     if response is None:
         return []
     stats.inc_value("news/reparse/pages")

@@ -27,7 +27,7 @@ import re
 import types
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -86,6 +86,11 @@ class StoredPage:
     position: int = 0
     """Bytes of the source read once this page is (counted like :func:`source_size`; for progress and ETA)."""
     extra: dict[str, Any] = field(default_factory=dict)
+    file: str | None = None
+    """The file still holding the body (``.html``/``.html.gz`` of a lazy :func:`read_html_dir`; ``body`` is empty):
+    :func:`load_body` reads it where the page is extracted, so a re-parse's reader passes on a path, not the page."""
+    max_size: int = 0
+    """The size cap :func:`load_body` applies to ``file`` (0: none)."""
 
 
 class SkipCounter:
@@ -507,22 +512,59 @@ def parse_manifest(path: Path) -> list[tuple[str, str, datetime | None]]:
     return rows
 
 
-def read_html_dir(root: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
-    """A directory with ``manifest.tsv`` and ``.html``/``.html.gz`` files -> pages (files not listed are counted)."""
+def _file_body(name: str, data: bytes, max_size: int) -> bytes:
+    """A stored page file's bytes -> the page (``.gz``: inflated, at most ``max_size + 1`` bytes of it)."""
+    if not name.endswith(".gz"):
+        return data
+    d = inflater(16 + zlib.MAX_WBITS)
+    body: bytes = d.decompress(data, max_size + 1 if max_size else 0)
+    if not d.eof and not (max_size and len(body) > max_size):
+        raise ValueError("truncated gzip file")
+    return body
+
+
+def load_body(page: StoredPage, skip: Skip = _noop_skip) -> StoredPage | None:
+    """A page whose body is still in its file (:attr:`StoredPage.file`) -> the page with its body; None when the
+    file cannot be read or is over the size cap (counted as :func:`read_html_dir` counts them). Others: as given."""
+    if page.file is None:
+        return page
+    try:
+        body = _file_body(page.file, Path(page.file).read_bytes(), page.max_size)
+    except (OSError, ValueError, *INFLATE_ERRORS) as exc:  # type: ignore[misc]
+        skip("errors/bad_file", page.origin, f"{type(exc).__name__}: {exc}")
+        return None
+    if page.max_size and len(body) > page.max_size:
+        skip("skipped/too_large", page.origin, f"{page.url}: more than {page.max_size} bytes")
+        return None
+    return replace(page, body=body, file=None)
+
+
+def read_html_dir(
+    root: Path, skip: Skip = _noop_skip, max_size: int = 0, *, lazy: bool = False
+) -> Iterator[StoredPage]:
+    """A directory with ``manifest.tsv`` and ``.html``/``.html.gz`` files -> pages (files not listed are counted).
+
+    ``lazy``: pages carry their file instead of their body (:attr:`StoredPage.file`, read by :func:`load_body`).
+    """
     rows = parse_manifest(root / MANIFEST_NAME)
     listed = set()
     done = 0
     for name, url, fetched in rows:
         listed.add(name)
         path = root / name
+        if lazy:
+            try:
+                done += path.stat().st_size
+            except OSError as exc:
+                skip("errors/bad_file", name, f"{type(exc).__name__}: {exc}")
+                continue
+            yield StoredPage(url, 200, [(b"Content-Type", b"text/html")], b"", fetched, name, done, file=str(path),
+                             max_size=max_size)  # fmt: skip
+            continue
         try:
             body = path.read_bytes()
             done += len(body)
-            if name.endswith(".gz"):
-                d = inflater(16 + zlib.MAX_WBITS)
-                body = d.decompress(body, max_size + 1 if max_size else 0)
-                if not d.eof and not (max_size and len(body) > max_size):
-                    raise ValueError("truncated gzip file")
+            body = _file_body(name, body, max_size)
         except (OSError, ValueError, *INFLATE_ERRORS) as exc:  # type: ignore[misc]
             skip("errors/bad_file", name, f"{type(exc).__name__}: {exc}")
             continue
@@ -627,8 +669,11 @@ def check_source(path: Path) -> str:
     return kind
 
 
-def read_source(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Iterator[StoredPage]:
-    """Any supported source (see the module docstring) -> its pages (``position``: bytes of it read)."""
+def read_source(path: Path, skip: Skip = _noop_skip, max_size: int = 0, *, lazy: bool = False) -> Iterator[StoredPage]:
+    """Any supported source (see the module docstring) -> its pages (``position``: bytes of it read).
+
+    ``lazy``: pages of an HTML directory carry their file, not their body (see :func:`load_body`).
+    """
     kind = source_kind(path)
     if kind == "warc":
         yield from read_warc(path, skip, max_size)
@@ -644,6 +689,6 @@ def read_source(path: Path, skip: Skip = _noop_skip, max_size: int = 0) -> Itera
                 yield page
             done += p.stat().st_size
     elif kind == "html_dir":
-        yield from read_html_dir(path, skip, max_size)
+        yield from read_html_dir(path, skip, max_size, lazy=lazy)
     else:
         yield from read_cache_dir(path, skip, max_size)
