@@ -21,6 +21,7 @@ pickling of the crawler. Where ``fork`` is not available, :func:`available_worke
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -119,6 +120,9 @@ def _init_worker() -> None:
     assert _BUILD is not None
     _STATS = RecordingStats()
     _HANDLE = _BUILD(_STATS)
+    # Everything a worker starts with (the parent's modules, the crawler, the spiders) lives as long as it: out of
+    # the collector's sight, a collection walks only what the pages allocate (~4% of a page's time otherwise).
+    gc.freeze()
 
 
 def merge(ops: list[tuple[str, str, Any, Any]]) -> list[tuple[str, str, Any, Any]]:
@@ -173,10 +177,12 @@ class WorkerPool:
         self.batch = batch
         self.window = window or WINDOW_PER_WORKER * workers
         _BUILD = build
+        gc.freeze()  # the forked workers inherit the parent's objects as frozen: no copy-on-write by their collector
         try:
             self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker)
         finally:
             _BUILD = None
+            gc.unfreeze()
 
     def results(self, pages: Iterable[Any]) -> Iterator[Result]:
         """One :class:`Result` per page, in input order; at most ``window`` batches in flight."""
