@@ -3,7 +3,7 @@
 :mod:`pipelines.dedupe` drops exact repeats (same URL, same words). Wire copies on several sites and
 updates under another URL differ a little: a new headline, a paragraph added or cut, other
 boilerplate. Here each story's body becomes a set of word 5-gram shingles (CJK text: character
-5-grams), summarised by a MinHash signature (``datasketch``); locality-sensitive hashing
+5-grams), summarised by a MinHash signature (:mod:`crawler.state.minhash`: datasketch's); locality-sensitive hashing
 (``DEDUPE_NEAR_THRESHOLD`` picks the bands and rows, as ``datasketch.MinHashLSH`` does) finds earlier
 stories sharing a band, and the most similar one whose estimated Jaccard similarity reaches the
 threshold gives its cluster. Otherwise the story starts a cluster: its id is the first 16 hex
@@ -39,6 +39,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
 from crawler.state.digests import body_hash
+from crawler.state.minhash import MinHasher, optimal_bands
 from crawler.state.store import ClusterMember, ClusterStore, url_key
 
 MODES = ("mark", "drop", "off")
@@ -84,25 +85,20 @@ def shingles(words: list[str], size: int) -> set[bytes]:
 
 
 class Signer:
-    """MinHash signatures (``datasketch.MinHash``) and their LSH buckets for one configuration."""
+    """MinHash signatures (:class:`crawler.state.minhash.MinHasher`) and their LSH buckets for one configuration."""
 
     def __init__(self, config: NearDupeConfig) -> None:
-        from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
-
         self.config = config
-        self._template = MinHash(num_perm=config.permutations, seed=config.seed)
-        # datasketch's choice of bands x rows for this threshold (false positives and negatives weighed equally).
-        lsh = MinHashLSH(threshold=config.threshold, num_perm=config.permutations)
-        self.bands, self.rows = lsh.b, lsh.r
+        self._hasher = MinHasher(config.permutations, config.seed)
+        # MinHashLSH's choice of bands x rows for this threshold (false positives and negatives weighed equally).
+        self.bands, self.rows = optimal_bands(config.threshold, config.permutations)
 
     def signature(self, text: str) -> np.ndarray | None:
         """A story -> its signature (uint32 per permutation), or None when it is shorter than ``min_words``."""
         words = tokens(text)
         if len(words) < self.config.min_words:
             return None
-        minhash = self._template.copy()
-        minhash.update_batch(list(shingles(words, self.config.shingle)))
-        return np.asarray(minhash.hashvalues, dtype=np.uint32)
+        return self._hasher.signature(shingles(words, self.config.shingle))
 
     def buckets(self, signature: np.ndarray) -> list[int]:
         """A signature -> one signed 64-bit LSH bucket per band."""
