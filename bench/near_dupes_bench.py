@@ -28,12 +28,14 @@ import argparse
 import json
 import random
 import statistics
+import sys
 import time
 from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
 
-from bench.corpus import corpus_dir
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from a checkout
+from bench.corpus import corpus_dir  # noqa: E402
 from crawler.state.clusters import NearDupeClusters, NearDupeConfig, tokens
 from crawler.state.store import ClusterStore
 
@@ -56,7 +58,7 @@ def corpus_stories(corpus: Path) -> list[dict[str, object]]:
 
 
 def trend_stories() -> list[dict[str, object]]:
-    path = REPO / "tests" / "fixtures" / "trend_site" / "expected.jsonl"
+    path = REPO / "tests" / "fixtures" / "trend" / "site" / "expected.jsonl"
     out = []
     for line in path.read_text("utf-8").splitlines():
         if line.strip():

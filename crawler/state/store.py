@@ -264,6 +264,8 @@ CREATE TABLE IF NOT EXISTS near_bands (
 ) WITHOUT ROWID;
 """
 
+MAX_BUCKET_CANDIDATES = 32
+"""Members of one LSH bucket a new story is compared with (see :meth:`ClusterStore.candidates`)."""
 CLUSTER_DB = "near-dupes.sqlite"
 """File of the near-duplicate clusters in STATE_DIR: one for every spider, so copies on several sites meet."""
 
@@ -311,17 +313,22 @@ class ClusterStore:
         store._scratch = True
         return store
 
-    def candidates(self, buckets: list[int]) -> list[ClusterMember]:
-        """Members sharing at least one LSH bucket with ``buckets``."""
+    def candidates(self, buckets: list[int], per_bucket: int = MAX_BUCKET_CANDIDATES) -> list[ClusterMember]:
+        """Members sharing at least one LSH bucket with ``buckets``: at most ``per_bucket`` of each bucket.
+
+        A story copied thousands of times fills its buckets with near-identical members; comparing a new copy with
+        all of them would make a run quadratic. Any of them is as good a witness of its cluster as the rest.
+        """
         if not buckets:
             return []
-        marks = ",".join("?" * len(buckets))
+        one = "SELECT key FROM (SELECT key FROM near_bands WHERE bucket = ? LIMIT ?)"
+        sql = (
+            "SELECT key, url, cluster_id, signature FROM near_members WHERE key IN ("
+            + " UNION ".join([one] * len(buckets))
+            + ")"
+        )
         with self._lock:
-            rows = self._db.execute(
-                "SELECT key, url, cluster_id, signature FROM near_members WHERE key IN"
-                f" (SELECT DISTINCT key FROM near_bands WHERE bucket IN ({marks}))",
-                buckets,
-            ).fetchall()
+            rows = self._db.execute(sql, [x for b in buckets for x in (b, per_bucket)]).fetchall()
         return [ClusterMember(bytes(r[0]), r[1], r[2], bytes(r[3])) for r in rows]
 
     def member(self, key: bytes) -> ClusterMember | None:

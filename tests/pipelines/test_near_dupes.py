@@ -124,3 +124,23 @@ def test_short_stories_are_their_own_cluster_and_off_disables(tmp_path: Path) ->
     with pytest.raises(NotConfigured):
         _pipeline(tmp_path, "sometimes")
     assert NearDupeConfig().mode == "mark"
+
+
+def test_a_story_copied_many_times_is_compared_with_a_bounded_set() -> None:
+    story = " ".join(f"word{i} of the wire story about the harbour strike" for i in range(40))
+    copies = [(f"https://copy{i}.example/story", f"{story} Reported by outlet {i}.") for i in range(1000)]
+    ids = cluster_all(copies)
+    assert len(set(ids)) == 1, "every copy joins the first story's cluster"
+    from crawler.state.clusters import NearDupeClusters
+    from crawler.state.store import MAX_BUCKET_CANDIDATES
+
+    clusters = NearDupeClusters(ClusterStore.scratch(), NearDupeConfig())
+    for url, text in copies:
+        clusters.record(url, clusters.assign(url, text))
+    found = clusters.assign("https://one-more.example/story", story)
+    candidates = clusters.store.candidates(found.buckets)
+    assert len(candidates) <= MAX_BUCKET_CANDIDATES * len(found.buckets) < len(copies)
+    assert found.closest is not None and found.cluster_id == ids[0]
+    path = clusters.store.path
+    clusters.store.close()
+    assert not Path(path).exists(), "a scratch store leaves no file behind"
