@@ -80,8 +80,10 @@ def main() -> None:
             for r in range(args.rounds):
                 null_wall, null_n = crawl(["bench_null", "-a", f"base_url={site.base_url}", *common,
                                            "-s", "SPIDER_MODULES=bench.bench_spider"], Path(tmp) / "null.jsonl")  # fmt: skip
-                ours_wall, ours_n = crawl(["trend", "-a", f"base_url={site.base_url}", "-a", "sections=", *common],
-                                          Path(tmp) / "trend.jsonl")  # fmt: skip
+                # A fresh seen-store each round: the round's crawl is a first crawl of the site, not an update.
+                state = ["-s", f"STATE_DIR={Path(tmp) / f'state-{r}'}"]
+                ours_wall, ours_n = crawl(["trend", "-a", f"base_url={site.base_url}", "-a", "sections=", *common,
+                                           *state], Path(tmp) / "trend.jsonl")  # fmt: skip
                 items = len((Path(tmp) / "trend.jsonl").read_text("utf-8").splitlines())
                 null_pps, ours_pps = null_n / null_wall, ours_n / ours_wall
                 rows.append((null_pps, ours_pps, ours_pps / null_pps))

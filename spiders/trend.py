@@ -217,11 +217,12 @@ class TrendSpider(NewsSpider):
 
     @classmethod
     def check_arguments(cls, args: dict[str, str]) -> None:
-        """``edition``: en, az or ru; ``sections``: comma-separated path segments (crawler.checks.validate_run)."""
+        """``edition``: en, az or ru; ``sections``: comma-separated path segments, or empty for no section
+        listings (the sitemaps alone) (crawler.checks.validate_run)."""
         if "edition" in args:
             checks.check_choice("edition", args["edition"], EDITIONS)
         sections = args.get("sections")
-        if sections is not None and not re.fullmatch(r"\s*[\w/-]+(\s*,\s*[\w/-]+)*\s*", sections):
+        if sections and not re.fullmatch(r"\s*[\w/-]+(\s*,\s*[\w/-]+)*\s*", sections):
             raise checks.UsageProblem(
                 "-a sections", f"expected section paths such as latest,business; got {sections!r}"
             )
