@@ -72,7 +72,12 @@ def parse_page(response: TextResponse) -> None:
         return
     if response.encoding != "utf-8":
         return
-    body = response.body.strip().replace(b"\x00", b"") or b"<html/>"
+    body = response.body
+    if body[:1].isspace() or body[-1:].isspace():
+        body = body.strip()
+    if b"\x00" in body:
+        body = body.replace(b"\x00", b"")
+    body = body or b"<html/>"
     base = base_url(response)
     root = etree.fromstring(body, parser=_UTF8_HTML, base_url=base)
     if root is None:  # only comments or whitespace
