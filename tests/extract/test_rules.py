@@ -93,3 +93,28 @@ def test_cache_does_not_keep_pages_alive() -> None:
     del response
     gc.collect()
     assert len(page._PAGES) == before
+
+
+def test_a_page_parsed_from_its_bytes_is_the_tree_scrapy_builds() -> None:
+    """crawler.extract.page.parse_page skips the decode/encode round trip of a UTF-8 page, not a bit of the tree."""
+    from lxml import etree
+
+    edge = [
+        b"  \n<html><head><base href='/sub/'></head><body><p>a\x00b \xc3\xa9</p></body></html>\n ",
+        b"\xef\xbb\xbf<html><body><p>BOM \xe2\x80\x9cquoted\xe2\x80\x9d</p></body></html>",
+        b"<html><body><p>broken \xff\xfe utf-8 \xc3\xa9</p></body></html>",
+        b"   ",
+        b"<!-- only a comment -->",
+    ]
+    bodies = [r.body for r in _pages()] + edge
+    for body in bodies:
+        plain = HtmlResponse("https://news.example/a/b.html", body=body, encoding="utf-8")
+        fast = HtmlResponse("https://news.example/a/b.html", body=body, encoding="utf-8")
+        page.parse_page(fast)
+        assert fast._cached_selector is not None  # parsed from the bytes
+        assert etree.tostring(fast.selector.root) == etree.tostring(plain.selector.root), body[:60]
+        assert fast.selector.root.base_url == plain.selector.root.base_url
+    # Another encoding is left to Scrapy.
+    latin = HtmlResponse("https://news.example/", body=b"<p>caf\xe9</p>", encoding="latin-1")
+    page.parse_page(latin)
+    assert latin._cached_selector is None
