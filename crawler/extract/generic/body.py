@@ -13,6 +13,8 @@ import logging
 import re
 import weakref
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
+from copy import deepcopy
 from typing import Any
 
 from lxml import etree
@@ -63,9 +65,65 @@ _PRUNE = ["//comment()", "//processing-instruction()"]
 """Nodes trafilatura drops from its own copy of our tree (its own parser never keeps them)."""
 
 
+_READABILITY: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+"""The readability summary trafilatura computed during the precision run, per parsed page (when it computed one)."""
+_READABILITY_SINK: ContextVar[list[Any] | None] = ContextVar("byline_readability_sink", default=None)
+
+
 def _trafilatura_paragraphs(root: Any, url: str | None) -> list[str]:
-    # Precision run: no tables, formatting kept (sub-headings come back as heads).
-    return run_trafilatura(root, url, include_tables=False, include_formatting=True)
+    # trafilatura's defaults (tables kept: rows of a story's table), formatting kept (sub-headings come back as heads).
+    sink: list[Any] = []
+    token = _READABILITY_SINK.set(sink if _tap_readability() else None)
+    try:
+        paragraphs = run_trafilatura(root, url, include_tables=True, include_formatting=True)
+    finally:
+        _READABILITY_SINK.reset(token)
+    if sink:
+        try:
+            _READABILITY[root] = sink[0]
+        except TypeError:
+            pass
+    return paragraphs
+
+
+def trafilatura_readability(root: Any) -> tuple[bool, Any]:
+    """The readability summary trafilatura's precision run computed on the page (its stage comparing itself
+    with readability): ``(True, element)`` when it computed one, ``(False, None)`` when it did not (it stopped
+    earlier, or the run was not watched)."""
+    try:
+        return True, _READABILITY[root]
+    except (KeyError, TypeError):
+        return False, None
+
+
+def _tap_readability() -> bool:
+    """Watch the readability summary trafilatura computes anyway (``trafilatura.external.try_readability``)
+    so that the body vote need not run readability a second time on the same page. False when this
+    trafilatura has no such function (the vote then runs readability-lxml itself)."""
+    try:
+        from trafilatura import external
+    except ImportError:  # pragma: no cover
+        return False
+    original = getattr(external, "try_readability", None)
+    if original is None:  # pragma: no cover - another trafilatura version
+        return False
+    if getattr(original, "_byline_tap", False):
+        return True
+    import os
+
+    if os.environ.get("XP_NOTAP"):
+        return False
+
+    def try_readability(htmlinput: Any) -> Any:
+        result = original(htmlinput)
+        sink = _READABILITY_SINK.get()
+        if sink is not None and not sink:  # the main stage's call; a recall retry may call again
+            sink.append(deepcopy(result))  # trafilatura may go on to rewrite the summary it chose
+        return result
+
+    try_readability._byline_tap = True  # type: ignore[attr-defined]
+    external.try_readability = try_readability
+    return True
 
 
 def run_trafilatura(root: Any, url: str | None, **options: Any) -> list[str]:
@@ -104,10 +162,12 @@ _OUT_BLOCKS = ("p", "head", "item", "quote", "code", "h1", "h2", "h3", "h4", "h5
 
 
 def _blocks(el: Any) -> list[Any]:
-    """An element of trafilatura's output -> its paragraph blocks: list items; the innermost blocks of a
-    container (a fallback extractor returns the page's own ``<div>`` with its ``<p>``); else itself."""
+    """An element of trafilatura's output -> its paragraph blocks: a table's rows; list items; the innermost
+    blocks of a container (a fallback extractor returns the page's own ``<div>`` with its ``<p>``); else itself."""
     if el.tag in _OUT_BLOCKS and el.tag not in ("quote", "blockquote"):
         return [el]
+    if el.tag == "table":  # every row, also those whose cells hold paragraphs
+        return [row for row in el.iter("row") if next(row.iterancestors("row"), None) is None] or [el]
     inner = [b for b in el.iterdescendants(*_OUT_BLOCKS) if next(b.iterdescendants(*_OUT_BLOCKS), None) is None]
     return inner or [el]
 
@@ -120,6 +180,8 @@ def _lines(el: Any) -> list[str]:
 
     Pages that separate paragraphs with ``<br><br>`` inside one element give one block with breaks.
     """
+    if el.tag == "row":  # one line, its cells joined as crawler.extract.clean.html_to_text joins a row's
+        return [" · ".join(t for c in el.iterchildren("cell") if (t := norm_text("".join(c.itertext()))))]
     if el.find(".//lb") is None:
         return ["".join(el.itertext())]
     parts: list[str] = []
