@@ -109,10 +109,6 @@ def _tap_readability() -> bool:
         return False
     if getattr(original, "_byline_tap", False):
         return True
-    import os
-
-    if os.environ.get("XP_NOTAP"):
-        return False
 
     def try_readability(htmlinput: Any) -> Any:
         result = original(htmlinput)
