@@ -352,9 +352,26 @@ _STORY_END = re.compile(
     r"\s*:?$",
     re.IGNORECASE,
 )
+# The same headings in the languages of our development pages: "Notas relacionadas", "À lire aussi", "Auch interessant".
+_STORY_END_INTL = re.compile(
+    r"^(?:(?:contenidos?|notas?|noticias?|art[ií]culos?) relacionad[oa]s|te puede interesar|le puede interesar|"
+    r"(?:à )?lire aussi|sur le même sujet|auch interessant|das könnte (?:sie|dich) auch interessieren|"
+    r"mehr zum thema|schon gelesen\??|leia (?:também|mais)|veja também|leggi anche|czytaj (?:też|także)|"
+    r"zobacz (?:też|także)|lees ook)\s*:?$",
+    re.IGNORECASE,
+)
+# A line that only points to another story: "Lea también: <title>", "VEA TAMBIÉN: <title>", "Lesen Sie auch: <title>".
+_TEASER_LINE = re.compile(
+    r"^(?:lea (?:también|más)|lee (?:también|más)|mire|mira|vea también|ver también|puedes ver|te puede interesar|"
+    r"le puede interesar|(?:à )?lire aussi|voir aussi|lesen sie auch|auch interessant|mehr zum thema|siehe auch|"
+    r"leia (?:também|mais)|veja também|leggi anche|czytaj (?:też|także)|zobacz (?:też|także)|lees ook)\s*:\s*\S.{0,200}$",
+    re.IGNORECASE,
+)
 # Sentence-final punctuation in the scripts of our sites (Latin, CJK, Arabic, Devanagari...).
 _SENTENCE_END = re.compile(r"[.!?…。！？؟।\"'”’»)\]]\s*$")
 _SHORT_LINE = 20
+_TEASER_MAX = 120
+"""Lines after a "Related" heading shorter than this, or without sentence punctuation, are teaser titles."""
 
 
 def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: Sequence[str] = ()) -> list[str]:
@@ -362,11 +379,14 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
 
     - leading lines that repeat the headline (any of the page's titles) or only name the authors;
     - everything from a "More from ...", "Related articles", "Comments" line on (after the story began);
+    - lines that only point to another story ("Lea también: <title>", "Lesen Sie auch: <title>"), and the titles
+      under a "Notas relacionadas", "Auch interessant" heading (up to the next sentence of the story);
     - short trailing lines without sentence punctuation ("Share", "Comments", "关注").
     """
     drop_keys = {k for t in titles for v in title_variants(t) if (k := text_key(v))}
     author_keys = {text_key(a) for a in authors if a} | {text_key(" ".join(authors))} if authors else set()
     out: list[str] = []
+    teasers = False
     for i, text in enumerate(paragraphs):
         if not any(ch.isalnum() for ch in text):
             continue
@@ -374,6 +394,16 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
             continue
         if len(out) >= 2 and _STORY_END.match(text.strip()):
             break
+        if _TEASER_LINE.match(text.strip()):
+            continue
+        if _STORY_END_INTL.match(text.strip()):
+            # Also a box of teasers inside the story: its titles are dropped, the story's next sentence resumes.
+            teasers = True
+            continue
+        if teasers:
+            if len(text) < _TEASER_MAX or not _SENTENCE_END.search(text):
+                continue
+            teasers = False
         out.append(text)
     while out and len(out[-1]) < _SHORT_LINE and not _SENTENCE_END.search(out[-1]):
         out.pop()
