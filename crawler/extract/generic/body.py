@@ -370,7 +370,7 @@ _TEASER_LINE = re.compile(
 # Sentence-final punctuation in the scripts of our sites (Latin, CJK, Arabic, Devanagari...).
 _SENTENCE_END = re.compile(r"[.!?…。！？؟।\"'”’»)\]]\s*$")
 _SHORT_LINE = 20
-_TEASER_MAX = 120
+_TEASER_MAX = 60
 """Lines after a "Related" heading shorter than this, or without sentence punctuation, are teaser titles."""
 
 

@@ -28,7 +28,7 @@ def norm_text(text: str) -> str:
     return unicodedata.normalize("NFC", normalize_space(text))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)
 def text_key(text: str) -> str:
     """Text -> a comparison key: no markup entities, no case, no punctuation spacing differences, no soft hyphens
     (``&shy;`` only marks where a word may break: one extractor keeps it, another drops it)."""

@@ -159,7 +159,7 @@ def vote(
 
     # Primary blocks a trafilatura run cut the same way; the others (a block matched to articleBody that holds
     # several paragraphs) give way to their pieces as the candidates cut them.
-    p_confirmed = [k for k in p_keys if k not in trimmed and any(_contains(h, k) for h in family)]
+    p_confirmed = [k for k in p_keys if k not in trimmed and any(k in x for x in family_keys)]
     pieces: list[str] = []
     kept: list[str] = []
     seen: set[str] = set()
