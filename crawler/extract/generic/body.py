@@ -367,6 +367,16 @@ _TEASER_LINE = re.compile(
     r"leia (?:também|mais)|veja também|leggi anche|czytaj (?:też|także)|zobacz (?:też|także)|lees ook)\s*:\s*\S.{0,200}$",
     re.IGNORECASE,
 )
+# A line asking the reader to subscribe or follow the outlet, not the story: "Follow The Gleaner on Twitter and
+# Instagram @JamaicaGleaner", "Síguenos en Telegram, Instagram...", "To view the full story, please subscribe".
+_PLATFORMS = r"(?:twitter|facebook|instagram|telegram|whatsapp|youtube|tiktok|linkedin|google news)"
+_PROMO_LINE = re.compile(
+    r"^(?:(?:follow|join)\b.{0,40}\bon " + _PLATFORMS + r"|(?:síguenos|siguenos|suivez-nous|folgen sie uns|"
+    r"folge uns|seguici)\b.{0,20}\b(?:en|sur|auf|su) " + _PLATFORMS + r"|"
+    r"(?:to (?:view|read) the (?:full|rest of the) (?:story|article)|subscribe (?:now|today)\b.{0,60}\bfull "
+    r"(?:story|article)))\b.{0,200}$",
+    re.IGNORECASE,
+)
 # Sentence-final punctuation in the scripts of our sites (Latin, CJK, Arabic, Devanagari...).
 _SENTENCE_END = re.compile(r"[.!?…。！？؟।\"'”’»)\]]\s*$")
 _SHORT_LINE = 20
@@ -381,6 +391,7 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
     - everything from a "More from ...", "Related articles", "Comments" line on (after the story began);
     - lines that only point to another story ("Lea también: <title>", "Lesen Sie auch: <title>"), and the titles
       under a "Notas relacionadas", "Auch interessant" heading (up to the next sentence of the story);
+    - lines asking the reader to follow the outlet on a platform or to subscribe for the full story;
     - short trailing lines without sentence punctuation ("Share", "Comments", "关注").
     """
     drop_keys = {k for t in titles for v in title_variants(t) if (k := text_key(v))}
@@ -394,7 +405,7 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
             continue
         if len(out) >= 2 and _STORY_END.match(text.strip()):
             break
-        if _TEASER_LINE.match(text.strip()):
+        if _TEASER_LINE.match(text.strip()) or _PROMO_LINE.match(text.strip()):
             continue
         if _STORY_END_INTL.match(text.strip()):
             # Also a box of teasers inside the story: its titles are dropped, the story's next sentence resumes.
