@@ -5,16 +5,21 @@ Candidates, all from the page's one lxml parse (copied only for the extractor th
 - ``primary``: byline's own DOM candidate, :func:`crawler.extract.generic.body_paragraphs` (trafilatura's main
   content, or the page's blocks that JSON-LD ``articleBody`` contains, or the story's HTML in the page's
   script data; trimmed of headline repeats and what follows the story);
-- ``recall``: trafilatura with ``favor_recall`` (keeps more of a long story's blocks);
-- ``readability``: readability-lxml's article, on a copy of the tree (it rewrites the tree it is given);
+- ``readability``: the readability summary trafilatura's precision run computed anyway
+  (:func:`crawler.extract.generic.body.trafilatura_readability`); readability-lxml on a copy of the whole page
+  only when that summary holds no story and ``primary`` may be a fragment (or trafilatura computed none);
+- ``recall``: trafilatura with ``favor_recall`` (keeps more of a long story's blocks), skipped when readability
+  holds nothing the precision run lacks and there is no ``articleBody``: a block it adds could not get a
+  second, independent vote;
 - ``jsonld``: the publisher's ``articleBody`` text (no paragraph breaks: evidence only).
 
-Vote: the blocks of ``primary`` and ``recall`` are merged in page order; a block is kept when it is in
-``primary`` and one other candidate contains its text, or when at least ``min_votes_new`` candidates
-other than ``primary`` contain it (a block that only the recall extractor found needs the agreement of
-a second, independent one). A block counts as contained when its comparison key (case, punctuation and
-spacing folded) occurs in the candidate's joined text, so candidates that cut paragraphs differently
-still agree. The kept blocks are trimmed like ``primary`` (:func:`crawler.extract.generic.trim_story`).
+Vote: the blocks of ``primary``, both trafilatura runs and readability are merged in page order; a block is
+kept when it is in ``primary`` and one other candidate contains its text, or when at least ``min_votes_new``
+candidates other than ``primary`` contain it (the trafilatura runs count as one voice: a block only they
+found needs readability or ``articleBody`` too). A block counts as contained when its comparison key (case,
+punctuation, spacing and soft hyphens folded) occurs in the candidate's joined text, so candidates that cut
+paragraphs differently still agree; the same text is kept in one cut only. The kept blocks are trimmed like
+``primary`` (:func:`crawler.extract.generic.trim_story`).
 
 Never a fragment: when ``primary`` is short while two other candidates agree on a story several times as
 long, their common blocks are the body; when voting leaves less than ``min_kept_share`` of ``primary``'s
