@@ -87,3 +87,11 @@ def test_readability_blocks_are_candidates_but_never_a_second_cut_of_kept_text()
     voted = vote(STORY[:2], [[*STORY[:2], *headline_glued]], [_key(" ".join([*STORY[:2], STORY[4]]))],
                  others=[[*STORY[:2], STORY[4]]])  # fmt: skip
     assert voted == [*STORY[:2], STORY[4]]
+
+
+def test_a_readability_summary_lxml_cannot_read_as_a_fragment_gives_no_paragraphs() -> None:
+    from crawler.extract.generic.ensemble import _summary_paragraphs
+
+    # readability's summary of a page without a <body>: lxml asserts one body per document.
+    assert _summary_paragraphs('<html lang="en"><head><meta charset="utf-8"></head></html>') == []
+    assert _summary_paragraphs("<div><p>One.</p><p>Two.</p></div>") == ["One.", "Two."]

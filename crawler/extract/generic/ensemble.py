@@ -84,8 +84,9 @@ def readability_paragraphs(root: Any, whole_page: bool = True) -> list[str]:
     """
     watched, summary = generic.trafilatura_readability(root)
     if watched:
-        html = etree.tostring(summary, encoding=str, method="html") if len(summary) else ""
-        found = [norm_text(p) for p in processors.html_to_text(html) or [] if p.strip()]
+        found: list[str] = []
+        if len(summary) and "".join(summary.itertext()).strip():
+            found = _summary_paragraphs(etree.tostring(summary, encoding=str, method="html"))
         if not whole_page or _chars(found) >= DEFAULT.fragment_chars:
             return found
         # trafilatura ran readability on its pruned copy (lists and comment-like sections gone) and it found
@@ -101,7 +102,16 @@ def readability_paragraphs(root: Any, whole_page: bool = True) -> list[str]:
     except Exception as exc:  # noqa: BLE001 - readability raises on pages it cannot score
         logger.debug("readability failed: %r", exc)
         return []
-    return [norm_text(p) for p in processors.html_to_text(html) or [] if p.strip()]
+    return _summary_paragraphs(html)
+
+
+def _summary_paragraphs(html: str) -> list[str]:
+    """A readability summary's HTML -> its paragraphs; [] when there are none or lxml cannot read it."""
+    try:
+        return [norm_text(p) for p in processors.html_to_text(html) or [] if p.strip()]
+    except (AssertionError, etree.LxmlError, ValueError) as exc:  # lxml asserts one <body> in a document
+        logger.debug("readability summary unreadable: %r", exc)
+        return []
 
 
 def _ld_text(ld_body: str | None) -> str:
