@@ -230,3 +230,31 @@ def test_teaser_article_body_gives_way_to_the_whole_story() -> None:
     source, value = generic_values(response, ["article_body"])["article_body"]
     assert source == "generic"
     assert value == paragraphs
+
+
+def test_trim_story_drops_lines_pointing_to_other_stories_in_several_languages() -> None:
+    from crawler.extract.generic.body import trim_story
+
+    story = [
+        f"Der Stadtrat hat am Montag beschlossen, die Brücke nach zwei Jahren wieder zu öffnen ({n})." for n in range(4)
+    ]
+    paragraphs = [story[0], "Lesen Sie auch: Fähre fährt wieder", story[1], "Auch interessant",
+                  "Neue Fahrpläne ab Mai", story[2], "VEA TAMBIÉN: Entre puentes y ferris", story[3]]  # fmt: skip
+    assert trim_story(paragraphs) == story
+
+
+def test_a_table_of_the_story_comes_row_by_row() -> None:
+    from crawler.extract.generic.body import run_trafilatura
+
+    story = "".join(
+        f"<p>Paragraph {n} of the coffee review: the beans come from a cooperative in the highlands and are "
+        f"roasted weekly in a small family roastery, which shows in the cup.</p>"
+        for n in range(5)
+    )
+    table = ("<table><tr><td>Aroma</td><td>Red berries, citrus</td></tr>"
+             "<tr><td>Origin</td><td><p>Sidamo, Ethiopia</p></td></tr></table>")  # fmt: skip
+    html = f"<html><body><article><h1>Sidamo</h1>{story}{table}</article></body></html>"
+    root = HtmlResponse("https://coffee.example/sidamo", body=html.encode(), encoding="utf-8").selector.root
+    paragraphs = run_trafilatura(root, "https://coffee.example/sidamo", include_tables=True)
+    assert "Aroma · Red berries, citrus" in paragraphs
+    assert "Origin · Sidamo, Ethiopia" in paragraphs

@@ -64,3 +64,34 @@ def test_ensemble_body_on_a_plain_page_is_the_story_without_navigation() -> None
     source, paragraphs = ensemble_body(response.selector.root, response.url, None, ["Bridge reopens"])
     assert paragraphs == STORY
     assert source == "generic"
+
+
+def test_a_coarse_primary_block_gives_way_to_its_pieces_as_the_other_candidates_cut_them() -> None:
+    # The block matched to articleBody holds the whole story (one <div>); trafilatura and readability cut it
+    # into its paragraphs: the pieces stand in for it, once each.
+    coarse = " ".join(STORY)
+    ld = _key(coarse)
+    voted = vote([coarse], [STORY], [_key(" ".join(STORY)), ld], ld=ld, others=[STORY])
+    assert voted == STORY
+
+
+def test_readability_blocks_are_candidates_but_never_a_second_cut_of_kept_text() -> None:
+    # trafilatura glued two paragraphs of the story into one block; readability cut them apart.
+    glued = [STORY[0], STORY[1] + " " + STORY[2], STORY[3]]
+    readability = [STORY[0], STORY[1], STORY[2], STORY[3], "Share this article on social media now"]
+    voted = vote(glued, [glued], [_key(" ".join(readability))], others=[readability])
+    assert voted == glued
+    # A paragraph only readability cut well (the precision run glued it to the headline) comes in on the
+    # family's containment plus readability's own vote.
+    headline_glued = ["Bridge reopens" + STORY[4]]
+    voted = vote(STORY[:2], [[*STORY[:2], *headline_glued]], [_key(" ".join([*STORY[:2], STORY[4]]))],
+                 others=[[*STORY[:2], STORY[4]]])  # fmt: skip
+    assert voted == [*STORY[:2], STORY[4]]
+
+
+def test_a_readability_summary_lxml_cannot_read_as_a_fragment_gives_no_paragraphs() -> None:
+    from crawler.extract.generic.ensemble import _summary_paragraphs
+
+    # readability's summary of a page without a <body>: lxml asserts one body per document.
+    assert _summary_paragraphs('<html lang="en"><head><meta charset="utf-8"></head></html>') == []
+    assert _summary_paragraphs("<div><p>One.</p><p>Two.</p></div>") == ["One.", "Two."]

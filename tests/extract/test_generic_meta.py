@@ -112,3 +112,30 @@ def test_a_headline_keeps_its_closing_bracket() -> None:
         generic_meta.balanced_headline(sel, "Char Kway Teow (Stir Fry Noodles") == "Char Kway Teow (Stir Fry Noodles)"
     )
     assert generic_meta.balanced_headline(sel, "Plain headline") == "Plain headline"
+
+
+def test_a_utc_time_takes_the_local_spelling_of_the_same_instant() -> None:
+    # JSON-LD in UTC, the page's script data with the newsroom's offset: same instant, the local day.
+    head = _ld({"@type": "NewsArticle", "headline": "H", "datePublished": "2020-02-25T02:25:54Z"})
+    head += '<script>var meta = {"section": "news", "date": "2020-02-24T21:25:54-05:00"};</script>'
+    sel = Selector(text=_page(head, "<h1>H</h1>"))
+    assert generic_meta.published_date(sel, json_ld_article(sel))[1].isoformat() == "2020-02-24T21:25:54-05:00"
+
+
+def test_a_local_wall_clock_with_the_same_seconds_gives_the_offset_another_time_does_not() -> None:
+    utc = datetime(2023, 11, 9, 5, 30, 59, tzinfo=timezone.utc)
+    sel = Selector(text=_page("", '<h1>H</h1><time datetime="2023-11-08 23:30:59">Nov 8</time>'))
+    local = generic_meta.local_spelling(sel, [], utc)
+    assert local == utc and local.utcoffset() == timedelta(hours=-6)
+    # A modification time (other seconds) or a stated time of another instant changes nothing.
+    sel = Selector(text=_page('<meta property="article:modified_time" content="2023-11-09T09:00:00+01:00">',
+                              '<h1>H</h1><time datetime="2023-11-09 08:12:40">Nov 9</time>'))  # fmt: skip
+    assert generic_meta.local_spelling(sel, [], utc).utcoffset() == timedelta(0)
+
+
+def test_a_misread_year_is_not_a_publication_date() -> None:
+    head = '<meta property="article:published_time" content="6244-06-10T02:21:13Z">'
+    head += _ld({"@type": "NewsArticle", "headline": "H", "datePublished": "2022-11-02"})
+    sel = Selector(text=_page(head, "<h1>H</h1>"))
+    found = generic_meta.published_date(sel, json_ld_article(sel))
+    assert found is not None and found[1].isoformat()[:10] == "2022-11-02"

@@ -13,6 +13,8 @@ import logging
 import re
 import weakref
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
+from copy import deepcopy
 from typing import Any
 
 from lxml import etree
@@ -63,9 +65,61 @@ _PRUNE = ["//comment()", "//processing-instruction()"]
 """Nodes trafilatura drops from its own copy of our tree (its own parser never keeps them)."""
 
 
+_READABILITY: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+"""The readability summary trafilatura computed during the precision run, per parsed page (when it computed one)."""
+_READABILITY_SINK: ContextVar[list[Any] | None] = ContextVar("byline_readability_sink", default=None)
+
+
 def _trafilatura_paragraphs(root: Any, url: str | None) -> list[str]:
-    # Precision run: no tables, formatting kept (sub-headings come back as heads).
-    return run_trafilatura(root, url, include_tables=False, include_formatting=True)
+    # trafilatura's defaults (tables kept: rows of a story's table), formatting kept (sub-headings come back as heads).
+    sink: list[Any] = []
+    token = _READABILITY_SINK.set(sink if _tap_readability() else None)
+    try:
+        paragraphs = run_trafilatura(root, url, include_tables=True, include_formatting=True)
+    finally:
+        _READABILITY_SINK.reset(token)
+    if sink:
+        try:
+            _READABILITY[root] = sink[0]
+        except TypeError:
+            pass
+    return paragraphs
+
+
+def trafilatura_readability(root: Any) -> tuple[bool, Any]:
+    """The readability summary trafilatura's precision run computed on the page (its stage comparing itself
+    with readability): ``(True, element)`` when it computed one, ``(False, None)`` when it did not (it stopped
+    earlier, or the run was not watched)."""
+    try:
+        return True, _READABILITY[root]
+    except (KeyError, TypeError):
+        return False, None
+
+
+def _tap_readability() -> bool:
+    """Watch the readability summary trafilatura computes anyway (``trafilatura.external.try_readability``)
+    so that the body vote need not run readability a second time on the same page. False when this
+    trafilatura has no such function (the vote then runs readability-lxml itself)."""
+    try:
+        from trafilatura import external
+    except ImportError:  # pragma: no cover
+        return False
+    original = getattr(external, "try_readability", None)
+    if original is None:  # pragma: no cover - another trafilatura version
+        return False
+    if getattr(original, "_byline_tap", False):
+        return True
+
+    def try_readability(htmlinput: Any) -> Any:
+        result = original(htmlinput)
+        sink = _READABILITY_SINK.get()
+        if sink is not None and not sink:  # the main stage's call; a recall retry may call again
+            sink.append(deepcopy(result))  # trafilatura may go on to rewrite the summary it chose
+        return result
+
+    try_readability._byline_tap = True  # type: ignore[attr-defined]
+    external.try_readability = try_readability
+    return True
 
 
 def run_trafilatura(root: Any, url: str | None, **options: Any) -> list[str]:
@@ -104,10 +158,12 @@ _OUT_BLOCKS = ("p", "head", "item", "quote", "code", "h1", "h2", "h3", "h4", "h5
 
 
 def _blocks(el: Any) -> list[Any]:
-    """An element of trafilatura's output -> its paragraph blocks: list items; the innermost blocks of a
-    container (a fallback extractor returns the page's own ``<div>`` with its ``<p>``); else itself."""
+    """An element of trafilatura's output -> its paragraph blocks: a table's rows; list items; the innermost
+    blocks of a container (a fallback extractor returns the page's own ``<div>`` with its ``<p>``); else itself."""
     if el.tag in _OUT_BLOCKS and el.tag not in ("quote", "blockquote"):
         return [el]
+    if el.tag == "table":  # every row, also those whose cells hold paragraphs
+        return [row for row in el.iter("row") if next(row.iterancestors("row"), None) is None] or [el]
     inner = [b for b in el.iterdescendants(*_OUT_BLOCKS) if next(b.iterdescendants(*_OUT_BLOCKS), None) is None]
     return inner or [el]
 
@@ -120,6 +176,8 @@ def _lines(el: Any) -> list[str]:
 
     Pages that separate paragraphs with ``<br><br>`` inside one element give one block with breaks.
     """
+    if el.tag == "row":  # one line, its cells joined as crawler.extract.clean.html_to_text joins a row's
+        return [" · ".join(t for c in el.iterchildren("cell") if (t := norm_text("".join(c.itertext()))))]
     if el.find(".//lb") is None:
         return ["".join(el.itertext())]
     parts: list[str] = []
@@ -294,9 +352,36 @@ _STORY_END = re.compile(
     r"\s*:?$",
     re.IGNORECASE,
 )
+# The same headings in the languages of our development pages: "Notas relacionadas", "À lire aussi", "Auch interessant".
+_STORY_END_INTL = re.compile(
+    r"^(?:(?:contenidos?|notas?|noticias?|art[ií]culos?) relacionad[oa]s|te puede interesar|le puede interesar|"
+    r"(?:à )?lire aussi|sur le même sujet|auch interessant|das könnte (?:sie|dich) auch interessieren|"
+    r"mehr zum thema|schon gelesen\??|leia (?:também|mais)|veja também|leggi anche|czytaj (?:też|także)|"
+    r"zobacz (?:też|także)|lees ook)\s*:?$",
+    re.IGNORECASE,
+)
+# A line that only points to another story: "Lea también: <title>", "VEA TAMBIÉN: <title>", "Lesen Sie auch: <title>".
+_TEASER_LINE = re.compile(
+    r"^(?:lea (?:también|más)|lee (?:también|más)|mire|mira|vea también|ver también|puedes ver|te puede interesar|"
+    r"le puede interesar|(?:à )?lire aussi|voir aussi|lesen sie auch|auch interessant|mehr zum thema|siehe auch|"
+    r"leia (?:também|mais)|veja também|leggi anche|czytaj (?:też|także)|zobacz (?:też|także)|lees ook)\s*:\s*\S.{0,200}$",
+    re.IGNORECASE,
+)
+# A line asking the reader to subscribe or follow the outlet, not the story: "Follow The Gleaner on Twitter and
+# Instagram @JamaicaGleaner", "Síguenos en Telegram, Instagram...", "To view the full story, please subscribe".
+_PLATFORMS = r"(?:twitter|facebook|instagram|telegram|whatsapp|youtube|tiktok|linkedin|google news)"
+_PROMO_LINE = re.compile(
+    r"^(?:(?:follow|join)\b.{0,40}\bon " + _PLATFORMS + r"|(?:síguenos|siguenos|suivez-nous|folgen sie uns|"
+    r"folge uns|seguici)\b.{0,20}\b(?:en|sur|auf|su) " + _PLATFORMS + r"|"
+    r"(?:to (?:view|read) the (?:full|rest of the) (?:story|article)|subscribe (?:now|today)\b.{0,60}\bfull "
+    r"(?:story|article)))\b.{0,200}$",
+    re.IGNORECASE,
+)
 # Sentence-final punctuation in the scripts of our sites (Latin, CJK, Arabic, Devanagari...).
 _SENTENCE_END = re.compile(r"[.!?…。！？؟।\"'”’»)\]]\s*$")
 _SHORT_LINE = 20
+_TEASER_MAX = 60
+"""Lines after a "Related" heading shorter than this, or without sentence punctuation, are teaser titles."""
 
 
 def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: Sequence[str] = ()) -> list[str]:
@@ -304,11 +389,15 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
 
     - leading lines that repeat the headline (any of the page's titles) or only name the authors;
     - everything from a "More from ...", "Related articles", "Comments" line on (after the story began);
+    - lines that only point to another story ("Lea también: <title>", "Lesen Sie auch: <title>"), and the titles
+      under a "Notas relacionadas", "Auch interessant" heading (up to the next sentence of the story);
+    - lines asking the reader to follow the outlet on a platform or to subscribe for the full story;
     - short trailing lines without sentence punctuation ("Share", "Comments", "关注").
     """
     drop_keys = {k for t in titles for v in title_variants(t) if (k := text_key(v))}
     author_keys = {text_key(a) for a in authors if a} | {text_key(" ".join(authors))} if authors else set()
     out: list[str] = []
+    teasers = False
     for i, text in enumerate(paragraphs):
         if not any(ch.isalnum() for ch in text):
             continue
@@ -316,6 +405,16 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
             continue
         if len(out) >= 2 and _STORY_END.match(text.strip()):
             break
+        if _TEASER_LINE.match(text.strip()) or _PROMO_LINE.match(text.strip()):
+            continue
+        if _STORY_END_INTL.match(text.strip()):
+            # Also a box of teasers inside the story: its titles are dropped, the story's next sentence resumes.
+            teasers = True
+            continue
+        if teasers:
+            if len(text) < _TEASER_MAX or not _SENTENCE_END.search(text):
+                continue
+            teasers = False
         out.append(text)
     while out and len(out[-1]) < _SHORT_LINE and not _SENTENCE_END.search(out[-1]):
         out.pop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -27,8 +28,12 @@ def norm_text(text: str) -> str:
     return unicodedata.normalize("NFC", normalize_space(text))
 
 
+@lru_cache(maxsize=2048)
 def text_key(text: str) -> str:
-    """Text -> a comparison key: no markup entities, no case, no punctuation spacing differences."""
+    """Text -> a comparison key: no markup entities, no case, no punctuation spacing differences, no soft hyphens
+    (``&shy;`` only marks where a word may break: one extractor keeps it, another drops it)."""
+    if "\xad" in text:
+        text = text.replace("\xad", "")
     return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 

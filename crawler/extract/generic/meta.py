@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from lxml import etree
@@ -74,11 +75,12 @@ def published_date(
 
     ld_raws = _ld_dates(selector, ld)
     for raw in ld_raws:  # a time JSON-LD states with its offset always wins
-        if (dt := parse_stated(raw)) is not None:
-            return "jsonld", dt
+        if (dt := parse_stated(raw)) is not None and _plausible(dt):
+            return "jsonld", local_spelling(selector, ld_raws, dt)
     found = offset_date(selector, ld, tz)
-    if found:
-        return found
+    if found and _plausible(found[1]):
+        source, dt = found
+        return source, local_spelling(selector, ld_raws, dt)
     # No offset anywhere: the day the page states, without a time.
     for raw in ld_raws:
         if (dt := processors.parse_date(raw, "UTC")) is not None:
@@ -90,6 +92,51 @@ def published_date(
     if day is not None:
         return "generic", day
     return None
+
+
+_FIRST_YEAR = 1990
+
+
+def _plausible(value: date) -> bool:
+    """A publication year between the web's early news sites and next year (not a misread epoch or id)."""
+    return _FIRST_YEAR <= value.year <= date.today().year + 1
+
+
+_ISO_TIME = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_TIME_VALUES = etree.XPath("//meta/@content | //time/@datetime | //*[@itemprop or @property]/@datetime")
+_MAX_OFFSET = timedelta(hours=14)
+_SCRIPT_TEXTS = etree.XPath("//script[not(@src)]/text()")
+_STATED_IN_SCRIPT = re.compile(r'"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:?\d{2})"')
+
+
+def local_spelling(selector: Selector, ld_raws: Iterable[str], dt: datetime) -> datetime:
+    """A publication time given in UTC -> the same instant as the page also writes it in its local time.
+
+    Many CMSs state the time twice, ``2020-02-25T02:25:54Z`` in JSON-LD and ``2020-02-24T21:25:54-05:00`` in a
+    ``<meta>``, or the local wall clock without an offset (``<time datetime="2023-11-08 23:30:59">``): the day
+    of publication is the local one. A wall clock counts only with the same seconds (not 0) at a whole quarter
+    hour from UTC; the instant never changes, only its offset.
+    """
+    if dt.utcoffset() != timedelta(0):
+        return dt
+    values = [*ld_raws, *(str(v) for v in _TIME_VALUES(selector.root))]
+    # Times with an offset in the page's script data ({"date": "2020-02-24T21:25:54-05:00"}): the same instant only.
+    values += [m.group(1) for text in _SCRIPT_TEXTS(selector.root) for m in _STATED_IN_SCRIPT.finditer(text)]
+    for raw in values:
+        if not _ISO_TIME.match(raw):
+            continue
+        other = parse_stated(raw)
+        if other is not None:
+            if other.utcoffset() and other == dt:
+                return other
+            continue
+        wall = processors.parse_date(raw, "UTC")
+        if wall is None or not wall.second or wall.second != dt.second:
+            continue
+        shift = wall.replace(tzinfo=None) - dt.replace(tzinfo=None)
+        if shift and abs(shift) <= _MAX_OFFSET and shift % timedelta(minutes=15) == timedelta(0):
+            return dt.astimezone(timezone(shift))
+    return dt
 
 
 def _htmldate(root: Any, url: str | None) -> date | None:
