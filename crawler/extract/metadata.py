@@ -68,26 +68,42 @@ INDEXED_TAGS = frozenset({"meta", "link", "script", "time"})
 SCRIPT_TEXT = " text"
 """Key of a JSON-LD ``<script>``'s text in its attribute dict (no attribute name holds a space)."""
 _LD_TYPE = "application/ld+json"
+_ALL_SCRIPTS = " every script"
+"""Index key present when every ``<script>``'s attributes were indexed, not only the JSON-LD ones."""
 
 
 def tag_index(root: Any, also: frozenset[str] = frozenset()) -> dict[str, list[dict[str, str]]]:
-    """The attributes of every ``<meta>``, ``<link>``, ``<script>``, ``<time>`` (and ``also`` tags) of a parsed page,
-    by tag, in page order: one pass over the tree per page, not one query per tag.
+    """The attributes of every ``<meta>``, ``<link>``, ``<time>``, JSON-LD ``<script>`` (and ``also`` tags; every
+    ``<script>`` when ``also`` names it) of a parsed page, by tag, in page order: one pass over the tree per page.
 
     Attribute dicts, not the elements: an element kept in this cache (keyed by the page's root) would keep its
     page alive. A JSON-LD script's text is kept under :data:`SCRIPT_TEXT`.
     """
     index = _TAG_INDEX.get(root)
-    if index is not None and also <= index.keys():
+    # Metadata reads only the JSON-LD scripts; every script's attributes only when a site rule asks for them.
+    all_scripts = "script" in also
+    if index is not None and also <= index.keys() and (not all_scripts or _ALL_SCRIPTS in index):
         return index
     wanted = (INDEXED_TAGS | also) - (index.keys() if index is not None else set())
+    if all_scripts:
+        wanted |= {"script"}
     found: dict[str, list[dict[str, str]]] = {t: [] for t in wanted}
     for el in root.iter(*wanted):
-        attrs = dict(el.attrib)
-        if el.tag == "script" and attrs.get("type") == _LD_TYPE:
-            attrs[SCRIPT_TEXT] = el.text or ""
-        found[el.tag].append(attrs)
+        tag = el.tag
+        if tag == "script":
+            if el.get("type") == _LD_TYPE:
+                attrs = dict(el.attrib)
+                attrs[SCRIPT_TEXT] = el.text or ""
+            elif all_scripts:
+                attrs = dict(el.attrib)
+            else:
+                continue
+        else:
+            attrs = dict(el.attrib)
+        found[tag].append(attrs)
     index = found if index is None else {**index, **found}
+    if all_scripts:
+        index[_ALL_SCRIPTS] = []
     try:
         _TAG_INDEX[root] = index
     except TypeError:  # not a weakly referenceable root

@@ -118,3 +118,15 @@ def test_a_page_parsed_from_its_bytes_is_the_tree_scrapy_builds() -> None:
     latin = HtmlResponse("https://news.example/", body=b"<p>caf\xe9</p>", encoding="latin-1")
     page.parse_page(latin)
     assert latin._cached_selector is None
+
+
+def test_script_rules_after_the_metadata_pass_see_every_script() -> None:
+    body = (
+        b'<html><head><script src="/a.js"></script><script type="application/ld+json">'
+        b'{"@type": "NewsArticle", "headline": "H"}</script></head><body></body></html>'
+    )
+    response = HtmlResponse("https://news.example/s.html", body=body, encoding="utf-8")
+    assert metadata.json_ld_article(response.selector) == {"@type": "NewsArticle", "headline": "H"}
+    # The metadata pass indexed the JSON-LD script only; a site rule on scripts gets them all, in page order.
+    assert fastrules.rule_values(response, "script::attr(src)") == ["/a.js"]
+    assert fastrules.rule_values(response, "script::attr(type)") == ["application/ld+json"]
