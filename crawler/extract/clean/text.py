@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 from lxml import etree
-from lxml import html as lxml_html
 from w3lib.html import remove_tags, replace_entities
 
 _WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f\ufeff]+")
@@ -80,6 +79,24 @@ _SKIP_TAGS = frozenset(
 )
 
 
+_FRAGMENT_PARSER = etree.HTMLParser()
+"""lxml's HTML parser without ``lxml.html``'s element classes (a Python call per element it touches)."""
+_FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.IGNORECASE)
+_STRING = etree.XPath("string()")
+"""An element's text, descendants included (``lxml.html``'s ``text_content()``)."""
+
+
+def _fragment(raw: str) -> Any:
+    """An HTML fragment -> the ``<body>`` holding it, parsed as ``lxml.html.fragments_fromstring`` parses it."""
+    doc = etree.fromstring(raw if _FULL_HTML.match(raw) else f"<html><body>{raw}</body></html>", _FRAGMENT_PARSER)
+    if doc is None:
+        raise etree.ParserError("Document is empty")
+    bodies = [el for el in doc if el.tag == "body"]
+    if len(bodies) != 1:
+        raise ValueError(f"{len(bodies)} bodies in a fragment")
+    return bodies[0]
+
+
 def html_to_text(value: Any) -> list[str] | None:
     """An HTML element (or text) -> its paragraphs as plain text, in order.
 
@@ -93,7 +110,7 @@ def html_to_text(value: Any) -> list[str] | None:
         lines = [clean_text(line) for line in re.split(r"\n\s*\n|\r\n\s*\r\n", raw)]
         return [line for line in lines if line] or None
     try:
-        root = lxml_html.fragment_fromstring(raw, create_parent="div")
+        root = _fragment(raw)
     except (etree.ParserError, ValueError):
         return [t] if (t := clean_text(raw)) else None
     paragraphs: list[str] = []
@@ -116,10 +133,10 @@ def html_to_text(value: Any) -> list[str] | None:
             # split_body); preformatted text keeps its lines.
             flush()
             if tag == "tr":
-                cells = [clean_text(c.text_content()) for c in el if c.tag in ("td", "th")]
+                cells = [clean_text(_STRING(c)) for c in el if c.tag in ("td", "th")]
                 lines = [" · ".join(c for c in cells if c)]
             else:
-                lines = [clean_text(line) or "" for line in el.text_content().splitlines()]
+                lines = [clean_text(line) or "" for line in _STRING(el).splitlines()]
             paragraphs.extend(line for line in lines if line)
             if el.tail:
                 buf.append(el.tail)
