@@ -43,6 +43,10 @@ except ImportError:  # pragma: no cover - isal has no wheel for this platform: z
 
 INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, _inflate.error)
 """What a damaged gzip/deflate stream raises."""
+_BAD_FILE: tuple[type[Exception], ...] = (OSError, ValueError, *INFLATE_ERRORS)
+"""What reading a stored page's file raises when the file is missing, cut short or not gzip."""
+_BAD_PAYLOAD: tuple[type[Exception], ...] = (*_BAD_FILE, EOFError)
+_BAD_CACHE_ENTRY: tuple[type[Exception], ...] = (*_BAD_PAYLOAD, pickle.UnpicklingError, KeyError)
 
 
 def inflater(wbits: int) -> Any:
@@ -376,7 +380,7 @@ def _warc_page(record: Any, origin: str, skip: Skip, max_size: int) -> StoredPag
     except OverflowError:
         skip("skipped/too_large", origin, f"{url}: more than {max_size} bytes")
         return None
-    except (*INFLATE_ERRORS, OSError, ValueError, EOFError) as exc:  # type: ignore[misc]
+    except _BAD_PAYLOAD as exc:
         skip("skipped/bad_payload", origin, f"{url}: {exc}")
         return None
     headers = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
@@ -416,7 +420,7 @@ def read_fs_cache_entry(entry: Path, skip: Skip = _noop_skip, max_size: int = 0)
     except OverflowError:
         skip("skipped/too_large", origin)
         return None
-    except (OSError, EOFError, ValueError, pickle.UnpicklingError, KeyError, *INFLATE_ERRORS) as exc:  # type: ignore[misc]
+    except _BAD_CACHE_ENTRY as exc:
         skip("errors/bad_cache_entry", origin, f"{type(exc).__name__}: {exc}")
         return None
     url = meta.get("response_url") or meta.get("url") or ""
@@ -530,7 +534,7 @@ def load_body(page: StoredPage, skip: Skip = _noop_skip) -> StoredPage | None:
         return page
     try:
         body = _file_body(page.file, Path(page.file).read_bytes(), page.max_size)
-    except (OSError, ValueError, *INFLATE_ERRORS) as exc:  # type: ignore[misc]
+    except _BAD_FILE as exc:
         skip("errors/bad_file", page.origin, f"{type(exc).__name__}: {exc}")
         return None
     if page.max_size and len(body) > page.max_size:
@@ -552,26 +556,16 @@ def read_html_dir(
     for name, url, fetched in rows:
         listed.add(name)
         path = root / name
-        if lazy:
-            try:
-                done += path.stat().st_size
-            except OSError as exc:
-                skip("errors/bad_file", name, f"{type(exc).__name__}: {exc}")
-                continue
-            yield StoredPage(url, 200, [(b"Content-Type", b"text/html")], b"", fetched, name, done, file=str(path),
-                             max_size=max_size)  # fmt: skip
-            continue
         try:
-            body = path.read_bytes()
-            done += len(body)
-            body = _file_body(name, body, max_size)
-        except (OSError, ValueError, *INFLATE_ERRORS) as exc:  # type: ignore[misc]
+            done += path.stat().st_size
+        except OSError as exc:
             skip("errors/bad_file", name, f"{type(exc).__name__}: {exc}")
             continue
-        if max_size and len(body) > max_size:
-            skip("skipped/too_large", name, f"{url}: more than {max_size} bytes")
-            continue
-        yield StoredPage(url, 200, [(b"Content-Type", b"text/html")], body, fetched, name, done)
+        page = StoredPage(url, 200, [(b"Content-Type", b"text/html")], b"", fetched, name, done, file=str(path),
+                          max_size=max_size)  # fmt: skip
+        loaded = page if lazy else load_body(page, skip)
+        if loaded is not None:
+            yield loaded
     for path in sorted(root.rglob("*.htm*")):
         rel = path.relative_to(root).as_posix()
         if rel not in listed and rel.endswith((".html", ".html.gz", ".htm")):
