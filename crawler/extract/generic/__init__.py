@@ -34,7 +34,8 @@ from crawler.extract.generic.ensemble import ensemble_body
 from crawler.extract.generic.headline import first_title, h1_texts, headline
 from crawler.extract.generic.meta import complete
 from crawler.extract.generic.meta import published_date as meta_published_date
-from crawler.extract.metadata import is_article_page, json_ld_article
+from crawler.extract.generic.standfirst import standfirst
+from crawler.extract.metadata import is_article_page, json_ld_article, meta_values
 from crawler.extract.rules import cached_metadata
 
 __all__ = [
@@ -49,6 +50,9 @@ __all__ = [
     "published_date",
     "trafilatura_paragraphs",
 ]
+
+
+_DESCRIPTIONS = ("og:description", "description", "twitter:description", "dc.description")
 
 
 def generic_values(
@@ -93,6 +97,12 @@ def generic_values(
         source, paragraphs = (body_paragraphs if quick else ensemble_body)(
             selector.root, response.url, ld_body if isinstance(ld_body, str) else None, titles, names
         )
+        if paragraphs and not quick:
+            ld_description = ld.get("description") if ld else None
+            descriptions = [d for d in (ld_description, *meta_values(selector, *_DESCRIPTIONS)) if isinstance(d, str)]
+            lead = standfirst(selector.root, descriptions, paragraphs, titles)
+            if lead:
+                paragraphs = [lead, *paragraphs]
         if paragraphs:
             out["article_body"] = (source, paragraphs)
     complete(response, out, wanted)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from copy import deepcopy
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -278,15 +279,66 @@ def body_paragraphs(
     authors: Sequence[str] = (),
 ) -> tuple[str, list[str]]:
     """The story's paragraphs: ``(source, paragraphs)``, source ``jsonld`` or ``generic``, cleaned by :func:`trim_story`."""
+    teasers = link_teasers(root, url)
     from_ld = article_body_paragraphs(root, article_body)
     if from_ld:
-        return JSONLD, trim_story(from_ld, titles, authors)
+        return JSONLD, trim_story([p for p in from_ld if text_key(p) not in teasers], titles, authors)
     paragraphs = trafilatura_paragraphs(root, url)
     if sum(len(p) for p in paragraphs) < _SHORT_BODY:
         embedded = script_html_paragraphs(root)
         if sum(len(p) for p in embedded) > sum(len(p) for p in paragraphs):
             paragraphs = embedded
+    if teasers:
+        paragraphs = [p for p in paragraphs if text_key(p) not in teasers]
     return GENERIC, trim_story(paragraphs, titles, authors)
+
+
+_LINKED_BLOCKS = etree.XPath(
+    "//body//*[self::p or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][.//a[@href]]"
+    "[not(ancestor::script or ancestor::noscript or ancestor::template)]"
+)
+_LINKS = etree.XPath(".//a[@href]")
+
+
+def link_teasers(root: Any, url: str | None = None) -> frozenset[str]:
+    """Keys of the page's paragraphs and headings whose whole text is a link to another page: a teaser of another
+    story ("2 RESIDENTS ARRESTED AT SECRET POLICE STATION", "CLICK HERE TO GET THE APP") set between the story's
+    paragraphs, not a sentence of it. A link to the page itself (its own title), to an e-mail address or phone,
+    or whose text is the address it points to (a cited source) is no teaser."""
+    try:
+        return _TEASERS[root]
+    except (KeyError, TypeError):
+        pass
+    own = _page_path(url) if url else None
+    out: set[str] = set()
+    for el in _LINKED_BLOCKS(root):
+        key = text_key(block_text(el))
+        if not key or _URL_TEXT.match(key):
+            continue
+        links = [a for a in _LINKS(el) if not a.get("href", "").lstrip().lower().startswith(_NOT_A_PAGE)]
+        if not links or text_key(" ".join(block_text(a) for a in links)) != key:
+            continue
+        if own and any(_page_path(urljoin(url or "", a.get("href", "").strip())) == own for a in links):
+            continue
+        out.add(key)
+    found = frozenset(out)
+    try:
+        _TEASERS[root] = found
+    except TypeError:
+        pass
+    return found
+
+
+_NOT_A_PAGE = ("#", "javascript:", "mailto:", "tel:")
+_URL_TEXT = re.compile(r"(?:https?|www)\b")
+
+
+def _page_path(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.netloc.lower().removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
+
+
+_TEASERS: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 _SHORT_BODY = 300

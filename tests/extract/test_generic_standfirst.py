@@ -1,0 +1,83 @@
+"""The story's lead (crawler/extract/generic/standfirst.py): the page's description shown under the headline."""
+
+from __future__ import annotations
+
+from scrapy.http import HtmlResponse
+
+from crawler.extract.generic import generic_values
+from crawler.extract.generic.body import link_teasers
+from crawler.extract.generic.common import text_key
+
+STORY = [
+    f"Paragraph {n} of the harbour story: the council voted to reopen the bridge after two years of repairs, "
+    f"and the ferry timetable changes for the {n}th time this year, officials said on Monday."
+    for n in range(1, 7)
+]
+LEAD = "After two years of repairs the old harbour bridge reopens to traffic, and the ferry loses its busiest route."
+
+
+def _page(header: str, description: str = LEAD, footer: str = "") -> HtmlResponse:
+    html = (
+        f"<html lang='en'><head><title>Bridge reopens | Courier</title>"
+        f"<meta property='og:description' content='{description}'></head><body>"
+        "<nav><a href='/'>Home</a><a href='/news'>News</a></nav>"
+        f"<article><header><h1>Bridge reopens</h1>{header}<span>By Ann Lee</span></header>"
+        "<div class='article-body'>" + "".join(f"<p>{p}</p>" for p in STORY) + "</div></article>"
+        f"{footer}<footer>Imprint. Contact.</footer></body></html>"
+    )
+    return HtmlResponse("https://courier.example/news/bridge.html", body=html.encode(), encoding="utf-8")
+
+
+def _body(response: HtmlResponse) -> list[str]:
+    return generic_values(response, ["article_body"])["article_body"][1]
+
+
+def test_the_description_shown_under_the_headline_opens_the_body() -> None:
+    assert _body(_page(f"<p class='dek'>{LEAD}</p>")) == [LEAD, *STORY]
+    # Its element and class do not matter: the page's own description, shown whole, is the evidence.
+    assert _body(_page(f"<h2>{LEAD.replace('bridge', '<em>bridge</em>')}</h2>")) == [LEAD, *STORY]
+
+
+def test_a_description_the_page_does_not_show_or_shows_elsewhere_is_no_lead() -> None:
+    assert _body(_page("")) == STORY  # only in <meta>
+    # Shown after the story (a share box, a teaser of this page) or as a link: not the lead.
+    assert _body(_page("", footer=f"<div class='share'><p>{LEAD}</p></div>")) == STORY
+    assert _body(_page(f"<p><a href='/news/bridge.html'>{LEAD}</a></p>")) == STORY
+
+
+def test_a_description_that_is_the_first_paragraph_is_not_repeated() -> None:
+    # The description copies the opening paragraph (whole or cut short): the body has it already.
+    assert _body(_page("", description=STORY[0])) == STORY
+    assert _body(_page("", description=STORY[0][:120] + "…")) == STORY
+    # A kicker or label is no lead.
+    assert _body(_page("<p>Harbour news</p>", description="Harbour news")) == STORY
+
+
+def _story_page(between: str) -> HtmlResponse:
+    html = (
+        "<html lang='en'><head><title>Bridge reopens | Courier</title></head><body><article><h1>Bridge reopens</h1>"
+        + "".join(f"<p>{p}</p>" for p in STORY[:3])
+        + between
+        + "".join(f"<p>{p}</p>" for p in STORY[3:])
+        + "</article></body></html>"
+    )
+    return HtmlResponse("https://courier.example/news/bridge.html", body=html.encode(), encoding="utf-8")
+
+
+def test_a_paragraph_that_is_only_a_link_to_another_story_is_a_teaser() -> None:
+    teaser = "<p><a href='/news/ferry-strike.html'><strong>FERRY CREWS VOTE TO STRIKE OVER THE NEW TIMETABLE</strong></a></p>"
+    assert _body(_story_page(teaser)) == STORY
+    # A sentence with a link in it, a cited address, a mail address and a link to the page itself are the story's.
+    kept = [
+        "<p>The <a href='/council'>council</a> published the full repair report on its website on Monday.</p>",
+        "<p><a href='https://council.example/report.pdf'>https://council.example/report.pdf</a></p>",
+        "<p><a href='mailto:desk@courier.example'>desk@courier.example</a></p>",
+        "<p><a href='https://courier.example/news/bridge.html'>The bridge that waited two years for its repairs</a></p>",
+    ]
+    for block in kept:
+        response = _story_page(block)
+        assert link_teasers(response.selector.root, response.url) == frozenset(), block
+    response = _story_page(teaser)
+    assert link_teasers(response.selector.root, response.url) == {
+        text_key("FERRY CREWS VOTE TO STRIKE OVER THE NEW TIMETABLE")
+    }
