@@ -81,3 +81,16 @@ def test_a_paragraph_that_is_only_a_link_to_another_story_is_a_teaser() -> None:
     assert link_teasers(response.selector.root, response.url) == {
         text_key("FERRY CREWS VOTE TO STRIKE OVER THE NEW TIMETABLE")
     }
+
+
+def test_control_characters_in_the_page_do_not_cost_the_story() -> None:
+    # trafilatura discards a tree holding C0 control characters: the generic body reads a cleaned copy.
+    html = (
+        "<html lang='en'><head><title>Bridge reopens | Courier</title></head><body><article><h1>Bridge reopens</h1>"
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "<p>Source: Harbour\x07 Office\x07 (2020), annual report.</p></article></body></html>"
+    )
+    response = HtmlResponse("https://courier.example/news/bridge.html", body=html.encode(), encoding="utf-8")
+    body = _body(response)
+    assert body[: len(STORY)] == STORY
+    assert "\x07" not in " ".join(body)

@@ -127,6 +127,7 @@ def run_trafilatura(root: Any, url: str | None, **options: Any) -> list[str]:
     """trafilatura on the page's tree with ``options`` (``favor_recall``, ``include_tables``...) -> paragraphs; [] if none."""
     from trafilatura import bare_extraction
 
+    root = without_control_chars(root)
     # Our tree comes from the response's selector, which keeps comments; React pages write text as
     # "borrowing costs <!-- -->are" and trafilatura drops what follows a comment. trafilatura copies the
     # tree it is given and prunes ``prune_xpath`` on that copy (keeping the text after a comment), so the
@@ -152,6 +153,38 @@ def run_trafilatura(root: Any, url: str | None, **options: Any) -> list[str]:
         for block in _blocks(el):
             out += [t for t in (norm_text(line) for line in _lines(block)) if t]
     return _drop_embeds(out, root)
+
+
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_TABLE = dict.fromkeys(range(32), None) | {9: 9, 10: 10, 13: 13}
+_CLEANED: weakref.WeakKeyDictionary[Any, Any | None] = weakref.WeakKeyDictionary()
+
+
+def without_control_chars(root: Any) -> Any:
+    """The page's tree, or a copy of it without C0 control characters ("WWF\\x07 (2020)") when it has any:
+    trafilatura discards the whole page on them (its own parser strips them from the string it reads)."""
+    try:
+        found = _CLEANED[root]
+        return root if found is None else found
+    except (KeyError, TypeError):
+        pass
+    if not _CONTROL_CHARS.search("".join(root.itertext())):
+        try:
+            _CLEANED[root] = None  # the same page is checked once (precision and recall runs)
+        except TypeError:
+            pass
+        return root
+    clean = deepcopy(root)
+    for el in clean.iter():
+        if el.text:
+            el.text = el.text.translate(_CONTROL_TABLE)
+        if el.tail:
+            el.tail = el.tail.translate(_CONTROL_TABLE)
+    try:
+        _CLEANED[root] = clean
+    except TypeError:
+        pass
+    return clean
 
 
 # trafilatura's own block names, and the page's HTML ones it returns from its fallback extractors.

@@ -267,6 +267,9 @@ def ensemble_body(
     voted = generic.trim_story(
         vote(primary, [main, recall], evidence, config, trimmed, ld, others=[readab] if readab else []), titles, authors
     )
+    if not primary and not voted and _chars(readab) >= config.fragment_chars:
+        # trafilatura found nothing at all (a page it discards): readability's story rather than none.
+        return ENSEMBLE, generic.trim_story(readab, titles, authors)
     if _chars(primary) < config.fragment_chars and _chars(voted) >= config.fragment_factor * max(_chars(primary), 1):
         return ENSEMBLE, voted
     if _chars(primary) and _kept_share(primary, voted) < config.min_kept_share:
