@@ -94,3 +94,18 @@ def test_control_characters_in_the_page_do_not_cost_the_story() -> None:
     body = _body(response)
     assert body[: len(STORY)] == STORY
     assert "\x07" not in " ".join(body)
+
+
+def test_without_a_description_an_element_the_page_names_a_summary_is_the_lead() -> None:
+    # No description to compare with: the first element between the <h1> and the body that the page's class
+    # names a summary ("dek", "post__excerpt", "ContentHeaderDek-xY"), and that reads like a sentence.
+    for cls in ("dek", "post__excerpt", "ContentHeaderDek-eXmPeo", "article-sub-title"):
+        assert _body(_page(f"<p class='{cls}'>{LEAD}</p>", description="")) == [LEAD, *STORY], cls
+    # A caption, a slide's description or an author's bio is not, whatever its class says; nor a label.
+    for block in (
+        f"<div class='lead-media'><p class='lead-caption'>{LEAD}</p></div>",
+        f"<div class='carousel'><span class='slide-description'>{LEAD}</span></div>",
+        f"<p class='author-description'>{LEAD}</p>",
+        "<p class='intro'>Harbour news</p>",
+    ):
+        assert _body(_page(block, description="")) == STORY, block

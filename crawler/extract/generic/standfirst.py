@@ -30,9 +30,9 @@ _NOT_STORY = frozenset(
 )  # fmt: skip
 """A lead is not a link, a navigation or caption text, a list item, or hidden data."""
 _BLOCKS = frozenset({"p", "div", "h2", "h3", "h4", "h5", "h6", "section", "header", "span", "strong", "b", "em"})
-_TEXT_HAVING = etree.XPath("//body//text()[contains(normalize-space(.), $s)]")
-_H1 = etree.XPath("//body//h1")
-_POSITION = etree.XPath("count(preceding::*) + count(ancestor::*)")
+_TEXT_HAVING = etree.XPath("//body//text()[contains(., $s)]")
+_HIDDEN = frozenset({"script", "style", "noscript", "template"})
+_H1 = etree.XPath("(//body//h1)[1]")
 
 
 def _text_nodes(root: Any, text: str) -> list[Any]:
@@ -41,13 +41,18 @@ def _text_nodes(root: Any, text: str) -> list[Any]:
     for i, m in enumerate(_SNIPPET.finditer(text)):
         if i == _TRIES:
             break
-        nodes = _TEXT_HAVING(root, s=m.group(0))
+        nodes = [
+            n
+            for n in _TEXT_HAVING(root, s=m.group(0))
+            if (p := n.getparent()) is not None
+            and not any(isinstance(a.tag, str) and a.tag in _HIDDEN for a in (p, *p.iterancestors()))
+        ]
         if nodes:
-            return list(nodes)
+            return nodes
     return []
 
 
-_TRIES = 4
+_TRIES = 8
 
 
 def _element_with_text(root: Any, text: str, key: str) -> Any | None:
@@ -68,17 +73,14 @@ def _element_with_text(root: Any, text: str, key: str) -> Any | None:
     return None
 
 
-def _first_position(root: Any, text: str) -> float | None:
-    """Document position of the first element whose text holds the start of ``text``; None if not found."""
+def _first_element(root: Any, text: str) -> Any | None:
+    """The first element whose text holds a run of words from the start of ``text``; None."""
     for node in _text_nodes(root, text):
         el = node.getparent()
         if el is not None and node.is_tail:
             el = el.getparent()
-        if el is not None and not any(
-            isinstance(a.tag, str) and a.tag in ("script", "noscript", "template", "head")
-            for a in (el, *el.iterancestors())
-        ):
-            return float(_POSITION(el))
+        if el is not None:
+            return el
     return None
 
 
@@ -95,32 +97,87 @@ def standfirst(
 
     ``descriptions``: the page's own summaries (JSON-LD, OpenGraph, meta). One of them must be the whole text of
     one visible element (not a link, caption, list item or navigation) after the page's first ``<h1>`` (when it
-    has one) and before the element holding the body's first paragraph.
+    has one) and before the element holding the body's first paragraph. Without such a description, the first
+    element there that the page names a summary (``class="standfirst"``, ``"dek"``, ``"excerpt"``, ``"intro"``,
+    ``itemprop="description"``...) and that reads like one (a sentence of some words; pages with an ``<h1>``).
     """
     if not paragraphs:
         return None
     hay = " ".join(text_key(p) for p in paragraphs)
     skip = {text_key(t) for t in titles}
     first_key = text_key(paragraphs[0])
+
+    def new(key: str) -> bool:
+        # Not in the body already, nor a shortened copy of its opening ("... the first words…").
+        return key not in hay and key not in skip and not first_key.startswith(key[: max(_MIN_CHARS, len(key) - 10)])
+
+    shown: list[Any] = []
     seen: set[str] = set()
     for raw in descriptions:
         text = norm_text(html_lib.unescape(raw))
         key = text_key(text)
-        if not (_MIN_CHARS <= len(key) <= _MAX_CHARS) or key in seen or key in skip:
+        if not (_MIN_CHARS <= len(key) <= _MAX_CHARS) or key in seen:
             continue
         seen.add(key)
-        # Already in the body, or a shortened copy of its opening ("... the first words…").
-        if key in hay or first_key.startswith(key[: max(_MIN_CHARS, len(key) - 10)]):
+        if new(key) and (el := _element_with_text(root, text, key)) is not None and _shown_as_lead(el):
+            shown.append(el)
+    h1 = next(iter(_H1(root)), None)
+    if not shown and h1 is None:
+        return None
+    start = _first_element(root, paragraphs[0])
+    if start is None:
+        return None
+    # One walk in document order from the <h1> to the body's first paragraph.
+    named: Any = None
+    inside = h1 is None
+    for el in root.iter():
+        if el is start:
+            break
+        if not inside:
+            inside = el is h1
             continue
-        el = _element_with_text(root, text, key)
-        if el is None or not _shown_as_lead(el):
-            continue
-        where = _POSITION(el)
-        h1 = _H1(root)
-        if h1 and _POSITION(h1[0]) > where:
-            continue
-        start = _first_position(root, paragraphs[0])
-        if start is None or start < where:
-            continue
-        return block_text(el)
-    return None
+        if any(el is x for x in shown):
+            return block_text(el)
+        if named is None and h1 is not None and _named_summary(el) and _shown_as_lead(el):
+            text = block_text(el)
+            key = text_key(text)
+            if _MIN_CHARS <= len(key) <= _NAMED_MAX_CHARS and len(key.split()) >= _NAMED_MIN_WORDS and new(key):
+                named = text
+    return named
+
+
+_SUMMARY_WORDS = (
+    "standfirst", "dek", "deck", "lede", "lead", "intro", "excerpt", "summary", "subtitle", "subheadline",
+    "strapline", "teaser", "abstract", "sapo", "chapo", "chapeau", "entradilla", "bajada", "sumario", "vorspann",
+    "description",
+)  # fmt: skip
+_CLASS_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+"""Words of a class name: "ContentHeaderDek-eXmPeo" -> Content, Header, Dek, e, Xm, Peo; "post__excerpt" -> post, excerpt."""
+_NAMED_MAX_CHARS = 600
+_NAMED_MIN_WORDS = 6
+
+
+_MEDIA_WORDS = frozenset(
+    {"caption", "credit", "figure", "image", "img", "photo", "picture", "media", "video", "gallery", "carousel",
+     "slide", "slider", "slideshow", "embed", "player", "modal", "popup", "newsletter", "card", "author", "byline",
+     "bio", "share", "social", "breadcrumb", "breadcrumbs", "menu", "nav", "comment", "comments"}
+)  # fmt: skip
+"""Class words of a summary's surroundings that make it another item's: a photo caption, a slide's, a card's, an
+author's bio, a share box."""
+
+
+def _class_words(el: Any) -> set[str]:
+    return {w.lower() for w in _CLASS_PART.findall(el.get("class", ""))}
+
+
+def _named_summary(el: Any) -> bool:
+    if not isinstance(el.tag, str) or el.tag not in _BLOCKS:
+        return False
+    if el.get("itemprop") not in ("description", "alternativeHeadline"):
+        if not el.get("class"):
+            return False
+        words = _class_words(el)
+        if not (words & set(_SUMMARY_WORDS) or "sub" in words and words & {"title", "tit", "headline", "head"}):
+            return False
+    around = (*el.iterancestors(), *el.iter())
+    return not any(_class_words(a) & _MEDIA_WORDS for a in around if isinstance(a.tag, str) and a.get("class"))
