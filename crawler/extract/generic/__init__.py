@@ -29,6 +29,7 @@ from scrapy.http import TextResponse
 from crawler.extract.generic.authors import page_authors
 from crawler.extract.generic.body import body_paragraphs, trafilatura_paragraphs
 from crawler.extract.generic.common import FIELDS, GENERIC
+from crawler.extract.generic.containers import continued
 from crawler.extract.generic.dates import GenericLoader, published_date
 from crawler.extract.generic.ensemble import ensemble_body
 from crawler.extract.generic.headline import first_title, h1_texts, headline
@@ -98,6 +99,7 @@ def generic_values(
             selector.root, response.url, ld_body if isinstance(ld_body, str) else None, titles, names
         )
         if paragraphs and not quick:
+            paragraphs = continued(selector.root, paragraphs)
             ld_description = ld.get("description") if ld else None
             descriptions = [d for d in (ld_description, *meta_values(selector, *_DESCRIPTIONS)) if isinstance(d, str)]
             lead = standfirst(selector.root, descriptions, paragraphs, titles)
