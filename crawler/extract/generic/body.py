@@ -465,6 +465,7 @@ _PROMO_LINE = re.compile(
 # Sentence-final punctuation in the scripts of our sites (Latin, CJK, Arabic, Devanagari...).
 _SENTENCE_END = re.compile(r"[.!?…。！？؟।\"'”’»)\]]\s*$")
 _SHORT_LINE = 20
+_TAG_LINE = 40
 _TEASER_MAX = 60
 """Lines after a "Related" heading shorter than this, or without sentence punctuation, are teaser titles."""
 
@@ -501,6 +502,54 @@ def trim_story(paragraphs: Sequence[str], titles: Sequence[str] = (), authors: S
                 continue
             teasers = False
         out.append(text)
-    while out and len(out[-1]) < _SHORT_LINE and not _SENTENCE_END.search(out[-1]):
+    # Trailing labels: one shorter than _SHORT_LINE ("Share", "关注"), or a run of tags ("Unión Europea",
+    # "Ursula von der Leyen") shorter than _TAG_LINE each.
+    run = 0
+    while run < len(out) and len(out[-1 - run]) < _TAG_LINE and not _SENTENCE_END.search(out[-1 - run]):
+        run += 1
+    if run >= 2:
+        del out[-run:]
+    while out and (
+        len(out[-1]) < _SHORT_LINE
+        and not _SENTENCE_END.search(out[-1])
+        or len(out[-1]) < _SIGNATURE_MAX
+        and _EMAIL.search(out[-1])
+        or _PAYWALL_LINE.search(out[-1])
+    ):
         out.pop()
+    # Credit lines among the last ones: "Reporting by ...; Editing by ...", "Additional reporting from PA".
+    tail = len(out) - _CREDIT_TAIL
+    out = [t for i, t in enumerate(out) if i < tail or not _CREDIT_LINE.search(t)]
+    return _without_pull_quotes(out)
+
+
+def _without_pull_quotes(paragraphs: list[str]) -> list[str]:
+    """Short paragraphs that repeat a sentence of another paragraph word for word: pull quotes set in the story."""
+    keys = [text_key(t) for t in paragraphs]
+    out = []
+    for i, (text, key) in enumerate(zip(paragraphs, keys, strict=True)):
+        if _PULL_QUOTE_MIN <= len(key) <= _PULL_QUOTE_MAX and any(
+            j != i and len(other) > len(key) + 20 and key in other for j, other in enumerate(keys)
+        ):
+            continue
+        out.append(text)
     return out
+
+
+_PULL_QUOTE_MIN = 30
+_PULL_QUOTE_MAX = 300
+_SIGNATURE_MAX = 80
+"""A last line this short with an e-mail address is the writer's signature ("Jane Doe jdoe@paper.example")."""
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# A last line telling the reader the rest is for subscribers ("Il vous reste 57% de cet article à lire...").
+_PAYWALL_LINE = re.compile(
+    r"r[ée]serv[ée]e? aux abonn[ée]s|(?:reserved|available) (?:for|to) (?:paying )?subscribers|"
+    r"for subscribers only|nur für abonnenten|exclusivo para (?:suscriptores|assinantes)|riservato agli abbonati",
+    re.IGNORECASE,
+)
+_CREDIT_TAIL = 3
+_CREDIT_LINE = re.compile(
+    r"^\(?(?:additional )?reporting (?:by|from)\b|^(?:writing|editing|compiled|produced) by\b|"
+    r"\bcontributed (?:to )?(?:this )?report(?:ing)?\b|^[\w.' -]{2,60} reported from [\w ,.'-]{2,60}\.",
+    re.IGNORECASE,
+)
