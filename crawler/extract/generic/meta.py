@@ -29,30 +29,51 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract import clean as processors
-from crawler.extract.metadata import NEWS_TYPES, _types, json_ld_objects
+from crawler.extract.metadata import NEWS_TYPES, _types, json_ld_listed, json_ld_objects, json_ld_unread
 
 logger = logging.getLogger(__name__)
 
-_LD_DATE_KEYS = ("datePublished", "dateCreated")
+_LD_DATE_KEYS = ("datepublished", "datecreated")
 # "2024-05-13 10:00:00 +0200", "2024-05-13T10:00:00+0200", "2024-05-13T10:00+02": offsets as CMSs write them.
 _LOOSE_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*([+-]\d{2}):?(\d{2})?$")
 _LD_DATE_TYPES = NEWS_TYPES | {"WebPage"}
+# A date key of a JSON-LD script no lenient reading understands: '"datePublished": "2024-05-13T10:00:00+02:00"'.
+_UNREAD_DATE = re.compile(r'"(?:datePublished|dateCreated)"\s*:\s*"([^"\n]{6,60})"', re.IGNORECASE)
 
 
-def _ld_dates(selector: Selector, ld: dict[str, Any] | None) -> list[str]:
-    """Publication times of the page's JSON-LD: its article object first, then any other article-like one."""
-    nodes = [ld] if ld else []
-    nodes += [o for o in json_ld_objects(selector) if o is not ld and _types(o) & _LD_DATE_TYPES]
+def _date_values(node: dict[str, Any], keys: Iterable[str]) -> list[str]:
+    """The values of a JSON-LD node's date keys (any case): strings, ``{"@value": ...}``, epoch numbers."""
+    found = {k.casefold(): v for k, v in node.items() if isinstance(k, str)}
     out: list[str] = []
-    for node in nodes:
-        for key in _LD_DATE_KEYS:
-            value = node.get(key)
-            for v in value if isinstance(value, list) else [value]:
-                if isinstance(v, dict):  # {"@value": "...", "@type": "DateTime"}
-                    v = v.get("@value")
-                if isinstance(v, str) and v.strip():
-                    out.append(v.strip())
+    for key in keys:
+        value = found.get(key)
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, dict):  # {"@value": "...", "@type": "DateTime"}
+                v = v.get("@value")
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0:
+                v = str(int(v))  # epoch seconds or milliseconds
+            if isinstance(v, str) and v.strip():
+                out.append(v.strip())
     return out
+
+
+def _ld_dates(selector: Selector, ld: dict[str, Any] | None) -> tuple[list[str], list[str]]:
+    """Publication times of the page's JSON-LD, ``(article's, others')``.
+
+    The article's: its article object first, then any other article-like one (never an item of a list of
+    several: related stories), then the date keys of a script no lenient reading understands. The others':
+    any other object with a publication (or a video's upload) time, for a page without an article object.
+    """
+    listed = {id(o) for o in json_ld_listed(selector)}
+    objects = [o for o in json_ld_objects(selector) if o is not ld and id(o) not in listed]
+    nodes = [ld] if ld else []
+    nodes += [o for o in objects if _types(o) & _LD_DATE_TYPES]
+    out = [v for node in nodes for v in _date_values(node, _LD_DATE_KEYS)]
+    out += [m.group(1).strip() for text in json_ld_unread(selector) for m in _UNREAD_DATE.finditer(text)]
+    others = [o for o in objects if not _types(o) & _LD_DATE_TYPES]
+    more = [v for node in others for v in _date_values(node, _LD_DATE_KEYS)]
+    more += [v for node in others for v in _date_values(node, ("uploaddate",))]
+    return out, more
 
 
 def parse_stated(raw: str) -> datetime | None:
@@ -73,7 +94,7 @@ def published_date(
     """The publication time: ``(source, aware datetime)``, else ``(source, date)`` when no offset is known."""
     from crawler.extract.generic.dates import published_date as offset_date
 
-    ld_raws = _ld_dates(selector, ld)
+    ld_raws, other_raws = _ld_dates(selector, ld)
     for raw in ld_raws:  # a time JSON-LD states with its offset always wins
         if (dt := parse_stated(raw)) is not None and _plausible(dt):
             return "jsonld", local_spelling(selector, ld_raws, dt)
@@ -81,9 +102,12 @@ def published_date(
     if found and _plausible(found[1]):
         source, dt = found
         return source, local_spelling(selector, ld_raws, dt)
+    for raw in other_raws:  # no article object: another JSON-LD object's time with its offset
+        if (dt := parse_stated(raw)) is not None and _plausible(dt):
+            return "jsonld", local_spelling(selector, other_raws, dt)
     # No offset anywhere: the day the page states, without a time.
-    for raw in ld_raws:
-        if (dt := processors.parse_date(raw, "UTC")) is not None:
+    for raw in [*ld_raws, *other_raws]:
+        if (dt := processors.parse_date(raw, "UTC")) is not None and _plausible(dt):
             return "jsonld", dt.date()
     day = _htmldate(selector.root, url)
     if day is not None:
