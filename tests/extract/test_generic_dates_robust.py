@@ -86,3 +86,75 @@ def test_a_related_story_in_an_item_list_never_gives_the_date() -> None:
 def test_an_epoch_number_in_json_ld_is_read_as_utc(value: int, expected: str) -> None:
     found = _published(json.dumps({"@type": "NewsArticle", "datePublished": value}))
     assert found is not None and found[1].isoformat() == expected  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Mon, 13 May 2024 10:00:00 +0200", "2024-05-13T10:00:00+02:00"),
+        ("13 May 2024 08:00 GMT", "2024-05-13T08:00:00+00:00"),
+        ("Mon, 13 May 2024 04:00:00 EDT", "2024-05-13T04:00:00-04:00"),
+        ("2024/05/13 10:00:00 +0200", "2024-05-13T10:00:00+02:00"),
+        ("2024-5-3T10:00:00+02:00", "2024-05-03T10:00:00+02:00"),
+        ("2024-05-13T10:00:00+02:00[Europe/Berlin]", "2024-05-13T10:00:00+02:00"),
+        ("9 January 2024, 14:05 GMT", "2024-01-09T14:05:00+00:00"),
+    ],
+)
+def test_dates_as_feeds_and_cmss_write_them_keep_their_offset(raw: str, expected: str) -> None:
+    from crawler.extract.clean import parse_date
+
+    dt = parse_date(raw)
+    assert dt is not None and dt.isoformat() == expected
+
+
+@pytest.mark.parametrize("raw", ["Mon, 13 May 2024 10:00:00 -0000", "9 January 2024 GMT", "2024/05/13 10:00"])
+def test_a_date_without_a_known_offset_gets_none_invented(raw: str) -> None:
+    from crawler.extract.clean import parse_date
+
+    assert parse_date(raw) is None
+
+
+def _meta_date(head: str = "", body: str = "") -> tuple[str, object] | None:
+    from crawler.extract.generic.dates import published_date
+
+    sel = Selector(text=f"<html><head>{head}</head><body><h1>Bridge reopens</h1>{body}</body></html>")
+    return published_date(sel, None)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta name="DC.Date.Issued" content="2024-05-13T10:00:00+02:00">',
+        '<meta name="publication_date" content="2024-05-13T10:00:00+02:00">',
+        '<meta name="sailthru.date" content="Mon, 13 May 2024 10:00:00 +0200">',
+        """<meta name="parsely-page" content='{"title": "Bridge reopens", "pub_date": "2024-05-13T08:00:00Z"}'>""",
+    ],
+)
+def test_publication_metas_in_any_case_and_spelling(head: str) -> None:
+    found = _meta_date(head)
+    assert found is not None and found[1] == datetime(2024, 5, 13, 10, tzinfo=PLUS2)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<p>By Ann Lee, <span itemprop="datePublished">2024-05-13T10:00:00+02:00</span></p>',
+        '<p><abbr class="published" title="2024-05-13T10:00:00+02:00">13 May</abbr></p>',
+    ],
+)
+def test_microdata_as_text_and_hatom_titles(body: str) -> None:
+    found = _meta_date(body=body)
+    assert found is not None and found[1] == datetime(2024, 5, 13, 10, tzinfo=PLUS2)
+
+
+def test_the_day_alone_takes_the_time_stated_with_its_offset_on_that_day_never_midnight() -> None:
+    head = '<meta property="article:published_time" content="2024-05-13">'
+    body = '<article><time datetime="2024-05-13T10:00:00+02:00">13 May, 10:00</time></article>'
+    assert _meta_date(head, body) == ("meta", datetime(2024, 5, 13, 10, tzinfo=PLUS2))
+
+
+def test_a_utc_time_elsewhere_gives_no_offset_to_a_local_wall_clock() -> None:
+    # The CMS writes its "publishtime" in UTC; the page's own time is a local wall clock without offset.
+    head = ('<meta property="article:published_time" content="2024-05-13 22:17:36">'
+            '<meta name="cx:publishtime" content="2024-05-14T12:00:00Z">')  # fmt: skip
+    assert _meta_date(head) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,15 +19,23 @@ _ISO = re.compile(
 _TEXT_DATE = re.compile(
     rf"(?P<day>\d{{1,2}})\.?\s+(?P<month>{MONTH_RE})\.?,?\s*(?P<year>\d{{4}})?,?\s*"
     r"(?:(?:at|um|à|a las|в|saat)\s*)?(?P<hour>\d{1,2})?[:.h]?(?P<minute>\d{2})?"
-    r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
+    r"(?:\s*\(?\s*(?P<utc>UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
     re.IGNORECASE,
 )
 _TEXT_DATE_US = re.compile(
     rf"(?P<month>{MONTH_RE})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
     r"(?:,?\s*(?:at\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?"
-    r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
+    r"(?:\s*\(?\s*(?P<utc>UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
     re.IGNORECASE,
 )
+# RFC 2822 (feeds, some <meta>): "Mon, 13 May 2024 10:00:00 +0200", "13 May 2024 08:00 GMT".
+_RFC2822 = re.compile(
+    r"^(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|gmt|utc|ut|z|[ecmp][sd]t)$",
+    re.IGNORECASE,
+)
+# ISO as CMSs bend it: "2024/05/13 10:00", "2024-5-3T10:00:00+02:00", "2024-05-13T10:00:00+02:00[Europe/Berlin]".
+_ISO_LOOSE_DAY = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?=$|[T ])")
+_ZONE_SUFFIX = re.compile(r"(?<=\d)\s*\[[A-Za-z_/+\-0-9]+\]$")
 
 
 def as_tzinfo(value: Any) -> tzinfo | None:
@@ -58,6 +67,7 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     if not text:
         return None
     zone = as_tzinfo(tz)
+    text = _ZONE_SUFFIX.sub("", _ISO_LOOSE_DAY.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text))
     if _ISO.match(text):
         iso = re.sub(r"\s*(UTC|GMT|Z)$", "+00:00", text, flags=re.IGNORECASE).replace(" ", "T", 1)
         iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)
@@ -69,6 +79,11 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     if text.isdigit() and len(text) >= 9:  # epoch seconds or milliseconds
         secs = int(text) / (1000 if len(text) > 11 else 1)
         return datetime.fromtimestamp(secs, timezone.utc)
+    if _RFC2822.match(text):
+        try:
+            return aware(parsedate_to_datetime(text), zone)  # "-0000" (zone unknown) is naive
+        except (TypeError, ValueError):
+            return None
     if (t := _TIME_ONLY.fullmatch(text)) and (zone or t.group("offset")):
         return _time_today(t, zone, crawl_date)
     for pattern in (_TEXT_DATE, _TEXT_DATE_US):
@@ -83,7 +98,10 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
         ampm = m.groupdict().get("ampm")
         if ampm:
             hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
-        offset = as_tzinfo(m.group("offset").replace(" ", "")) if m.group("offset") else None
+        if m.group("offset"):
+            offset = as_tzinfo(m.group("offset").replace(" ", ""))
+        else:  # "14:05 GMT": UTC; a bare "GMT" after a date without a time says nothing of the time
+            offset = timezone.utc if m.group("utc") and m.group("hour") else None
         zone_here = offset or zone
         if m.group("year"):
             year = int(m.group("year"))
