@@ -108,6 +108,11 @@ _ALL_SCRIPTS = " every script"
 """Index key present when every ``<script>``'s attributes were indexed, not only the JSON-LD ones."""
 
 
+def _is_json_ld(script_type: str | None) -> bool:
+    """``application/ld+json``, as pages also write it: ``application/LD+JSON``, ``application/ld+json; charset=utf-8``."""
+    return script_type is not None and script_type.split(";", 1)[0].strip().lower() == _LD_TYPE
+
+
 def tag_index(root: Any, also: frozenset[str] = frozenset()) -> dict[str, list[dict[str, str]]]:
     """The attributes of every ``<meta>``, ``<link>``, ``<time>``, JSON-LD ``<script>`` (and ``also`` tags; every
     ``<script>`` when ``also`` names it) of a parsed page, by tag, in page order: one pass over the tree per page.
@@ -127,7 +132,7 @@ def tag_index(root: Any, also: frozenset[str] = frozenset()) -> dict[str, list[d
     for el in root.iter(*wanted):
         tag = el.tag
         if tag == "script":
-            if el.get("type") == _LD_TYPE:
+            if _is_json_ld(el.get("type")):
                 attrs = dict(el.attrib)
                 attrs[SCRIPT_TEXT] = el.text or ""
             elif all_scripts:

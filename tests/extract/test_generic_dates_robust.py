@@ -158,3 +158,50 @@ def test_a_utc_time_elsewhere_gives_no_offset_to_a_local_wall_clock() -> None:
     head = ('<meta property="article:published_time" content="2024-05-13 22:17:36">'
             '<meta name="cx:publishtime" content="2024-05-14T12:00:00Z">')  # fmt: skip
     assert _meta_date(head) is None
+
+
+@pytest.mark.parametrize(
+    "script_type", ["application/ld+json; charset=utf-8", "application/LD+JSON", " application/ld+json "]
+)
+def test_json_ld_scripts_of_any_spelling_of_their_type_are_read(script_type: str) -> None:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Bridge reopens", "datePublished": WHEN})
+    sel = Selector(text=f'<html><head><script type="{script_type}">{ld}</script></head><body></body></html>')
+    assert generic_meta.published_date(sel, json_ld_article(sel)) == ("jsonld", datetime(2024, 5, 13, 10, tzinfo=PLUS2))
+
+
+def _page_date(head: str = "", body: str = "") -> tuple[str, object] | None:
+    sel = Selector(text=f"<html><head>{head}</head><body><h1>Bridge reopens</h1>{body}</body></html>")
+    return generic_meta.published_date(sel, json_ld_article(sel))
+
+
+def test_script_data_gives_the_time_when_the_markup_states_none() -> None:
+    # A client-rendered page: no JSON-LD, no <meta>, the visible line says "2 hours ago"; the app state says when.
+    body = ('<p class="date">2 hours ago</p><script>window.__STATE__ = {"story": {"title": "Bridge reopens", '
+            '"publishedAt": "2024-05-13T08:00:00.000Z"}};</script>')  # fmt: skip
+    found = _page_date(body=body)
+    assert found is not None and found[1] == datetime(2024, 5, 13, 10, tzinfo=PLUS2)
+
+
+def test_script_data_makes_the_day_exact_only_when_it_agrees() -> None:
+    head = '<meta property="article:published_time" content="2024-05-13">'
+    agrees = '<script>self.push("{\\"datePublished\\":\\"2024-05-13T10:00:00+02:00\\"}")</script>'
+    found = _page_date(head, agrees)
+    assert found is not None and found[1] == datetime(2024, 5, 13, 10, tzinfo=PLUS2)
+    other_day = '<script>var related = {"publishedAt": "2024-04-02T10:00:00+02:00"};</script>'
+    found = _page_date(head, other_day)
+    assert found is not None and str(found[1]) == "2024-05-13"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Bridge reopens | Europe | DW | 13.05.2024", "2024-05-13"),
+        ("13.05.2024 - Bridge reopens - City News", "2024-05-13"),
+        ("Bridge reopens (13 May 2024)", "2024-05-13"),
+        ("Results, Riverside, 12.5.2024 - Athletics club", None),  # a part of the title's words, not a part
+        ("Minutes of the meeting of 10 May 2024 – City Council", None),  # an event's day, not the page's
+    ],
+)
+def test_a_title_part_that_is_a_date_gives_the_day(title: str, expected: str | None) -> None:
+    sel = Selector(text=f"<html><head><title>{title}</title></head><body><p>Text.</p></body></html>")
+    assert str(generic_meta._title_date(sel)) == str(expected)

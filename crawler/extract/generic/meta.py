@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -105,17 +106,69 @@ def published_date(
     for raw in other_raws:  # no article object: another JSON-LD object's time with its offset
         if (dt := parse_stated(raw)) is not None and _plausible(dt):
             return "jsonld", local_spelling(selector, other_raws, dt)
-    # No offset anywhere: the day the page states, without a time.
+    # No offset in the markup: the day the page states, made exact by its script data's publication time of that
+    # day (the same wall clock for a naive time); with no day at all, that script data's time.
+    scripted = script_dates(selector)
     for raw in [*ld_raws, *other_raws]:
         if (dt := processors.parse_date(raw, "UTC")) is not None and _plausible(dt):
-            return "jsonld", dt.date()
+            return _exact("jsonld", dt.replace(tzinfo=None), _ISO_TIME.match(raw) is not None, scripted)
+    day = _title_date(selector)
+    if day is not None:
+        return _exact("meta", day, False, scripted)
     day = _htmldate(selector.root, url)
     if day is not None:
-        return "meta", day
+        return _exact("meta", day, False, scripted)
     day = _text_date(selector)
     if day is not None:
-        return "generic", day
+        return _exact("generic", day, False, scripted)
+    if scripted:
+        return "generic", scripted[0]
     return None
+
+
+def _exact(source: str, found: datetime | date, timed: bool, scripted: list[datetime]) -> tuple[str, datetime | date]:
+    """The day (or naive time) found, as the page's script data states it with its offset when that agrees."""
+    for dt in scripted:
+        if isinstance(found, datetime) and timed:
+            if dt.replace(tzinfo=None) == found:
+                return "generic", dt
+        elif dt.date() == (found.date() if isinstance(found, datetime) else found):
+            return "generic", dt
+    return source, found.date() if isinstance(found, datetime) else found
+
+
+# A publication time in a page's script data (Next.js, Nuxt, Apollo state; inside a JS string too, quotes
+# escaped): "publishedAt":"2024-05-13T08:00:00.000Z", \"datePublished\":\"...\", "publish_date": 1715587200.
+_SCRIPT_KEY = (
+    r"(?:datePublished|date_published|publishedAt|published_at|publishDate|publish_date|publishedDate|"
+    r"published_date|publishedTime|published_time|firstPublishedAt|first_published_at|firstPublished|"
+    r"publicationDate|publication_date|pubDate|pub_date|displayDate|display_date)"
+)
+_SCRIPT_DATE = re.compile(
+    rf'\\?"{_SCRIPT_KEY}\\?"\s*:\s*(?:\\?"([^"\\]{{10,40}})\\?"|(\d{{10}}(?:\d{{3}})?)(?!\d))', re.IGNORECASE
+)
+_SCRIPT_DATES: weakref.WeakKeyDictionary[Any, list[datetime]] = weakref.WeakKeyDictionary()
+
+
+def script_dates(selector: Selector) -> list[datetime]:
+    """Publication times the page's inline script data states with their offset (or as epoch numbers), in page order."""
+    try:
+        return _SCRIPT_DATES[selector.root]
+    except (KeyError, TypeError):
+        pass
+    out: list[datetime] = []
+    for text in _SCRIPT_TEXTS(selector.root):
+        if "ublish" not in text and "ubDate" not in text and "isplay" not in text and "ub_date" not in text:
+            continue
+        for m in _SCRIPT_DATE.finditer(text):
+            dt = parse_stated(m.group(1) or m.group(2))
+            if dt is not None and _plausible(dt) and dt not in out:
+                out.append(dt)
+    try:
+        _SCRIPT_DATES[selector.root] = out
+    except TypeError:
+        pass
+    return out
 
 
 _FIRST_YEAR = 1990
@@ -161,6 +214,29 @@ def local_spelling(selector: Selector, ld_raws: Iterable[str], dt: datetime) -> 
         if shift and abs(shift) <= _MAX_OFFSET and shift % timedelta(minutes=15) == timedelta(0):
             return dt.astimezone(timezone(shift))
     return dt
+
+
+# A part of a page title between separators: "Gegenoffensive | Europa | DW | 28.04.2023", "Story (21 June 2018)".
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—:•·-]\s+|\s*[|()]\s*")
+_NUMERIC_SEGMENT = re.compile(r"^\d[\d\s./,:-]*\d(?:\s*(?:uhr|h))?$", re.IGNORECASE)
+_TITLES = etree.XPath("//head/title/text() | //meta[@property = 'og:title']/@content")
+
+
+def _title_date(selector: Selector) -> date | None:
+    """The day a part of the page title is ("Story | DW | 28.04.2023", "23.01.2022 - Story"); not a date
+    inside the title's words ("Report of the meeting of 10 October 2019": the day of an event)."""
+    for title in _TITLES(selector.root):
+        for part in _TITLE_SEPARATOR.split(str(title)):
+            part = part.strip(" ()[],")
+            if not 8 <= len(part) <= 40:
+                continue
+            span = processors.find_date(part)
+            if not _NUMERIC_SEGMENT.match(part) and (span is None or span[1] - span[0] < len(part) - 1):
+                continue
+            dt = processors.parse_date(part, "UTC")
+            if dt is not None and _plausible(dt):
+                return dt.date()
+    return None
 
 
 def _htmldate(root: Any, url: str | None) -> date | None:
