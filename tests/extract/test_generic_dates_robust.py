@@ -205,3 +205,27 @@ def test_script_data_makes_the_day_exact_only_when_it_agrees() -> None:
 def test_a_title_part_that_is_a_date_gives_the_day(title: str, expected: str | None) -> None:
     sel = Selector(text=f"<html><head><title>{title}</title></head><body><p>Text.</p></body></html>")
     assert str(generic_meta._title_date(sel)) == str(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("20240513T080000Z", "2024-05-13T08:00:00+00:00"),
+        ("20240513T1000+0200", "2024-05-13T10:00:00+02:00"),
+        ("1715587200", "2024-05-13T08:00:00+00:00"),
+        ("1715587200000", "2024-05-13T08:00:00+00:00"),
+        ("123456789012345678901234", None),  # an id, not an epoch: no crash, no date
+        ("20240513100000", None),  # ISO basic without offset: naive
+    ],
+)
+def test_compact_and_epoch_dates(raw: str, expected: str | None) -> None:
+    from crawler.extract.clean import parse_date
+
+    dt = parse_date(raw)
+    assert (dt.isoformat() if dt else None) == expected
+
+
+def test_a_long_number_in_a_publication_meta_is_no_date_and_no_crash() -> None:
+    head = ('<meta name="publish-id" content="98765432109876543210">'
+            '<meta property="article:published_time" content="2024-05-13T10:00:00+02:00">')  # fmt: skip
+    assert _meta_date(head) == ("meta", datetime(2024, 5, 13, 10, tzinfo=PLUS2))

@@ -33,6 +33,8 @@ _RFC2822 = re.compile(
     r"^(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|gmt|utc|ut|z|[ecmp][sd]t)$",
     re.IGNORECASE,
 )
+# ISO 8601's basic format (no separators), a year of this or the last century first.
+_ISO_BASIC = re.compile(r"^(?P<day>(?:19|20)\d{6})(?:T?(?P<clock>\d{4,6}))?(?P<offset>Z|[+-]\d{2}:?\d{2})?$")
 # ISO as CMSs bend it: "2024/05/13 10:00", "2024-5-3T10:00:00+02:00", "2024-05-13T10:00:00+02:00[Europe/Berlin]".
 _ISO_LOOSE_DAY = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?=$|[T ])")
 _ZONE_SUFFIX = re.compile(r"(?<=\d)\s*\[[A-Za-z_/+\-0-9]+\]$")
@@ -76,9 +78,19 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
         except ValueError:
             return None
         return aware(dt, zone)
-    if text.isdigit() and len(text) >= 9:  # epoch seconds or milliseconds
-        secs = int(text) / (1000 if len(text) > 11 else 1)
-        return datetime.fromtimestamp(secs, timezone.utc)
+    if text.isdigit() and len(text) in (9, 10, 12, 13):  # epoch seconds or milliseconds (longer: an id)
+        try:
+            return datetime.fromtimestamp(int(text) / (1000 if len(text) > 11 else 1), timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if m := _ISO_BASIC.match(text):  # "20240513", "20240513100000", "20240513T100000Z", "20240513T1000+0200"
+        day, clock, offset = m.group("day"), m.group("clock") or "", m.group("offset") or ""
+        if len(clock) in (0, 4, 6):
+            iso = f"{day[:4]}-{day[4:6]}-{day[6:]}" + (
+                f"T{clock[:2]}:{clock[2:4]}:{clock[4:] or '00'}" if clock else ""
+            )
+            return parse_date(iso + offset, tz, crawl_date)
+        return None
     if _RFC2822.match(text):
         try:
             return aware(parsedate_to_datetime(text), zone)  # "-0000" (zone unknown) is naive

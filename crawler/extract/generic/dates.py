@@ -122,7 +122,8 @@ def _parse_dates(raws: Iterable[tuple[str, Any]]) -> list[tuple[str, datetime, b
             continue
         aware = processors.parse_date(raw)
         wall = aware or processors.parse_date(raw, "UTC")
-        if wall is not None:
+        # Not a misread id or epoch: a year between the early news sites and next year.
+        if wall is not None and 1990 <= wall.year <= datetime.now().year + 1:
             parsed.append((source, wall, aware is not None, bool(_TIMED.search(raw))))
     return parsed
 

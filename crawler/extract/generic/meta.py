@@ -116,6 +116,10 @@ def published_date(
     if day is not None:
         return _exact("meta", day, False, scripted)
     day = _htmldate(selector.root, url)
+    if day is not None and (day.month, day.day) == (1, 1):
+        # htmldate's reading of a year alone ("© 2024", "2024年5月13日" read as 2024): the visible date of that year.
+        text_day = _text_date(selector)
+        day = text_day if text_day is not None and text_day.year == day.year else day
     if day is not None:
         return _exact("meta", day, False, scripted)
     day = _text_date(selector)
@@ -250,7 +254,7 @@ def _htmldate(root: Any, url: str | None) -> date | None:
         return None
     try:
         found = find_date(tree, extensive_search=True, original_date=True, url=url)
-    except (ValueError, TypeError, etree.LxmlError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a third-party reader failing on a page is no date, not a lost page
         logger.debug("htmldate failed on %s: %s", url, exc)
         return None
     if not found:
@@ -280,9 +284,13 @@ def _text_date(selector: Selector) -> date | None:
     import dateparser
 
     for text in lines[:4]:
+        # Ours first ("2024年5月13日", "13.05.2024", "13 May 2024"), then dateparser (month names of more languages).
+        found = processors.parse_date(text, "UTC")
+        if found is not None and _plausible(found):
+            return found.date()
         try:
             dt = dateparser.parse(text, settings={"STRICT_PARSING": True, "PREFER_DATES_FROM": "past"})
-        except (ValueError, TypeError, OverflowError):
+        except Exception:  # noqa: BLE001, S112 - dateparser failing on a line is no date, not a lost page
             continue
         if dt is not None and 1990 <= dt.year <= datetime.now().year + 1:
             return dt.date()
