@@ -242,10 +242,34 @@ def json_ld_article(selector: Selector) -> dict[str, Any] | None:
             NEWS_TYPES,
             {"WebPage"},
         ):
-            for obj in objs:
-                if _types(obj) & wanted and (obj.get("headline") or obj.get("articleBody") or obj.get("datePublished")):
-                    return obj
+            found = [
+                obj
+                for obj in objs
+                if _types(obj) & wanted and (obj.get("headline") or obj.get("articleBody") or obj.get("datePublished"))
+            ]
+            if len(found) > 1:  # several stories (the next one, a teaser): the one naming this page's URL
+                page = _page_urls(selector)
+                return next((obj for obj in found if _object_urls(obj) & page), found[0])
+            if found:
+                return found[0]
     return None
+
+
+def _url_key(url: str) -> str:
+    """A URL compared without scheme, ``www.``, query, fragment and final slash."""
+    url = re.sub(r"^[a-z]+://(?:www\.)?", "", url.strip().lower())
+    return url.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+
+
+def _page_urls(selector: Selector) -> set[str]:
+    urls = [link.get("href", "") for link in _indexed(selector, "link") if link.get("rel") == "canonical"]
+    urls += _meta(selector, "og:url")
+    return {_url_key(u) for u in urls if u}
+
+
+def _object_urls(obj: dict[str, Any]) -> set[str]:
+    urls = [obj.get("url"), obj.get("@id"), _url(obj.get("mainEntityOfPage"))]
+    return {_url_key(u) for u in urls if isinstance(u, str) and u}
 
 
 def live_blog_posts(selector: Selector) -> list[tuple[str | None, str | None, str]]:

@@ -229,3 +229,15 @@ def test_a_long_number_in_a_publication_meta_is_no_date_and_no_crash() -> None:
     head = ('<meta name="publish-id" content="98765432109876543210">'
             '<meta property="article:published_time" content="2024-05-13T10:00:00+02:00">')  # fmt: skip
     assert _meta_date(head) == ("meta", datetime(2024, 5, 13, 10, tzinfo=PLUS2))
+
+
+def test_of_several_story_objects_the_one_naming_the_page_url_is_the_article() -> None:
+    teaser = {"@type": "NewsArticle", "headline": "Next: Ferry strike", "url": "https://example.org/news/ferry-strike",
+              "datePublished": "2024-05-14T07:00:00+02:00"}  # fmt: skip
+    story = {"@type": "NewsArticle", "headline": "Bridge reopens", "mainEntityOfPage": {"@id": "https://example.org/news/bridge/"},
+             "datePublished": WHEN}  # fmt: skip
+    head = (f'<link rel="canonical" href="https://www.example.org/news/bridge">'
+            f'<script type="application/ld+json">{json.dumps([teaser, story])}</script>')  # fmt: skip
+    sel = Selector(text=f"<html><head>{head}</head><body><h1>Bridge reopens</h1></body></html>")
+    assert json_ld_article(sel) == story
+    assert generic_meta.published_date(sel, story) == ("jsonld", datetime(2024, 5, 13, 10, tzinfo=PLUS2))
