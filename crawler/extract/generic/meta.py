@@ -5,12 +5,14 @@ Completes :mod:`crawler.extract.generic` (headline vote, byline reading, offset-
 
 - :func:`published_date`: a publication time the page states with its offset in JSON-LD always wins
   (any article object of the page, ``@graph`` and lists included, odd spellings such as
-  ``2024-05-13 10:00:00 +0200`` read too); then :func:`crawler.extract.generic.published_date` (JSON-LD, meta,
-  ``<time>``, visible date lines, the offset taken from the page's other times); when no candidate
-  states or implies an offset, the **date alone** (``datetime.date``, ISO ``YYYY-MM-DD``: less than the
-  page says, never an invented offset) from the page's naive times, else htmldate's reading of the page
-  (meta, ``<time>``, visible dates, URL), else ``dateparser`` on the visible date lines (month names in
-  many languages: "31. Mai 2012", "12 de março de 2019");
+  ``2024-05-13 10:00:00 +0200`` read too, the date keys of a script no lenient reading understands); then
+  :func:`crawler.extract.generic.published_date` (JSON-LD, meta, ``<time>``, visible date lines, the offset
+  taken from the page's other times); then any other JSON-LD object's time with its offset; when no
+  candidate states or implies an offset, the **date alone** (``datetime.date``, ISO ``YYYY-MM-DD``: less than
+  the page says, never an invented offset) from the page's naive times, else a title part that is a date,
+  else htmldate's reading of the page (meta, ``<time>``, visible dates, URL), else the visible date lines
+  (``parse_date``, then ``dateparser``: month names in many languages, "31. Mai 2012", "12 de março de
+  2019"); the day made exact by a time of that day the page's script data states with its offset;
 - :func:`complete`: ``in_language`` declared by the page (``<html lang>``, JSON-LD, ``og:locale``, kept as
   written), else detected from the headline and body with py3langid; ``main_image`` from metadata, else the first
   large image of the story; authors cleaned to people (no outlet, no "Staff", no job titles, no
