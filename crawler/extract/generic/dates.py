@@ -48,10 +48,11 @@ _ARTICLE_TIMES = etree.XPath(".//time/@datetime")
 def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None) -> tuple[str, datetime] | None:
     """The publication time: ``(source, aware datetime)``; None when no candidate states or implies an offset.
 
-    Candidates in order: JSON-LD ``datePublished``/``dateCreated``, publication ``<meta>`` tags,
-    ``<time datetime>``. The first readable one wins; when it has no offset, the offset comes from
-    another candidate with the same wall-clock time, else from the page's other stated times
-    (its modification time...), else from ``tz``; never invented.
+    Candidates in order: JSON-LD ``datePublished``/``dateCreated``, publication ``<meta>`` tags (names in any
+    case), microdata/RDFa, ``<time datetime>``, microdata text. The first readable one (of a plausible year)
+    wins; when it has no offset, the offset comes from another candidate with the same wall-clock time (for
+    the day alone, the first candidate stated with its offset on that day), else from the page's other
+    stated times that are not UTC (its modification time...), else from ``tz``; never invented.
     """
     raws: list[tuple[str, Any]] = []
     if ld:
