@@ -10,6 +10,7 @@ from crawler.items import Provenance
 
 JSONLD, META = Provenance.JSONLD.value, Provenance.META.value
 
+import html
 import json
 import re
 import weakref
@@ -67,7 +68,8 @@ def _load_json(text: str) -> Any:
     """A JSON-LD script's text -> its data; invalid JSON that a lenient reading still understands is read too.
 
     Tried in turn: the text as it is (``<!-- -->`` around it and a final ``;`` removed); raw newlines or tabs
-    inside strings; CDATA markers, comments and trailing commas removed; several values one after another
+    inside strings; HTML entities decoded (``&quot;``), CDATA markers, comments and trailing commas removed;
+    several values one after another
     (``{...}{...}`` or ``{...},{...}``, read as a list). None when nothing reads.
     """
     text = text.strip().lstrip("\ufeff").removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
@@ -79,6 +81,8 @@ def _load_json(text: str) -> Any:
         return json.loads(_CONTROL.sub(" ", text))  # raw newlines/tabs inside JSON strings
     except ValueError:
         pass
+    if "&quot;" in text or "&#34;" in text:  # HTML-escaped by the CMS: {&quot;@type&quot;: ...}
+        text = html.unescape(text)
     text = _JS_COMMENT.sub("", _HTML_COMMENT.sub("", _CDATA.sub("", text)))
     text = _CONTROL.sub(" ", _TRAILING_COMMA.sub("", text)).strip().rstrip(";").strip()
     try:

@@ -241,3 +241,42 @@ def test_of_several_story_objects_the_one_naming_the_page_url_is_the_article() -
     sel = Selector(text=f"<html><head>{head}</head><body><h1>Bridge reopens</h1></body></html>")
     assert json_ld_article(sel) == story
     assert generic_meta.published_date(sel, story) == ("jsonld", datetime(2024, 5, 13, 10, tzinfo=PLUS2))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2024-05-13T10:00:00+02:00Z", "2024-05-13T10:00:00+02:00"),
+        ("2024-05-13T10:00:00 GMT+02:00", "2024-05-13T10:00:00+02:00"),
+        ("2024-05-13T10:00:00.000 +02:00", "2024-05-13T10:00:00+02:00"),
+        ("2024-05-13T10:00:00+0200 (CEST)", "2024-05-13T10:00:00+02:00"),
+        ("2024-05-13T10:00:00 CEST", "2024-05-13T10:00:00+02:00"),
+        ("13.05.2024 10:00:00 +02:00", "2024-05-13T10:00:00+02:00"),
+        ("Mon May 13 2024 10:00:00 GMT+0200 (Central European Summer Time)", "2024-05-13T10:00:00+02:00"),
+        ("May 13, 2024 10:00 AM EDT", "2024-05-13T10:00:00-04:00"),
+    ],
+)
+def test_zones_as_pages_and_javascript_append_them(raw: str, expected: str) -> None:
+    from crawler.extract.clean import parse_date
+
+    dt = parse_date(raw)
+    assert dt is not None and dt.isoformat() == expected
+
+
+@pytest.mark.parametrize("raw", ["May 13, 2024 10:00 AM CST", "13 May 2024 10:00 IST"])
+def test_an_ambiguous_zone_name_states_no_offset(raw: str) -> None:
+    from crawler.extract.clean import parse_date
+
+    assert parse_date(raw) is None
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "{&quot;@type&quot;: &quot;NewsArticle&quot;, &quot;datePublished&quot;: &quot;%s&quot;}",
+        "{'@type': 'NewsArticle', 'datePublished': '%s'}",
+        '{"@type": "NewsArticle", datePublished: "%s"}',
+    ],
+)
+def test_json_ld_escaped_or_written_as_javascript_still_gives_its_date(script: str) -> None:
+    assert _published(script % WHEN) == ("jsonld", datetime(2024, 5, 13, 10, tzinfo=PLUS2))

@@ -21,6 +21,7 @@ Completes :mod:`crawler.extract.generic` (headline vote, byline reading, offset-
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import weakref
@@ -41,7 +42,7 @@ _LD_DATE_KEYS = ("datepublished", "datecreated")
 _LOOSE_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*([+-]\d{2}):?(\d{2})?$")
 _LD_DATE_TYPES = NEWS_TYPES | {"WebPage"}
 # A date key of a JSON-LD script no lenient reading understands: '"datePublished": "2024-05-13T10:00:00+02:00"'.
-_UNREAD_DATE = re.compile(r'"(?:datePublished|dateCreated)"\s*:\s*"([^"\n]{6,60})"', re.IGNORECASE)
+_UNREAD_DATE = re.compile(r"""["']?(?:datePublished|dateCreated)["']?\s*:\s*["']([^"'\n]{6,60})["']""", re.IGNORECASE)
 
 
 def _date_values(node: dict[str, Any], keys: Iterable[str]) -> list[str]:
@@ -72,7 +73,8 @@ def _ld_dates(selector: Selector, ld: dict[str, Any] | None) -> tuple[list[str],
     nodes = [ld] if ld else []
     nodes += [o for o in objects if _types(o) & _LD_DATE_TYPES]
     out = [v for node in nodes for v in _date_values(node, _LD_DATE_KEYS)]
-    out += [m.group(1).strip() for text in json_ld_unread(selector) for m in _UNREAD_DATE.finditer(text)]
+    unread = [html.unescape(text) for text in json_ld_unread(selector)]
+    out += [m.group(1).strip() for text in unread for m in _UNREAD_DATE.finditer(text)]
     others = [o for o in objects if not _types(o) & _LD_DATE_TYPES]
     more = [v for node in others for v in _date_values(node, _LD_DATE_KEYS)]
     more += [v for node in others for v in _date_values(node, ("uploaddate",))]
