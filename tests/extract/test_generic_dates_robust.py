@@ -280,3 +280,12 @@ def test_an_ambiguous_zone_name_states_no_offset(raw: str) -> None:
 )
 def test_json_ld_escaped_or_written_as_javascript_still_gives_its_date(script: str) -> None:
     assert _published(script % WHEN) == ("jsonld", datetime(2024, 5, 13, 10, tzinfo=PLUS2))
+
+
+def test_another_objects_time_must_agree_with_the_articles_naive_time() -> None:
+    story = {"@type": "NewsArticle", "headline": "Bridge reopens", "datePublished": "2024-05-13T10:00:00"}
+    teaser = {"@type": "NewsArticle", "headline": "Ferry strike", "datePublished": "2024-04-02T07:00:00+02:00"}
+    found = _published(json.dumps([story, teaser]))
+    assert found is not None and str(found[1]) == "2024-05-13"  # the day alone, never the teaser's time
+    same = {"@type": "WebPage", "datePublished": WHEN}
+    assert _published(json.dumps([story, same])) == ("jsonld", datetime(2024, 5, 13, 10, tzinfo=PLUS2))

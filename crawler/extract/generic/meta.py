@@ -100,8 +100,15 @@ def published_date(
     from crawler.extract.generic.dates import published_date as offset_date
 
     ld_raws, other_raws = _ld_dates(selector, ld)
+    own = _date_values(ld, _LD_DATE_KEYS) if ld else []
+    # The article object's own time without offset: another object's time must agree with it (not a teaser's).
+    naive = next(((raw, dt) for raw in own if (dt := processors.parse_date(raw, "UTC")) is not None), None)
     for raw in ld_raws:  # a time JSON-LD states with its offset always wins
-        if (dt := parse_stated(raw)) is not None and _plausible(dt):
+        if (
+            (dt := parse_stated(raw)) is not None
+            and _plausible(dt)
+            and (raw in own or naive is None or _agrees(dt, naive[1], _ISO_TIME.match(naive[0]) is not None))
+        ):
             return "jsonld", local_spelling(selector, ld_raws, dt)
     found = offset_date(selector, ld, tz)
     if found and _plausible(found[1]):
@@ -132,6 +139,11 @@ def published_date(
     if scripted:
         return "generic", scripted[0]
     return None
+
+
+def _agrees(dt: datetime, naive: datetime, timed: bool) -> bool:
+    """Is ``dt`` the naive time ``naive`` (as a wall clock, or its day when it states no time of day)?"""
+    return dt.replace(tzinfo=None) == naive.replace(tzinfo=None) if timed else dt.date() == naive.date()
 
 
 def _exact(source: str, found: datetime | date, timed: bool, scripted: list[datetime]) -> tuple[str, datetime | date]:
