@@ -64,12 +64,31 @@ _TRAILING_COMMA = re.compile(r",\s*(?=[}\]])")
 _CONTROL = re.compile(r"[\x00-\x1f]+")
 
 
+def _escape_inner_quotes(text: str) -> str:
+    """``"headline": "The "new" bridge"`` -> ``"The \\"new\\" bridge"``: a quote that neither opens a string (after
+    ``{ [ , :``) nor closes one (before ``, : } ]``) is inside a string."""
+    out: list[str] = []
+    for i, char in enumerate(text):
+        if char == '"' and (i == 0 or text[i - 1] != "\\"):
+            j = i - 1
+            while j >= 0 and text[j].isspace():
+                j -= 1
+            k = i + 1
+            while k < len(text) and text[k].isspace():
+                k += 1
+            if j >= 0 and text[j] not in "{[,:" and k < len(text) and text[k] not in ",:}]":
+                out.append('\\"')
+                continue
+        out.append(char)
+    return "".join(out)
+
+
 def _load_json(text: str) -> Any:
     """A JSON-LD script's text -> its data; invalid JSON that a lenient reading still understands is read too.
 
     Tried in turn: the text as it is (``<!-- -->`` around it and a final ``;`` removed); raw newlines or tabs
     inside strings; HTML entities decoded (``&quot;``), CDATA markers, comments and trailing commas removed;
-    several values one after another
+    quotes inside strings escaped; several values one after another
     (``{...}{...}`` or ``{...},{...}``, read as a list). None when nothing reads.
     """
     text = text.strip().lstrip("\ufeff").removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
@@ -87,6 +106,10 @@ def _load_json(text: str) -> Any:
     text = _CONTROL.sub(" ", _TRAILING_COMMA.sub("", text)).strip().rstrip(";").strip()
     try:
         return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return json.loads(_escape_inner_quotes(text))
     except ValueError:
         pass
     values, decoder, at = [], json.JSONDecoder(), 0

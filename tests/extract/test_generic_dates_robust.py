@@ -289,3 +289,23 @@ def test_another_objects_time_must_agree_with_the_articles_naive_time() -> None:
     assert found is not None and str(found[1]) == "2024-05-13"  # the day alone, never the teaser's time
     same = {"@type": "WebPage", "datePublished": WHEN}
     assert _published(json.dumps([story, same])) == ("jsonld", datetime(2024, 5, 13, 10, tzinfo=PLUS2))
+
+
+def test_quotes_inside_json_ld_strings_are_read_as_text() -> None:
+    text = f'{{"@type": "NewsArticle", "headline": "The "new" bridge", "datePublished": "{WHEN}"}}'
+    assert _load_json(text) == {"@type": "NewsArticle", "headline": 'The "new" bridge', "datePublished": WHEN}
+
+
+def test_an_unreadable_script_gives_its_publication_date_before_its_creation_date() -> None:
+    script = (
+        '{"@type": "NewsArticle", "dateCreated": "2024-05-12T09:00:00+02:00", "datePublished": "%s", "x": "a"b", "c"}'
+    )
+    assert _published(script % WHEN) == ("jsonld", datetime(2024, 5, 13, 10, tzinfo=PLUS2))
+
+
+def test_a_naive_time_takes_the_stated_time_of_the_same_event_written_in_another_zone() -> None:
+    # JSON-LD's naive wall clock is an hour off the <meta>'s stated time, with the same seconds: one event.
+    script = json.dumps({"@type": "NewsArticle", "headline": "Bridge reopens", "datePublished": "2024-05-13 11:00:49"})
+    head = '<meta property="article:published_time" content="2024-05-13T10:00:49+02:00">'
+    found = _published(script, head)
+    assert found is not None and found[1] == datetime(2024, 5, 13, 10, 0, 49, tzinfo=PLUS2)

@@ -9,7 +9,7 @@ JSONLD, META = Provenance.JSONLD.value, Provenance.META.value
 import json
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from itemloaders.processors import Identity, MapCompose
@@ -88,6 +88,11 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
         # stated with its offset on that day.
         if stated and (dt.replace(tzinfo=None) == naive if timed else dt.date() == naive.date()):
             return src, dt
+    for src, dt, stated, _ in parsed[1:]:
+        # The same event written in another zone: the same non-zero seconds, a whole quarter hour apart.
+        shift = dt.replace(tzinfo=None) - naive
+        if stated and timed and naive.second and dt.second == naive.second and _quarter_hours(shift):
+            return src, dt
     # Another time's offset, when it is not UTC's: a CMS writing times in UTC says nothing of the local clock.
     offsets = [dt.tzinfo for _, dt, stated, _ in parsed if stated and dt.utcoffset()]
     offsets += _page_offsets(ld)
@@ -95,6 +100,10 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
     if zone is None:
         return None
     return source, processors.aware(naive, zone) or naive.replace(tzinfo=zone)
+
+
+def _quarter_hours(shift: timedelta) -> bool:
+    return abs(shift) <= timedelta(hours=14) and shift % timedelta(minutes=15) == timedelta(0)
 
 
 def _parsely_dates(values: Iterable[str]) -> list[str]:
