@@ -50,9 +50,10 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
 
     Candidates in order: JSON-LD ``datePublished``/``dateCreated``, publication ``<meta>`` tags (names in any
     case), microdata/RDFa, ``<time datetime>``, microdata text. The first readable one (of a plausible year)
-    wins; when it has no offset, the offset comes from another candidate with the same wall-clock time (for
-    the day alone, the first candidate stated with its offset on that day), else from the page's other
-    stated times that are not UTC (its modification time...), else from ``tz``; never invented.
+    wins; when it has no offset, another candidate stated with its offset gives the time: the same wall-clock
+    time (for the day alone, the first one on that day), else the same event written in another zone (same
+    non-zero seconds, whole quarter hours apart); else the offset comes from the page's other stated times that
+    are not UTC (its modification time...), else from ``tz``; never invented.
     """
     raws: list[tuple[str, Any]] = []
     if ld:
