@@ -10,6 +10,7 @@ from crawler.items import Provenance
 
 JSONLD, META = Provenance.JSONLD.value, Provenance.META.value
 
+import html
 import json
 import re
 import weakref
@@ -29,12 +30,17 @@ ARTICLE_TYPES = frozenset(
 NEWS_TYPES = ARTICLE_TYPES - {"WebPage"}
 
 
+def _type_name(value: Any) -> str:
+    """``"NewsArticle"``, ``"http://schema.org/NewsArticle"``, ``"schema:NewsArticle"`` -> ``"NewsArticle"``."""
+    return str(value).strip().rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+
+
 def _types(node: dict[str, Any]) -> set[str]:
     t = node.get("@type")
     if isinstance(t, str):
-        return {t.rsplit("/", 1)[-1]}
+        return {_type_name(t)}
     if isinstance(t, list):
-        return {str(x).rsplit("/", 1)[-1] for x in t}
+        return {_type_name(x) for x in t}
     return set()
 
 
@@ -49,16 +55,73 @@ def _walk(node: Any) -> Iterator[dict[str, Any]]:
                 yield from _walk(node[key])
 
 
+# What pages wrap JSON-LD in or leave in it: CDATA markers (bare, or behind ``//`` and ``/* */``), HTML
+# comments, JavaScript comments after a structural character, commas before a closing bracket.
+_CDATA = re.compile(r"(?://|/\*)?\s*(?:<!\[CDATA\[|\]\]>)\s*(?:\*/)?")
+_HTML_COMMENT = re.compile(r"<!--.*?-->|<!--|-->", re.DOTALL)
+_JS_COMMENT = re.compile(r"(?<=[{\[,])\s*(?://[^\n]*|/\*.*?\*/)", re.DOTALL)
+_TRAILING_COMMA = re.compile(r",\s*(?=[}\]])")
+_CONTROL = re.compile(r"[\x00-\x1f]+")
+
+
+def _escape_inner_quotes(text: str) -> str:
+    """``"headline": "The "new" bridge"`` -> ``"The \\"new\\" bridge"``: a quote that neither opens a string (after
+    ``{ [ , :``) nor closes one (before ``, : } ]``) is inside a string."""
+    out: list[str] = []
+    for i, char in enumerate(text):
+        if char == '"' and (i == 0 or text[i - 1] != "\\"):
+            j = i - 1
+            while j >= 0 and text[j].isspace():
+                j -= 1
+            k = i + 1
+            while k < len(text) and text[k].isspace():
+                k += 1
+            if j >= 0 and text[j] not in "{[,:" and k < len(text) and text[k] not in ",:}]":
+                out.append('\\"')
+                continue
+        out.append(char)
+    return "".join(out)
+
+
 def _load_json(text: str) -> Any:
-    text = text.strip().removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
+    """A JSON-LD script's text -> its data; invalid JSON that a lenient reading still understands is read too.
+
+    Tried in turn: the text as it is (``<!-- -->`` around it and a final ``;`` removed); raw newlines or tabs
+    inside strings; HTML entities decoded (``&quot;``), CDATA markers, comments and trailing commas removed;
+    quotes inside strings escaped; several values one after another
+    (``{...}{...}`` or ``{...},{...}``, read as a list). None when nothing reads.
+    """
+    text = text.strip().lstrip("\ufeff").removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
     try:
         return json.loads(text)
     except ValueError:
-        # Some sites put raw newlines/tabs inside JSON strings.
+        pass
+    try:
+        return json.loads(_CONTROL.sub(" ", text))  # raw newlines/tabs inside JSON strings
+    except ValueError:
+        pass
+    if "&quot;" in text or "&#34;" in text:  # HTML-escaped by the CMS: {&quot;@type&quot;: ...}
+        text = html.unescape(text)
+    text = _JS_COMMENT.sub("", _HTML_COMMENT.sub("", _CDATA.sub("", text)))
+    text = _CONTROL.sub(" ", _TRAILING_COMMA.sub("", text)).strip().rstrip(";").strip()
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return json.loads(_escape_inner_quotes(text))
+    except ValueError:
+        pass
+    values, decoder, at = [], json.JSONDecoder(), 0
+    while at < len(text):
         try:
-            return json.loads(re.sub(r"[\x00-\x1f]+", " ", text))
+            value, at = decoder.raw_decode(text, at)
         except ValueError:
-            return None
+            break
+        values.append(value)
+        while at < len(text) and text[at] in ",; \n\r\t":
+            at += 1
+    return values if values and at >= len(text) else None
 
 
 _TAG_INDEX: weakref.WeakKeyDictionary[Any, dict[str, list[dict[str, str]]]] = weakref.WeakKeyDictionary()
@@ -70,6 +133,11 @@ SCRIPT_TEXT = " text"
 _LD_TYPE = "application/ld+json"
 _ALL_SCRIPTS = " every script"
 """Index key present when every ``<script>``'s attributes were indexed, not only the JSON-LD ones."""
+
+
+def _is_json_ld(script_type: str | None) -> bool:
+    """``application/ld+json``, as pages also write it: ``application/LD+JSON``, ``application/ld+json; charset=utf-8``."""
+    return script_type is not None and script_type.split(";", 1)[0].strip().lower() == _LD_TYPE
 
 
 def tag_index(root: Any, also: frozenset[str] = frozenset()) -> dict[str, list[dict[str, str]]]:
@@ -91,7 +159,7 @@ def tag_index(root: Any, also: frozenset[str] = frozenset()) -> dict[str, list[d
     for el in root.iter(*wanted):
         tag = el.tag
         if tag == "script":
-            if el.get("type") == _LD_TYPE:
+            if _is_json_ld(el.get("type")):
                 attrs = dict(el.attrib)
                 attrs[SCRIPT_TEXT] = el.text or ""
             elif all_scripts:
@@ -118,40 +186,117 @@ def _indexed(selector: Selector, tag: str) -> list[dict[str, str]]:
     return tag_index(root)[tag]
 
 
-_JSON_LD: weakref.WeakKeyDictionary[Any, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+class _LD:
+    """A page's JSON-LD as read once: its objects, the ids of those that are items of a list (of several), the
+    scripts no reading understood."""
+
+    __slots__ = ("listed", "objects", "several", "unread")
+
+    def __init__(self) -> None:
+        self.objects: list[dict[str, Any]] = []
+        self.listed: set[int] = set()
+        self.several: set[int] = set()
+        self.unread: list[str] = []
 
 
-def json_ld_objects(selector: Selector) -> list[dict[str, Any]]:
-    """Every JSON-LD object on the page, ``@graph`` and lists flattened, in page order; read once per parsed page."""
+_JSON_LD_READ: weakref.WeakKeyDictionary[Any, _LD] = weakref.WeakKeyDictionary()
+
+
+def _listed(node: Any, ld: _LD) -> None:
+    """Note the ids of the objects that are items of a list (related stories, a carousel), at any depth."""
+    if isinstance(node, list):
+        for x in node:
+            _listed(x, ld)
+    elif isinstance(node, dict):
+        items = node.get("itemListElement")
+        if items is not None:
+            items = items if isinstance(items, list) else [items]
+            for obj in _walk(items):
+                ld.listed.add(id(obj))
+                if len(items) > 1:
+                    ld.several.add(id(obj))
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "hasPart"):
+            if key in node:
+                _listed(node[key], ld)
+
+
+def _json_ld(selector: Selector) -> _LD:
     try:
-        return list(_JSON_LD[selector.root])
+        return _JSON_LD_READ[selector.root]
     except (KeyError, TypeError):
         pass
-    out: list[dict[str, Any]] = []
+    ld = _LD()
     for script in _indexed(selector, "script"):
         raw = script.get(SCRIPT_TEXT)
         data = _load_json(raw) if raw else None
         if data is not None:
-            out.extend(_walk(data))
+            ld.objects.extend(_walk(data))
+            _listed(data, ld)
+        elif raw and raw.strip():
+            ld.unread.append(raw)
     try:
-        _JSON_LD[selector.root] = out
+        _JSON_LD_READ[selector.root] = ld
     except TypeError:
         pass
-    return list(out)
+    return ld
+
+
+def json_ld_objects(selector: Selector) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, ``@graph`` and lists flattened, in page order; read once per parsed page."""
+    return list(_json_ld(selector).objects)
+
+
+def json_ld_listed(selector: Selector) -> list[dict[str, Any]]:
+    """The JSON-LD objects that are items of a list (``ItemList.itemListElement``: related stories)."""
+    ld = _json_ld(selector)
+    return [o for o in ld.objects if id(o) in ld.listed]
+
+
+def json_ld_unread(selector: Selector) -> list[str]:
+    """The texts of the page's JSON-LD scripts that even a lenient reading does not understand."""
+    return list(_json_ld(selector).unread)
 
 
 def json_ld_article(selector: Selector) -> dict[str, Any] | None:
-    """The page's article object in JSON-LD (NewsArticle first, then other Article types)."""
-    objs = json_ld_objects(selector)
-    for wanted in (
-        {"NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle"},
-        NEWS_TYPES,
-        {"WebPage"},
-    ):
-        for obj in objs:
-            if _types(obj) & wanted and (obj.get("headline") or obj.get("articleBody") or obj.get("datePublished")):
-                return obj
+    """The page's article object in JSON-LD (NewsArticle first, then other Article types); an item of a list
+    (``ItemList``: related stories) only when no other object is one, and never one of a list of several."""
+    ld = _json_ld(selector)
+    unlisted = [o for o in ld.objects if id(o) not in ld.listed]
+    alone = [o for o in ld.objects if id(o) in ld.listed and id(o) not in ld.several]
+    for objs in (unlisted, alone):
+        for wanted in (
+            {"NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle"},
+            NEWS_TYPES,
+            {"WebPage"},
+        ):
+            found = [
+                obj
+                for obj in objs
+                if _types(obj) & wanted and (obj.get("headline") or obj.get("articleBody") or obj.get("datePublished"))
+            ]
+            if len(found) > 1:  # several stories (the next one, a teaser): the one naming this page's URL
+                page = _page_urls(selector)
+                return next((obj for obj in found if _object_urls(obj) & page), found[0])
+            if found:
+                return found[0]
     return None
+
+
+def _url_key(url: str) -> str:
+    """A URL compared without scheme, ``www.``, query, fragment and final slash."""
+    url = re.sub(r"^[a-z]+://(?:www\.)?", "", url.strip().lower())
+    return url.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+
+
+def _page_urls(selector: Selector) -> set[str]:
+    urls = [link.get("href", "") for link in _indexed(selector, "link") if link.get("rel") == "canonical"]
+    urls += _meta(selector, "og:url")
+    return {_url_key(u) for u in urls if u}
+
+
+def _object_urls(obj: dict[str, Any]) -> set[str]:
+    urls = [obj.get("url"), obj.get("@id"), _url(obj.get("mainEntityOfPage"))]
+    return {_url_key(u) for u in urls if isinstance(u, str) and u}
 
 
 def live_blog_posts(selector: Selector) -> list[tuple[str | None, str | None, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,16 +18,49 @@ _ISO = re.compile(
 )
 _TEXT_DATE = re.compile(
     rf"(?P<day>\d{{1,2}})\.?\s+(?P<month>{MONTH_RE})\.?,?\s*(?P<year>\d{{4}})?,?\s*"
-    r"(?:(?:at|um|à|a las|в|saat)\s*)?(?P<hour>\d{1,2})?[:.h]?(?P<minute>\d{2})?"
-    r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
+    r"(?:(?:at|um|à|a las|в|saat)\s*)?(?P<hour>\d{1,2})?[:.h]?(?P<minute>\d{2})?(?::\d{2})?"
+    r"(?:\s*\(?\s*(?P<utc>UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
     re.IGNORECASE,
 )
 _TEXT_DATE_US = re.compile(
     rf"(?P<month>{MONTH_RE})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
-    r"(?:,?\s*(?:at\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?"
-    r"(?:\s*\(?\s*(?:UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
+    r"(?:,?\s*(?:at\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+    r"(?:\s*\(?\s*(?P<utc>UTC|GMT)\s*(?P<offset>[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?",
     re.IGNORECASE,
 )
+# RFC 2822 (feeds, some <meta>): "Mon, 13 May 2024 10:00:00 +0200", "13 May 2024 08:00 GMT".
+_RFC2822 = re.compile(
+    r"^(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|gmt|utc|ut|z|[ecmp][sd]t)$",
+    re.IGNORECASE,
+)
+# ISO 8601's basic format (no separators), a year of this or the last century first.
+_ISO_BASIC = re.compile(r"^(?P<day>(?:19|20)\d{6})(?:T?(?P<clock>\d{4,6}))?(?P<offset>Z|[+-]\d{2}:?\d{2})?$")
+# ISO as CMSs bend it: "2024/05/13 10:00", "2024-5-3T10:00:00+02:00", "2024-05-13T10:00:00+02:00[Europe/Berlin]".
+_ISO_LOOSE_DAY = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?=$|[T ])")
+_ZONE_SUFFIX = re.compile(r"(?<=\d)\s*\[[A-Za-z_/+\-0-9]+\]$")
+# A zone's name after a stated offset: "+0200 (CEST)", "GMT+0200 (Central European Summer Time)"; "+02:00Z".
+_NAME_AFTER_OFFSET = re.compile(
+    r"(?:(?<=[+-]\d\d:\d\d)|(?<=[+-]\d{4})|(?<=GMT)|(?<=UTC))\s*(?:\([A-Za-z][A-Za-z .'-]*\)|Z)$", re.IGNORECASE
+)
+# Zone abbreviations pages write after a time; only unambiguous ones (not CST, IST, AST).
+_ZONE_NAMES = {
+    "WET": "+00:00", "WEST": "+01:00", "BST": "+01:00", "CET": "+01:00", "MEZ": "+01:00", "CEST": "+02:00",
+    "MESZ": "+02:00", "EET": "+02:00", "EEST": "+03:00", "MSK": "+03:00", "TRT": "+03:00", "SAST": "+02:00",
+    "WAT": "+01:00", "EAT": "+03:00", "PKT": "+05:00", "WIB": "+07:00", "WITA": "+08:00", "HKT": "+08:00",
+    "SGT": "+08:00", "JST": "+09:00", "KST": "+09:00", "WIT": "+09:00", "AEST": "+10:00", "AEDT": "+11:00",
+    "NZST": "+12:00", "NZDT": "+13:00", "EST": "-05:00", "EDT": "-04:00", "CDT": "-05:00", "MST": "-07:00",
+    "MDT": "-06:00", "PST": "-08:00", "PDT": "-07:00", "ART": "-03:00", "BRT": "-03:00",
+}  # fmt: skip
+_ZONE_NAME = re.compile(rf"(?<=[\d.mM])\s*\(?\b({'|'.join(_ZONE_NAMES)})\)?$")
+_GMT_OFFSET = re.compile(r"(?<=\d)\s*(?:GMT|UTC)\s*(?=[+-]\d)", re.IGNORECASE)
+
+
+def _zone_spelling(text: str) -> str:
+    """A stated zone as the readers below take it: "10:00 CEST" -> "10:00 GMT+02:00", "+0200 (CEST)" -> "+0200"."""
+    text = _NAME_AFTER_OFFSET.sub("", text)
+    if m := _ZONE_NAME.search(text):
+        text = f"{text[: m.start()]} GMT{_ZONE_NAMES[m.group(1)]}"
+    return text
 
 
 def as_tzinfo(value: Any) -> tzinfo | None:
@@ -58,7 +92,10 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
     if not text:
         return None
     zone = as_tzinfo(tz)
-    if _ISO.match(text):
+    text = _ZONE_SUFFIX.sub("", _ISO_LOOSE_DAY.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text))
+    text = _zone_spelling(text)
+    if _ISO.match(iso_text := _GMT_OFFSET.sub("", text)):
+        text = re.sub(r"\s+(?=[+-]\d{2}:?\d{2}$)", "", iso_text)  # "10:00:00.000 +02:00"
         iso = re.sub(r"\s*(UTC|GMT|Z)$", "+00:00", text, flags=re.IGNORECASE).replace(" ", "T", 1)
         iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)
         try:
@@ -66,9 +103,24 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
         except ValueError:
             return None
         return aware(dt, zone)
-    if text.isdigit() and len(text) >= 9:  # epoch seconds or milliseconds
-        secs = int(text) / (1000 if len(text) > 11 else 1)
-        return datetime.fromtimestamp(secs, timezone.utc)
+    if text.isdigit() and len(text) in (9, 10, 12, 13):  # epoch seconds or milliseconds (longer: an id)
+        try:
+            return datetime.fromtimestamp(int(text) / (1000 if len(text) > 11 else 1), timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if m := _ISO_BASIC.match(text):  # "20240513", "20240513100000", "20240513T100000Z", "20240513T1000+0200"
+        day, clock, offset = m.group("day"), m.group("clock") or "", m.group("offset") or ""
+        if len(clock) in (0, 4, 6):
+            iso = f"{day[:4]}-{day[4:6]}-{day[6:]}" + (
+                f"T{clock[:2]}:{clock[2:4]}:{clock[4:] or '00'}" if clock else ""
+            )
+            return parse_date(iso + offset, tz, crawl_date)
+        return None
+    if _RFC2822.match(text):
+        try:
+            return aware(parsedate_to_datetime(text), zone)  # "-0000" (zone unknown) is naive
+        except (TypeError, ValueError):
+            return None
     if (t := _TIME_ONLY.fullmatch(text)) and (zone or t.group("offset")):
         return _time_today(t, zone, crawl_date)
     for pattern in (_TEXT_DATE, _TEXT_DATE_US):
@@ -83,7 +135,10 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
         ampm = m.groupdict().get("ampm")
         if ampm:
             hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
-        offset = as_tzinfo(m.group("offset").replace(" ", "")) if m.group("offset") else None
+        if m.group("offset"):
+            offset = as_tzinfo(m.group("offset").replace(" ", ""))
+        else:  # "14:05 GMT": UTC; a bare "GMT" after a date without a time says nothing of the time
+            offset = timezone.utc if m.group("utc") and m.group("hour") else None
         zone_here = offset or zone
         if m.group("year"):
             year = int(m.group("year"))
@@ -105,14 +160,16 @@ def parse_date(value: Any, tz: Any = None, crawl_date: datetime | None = None) -
 # "28.04.2023", "28.04.2023 19:20", "14.05.2025, 20:28" (day first, dots: German, Russian, Turkish pages).
 _NUMERIC_DATE = re.compile(
     r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.]\d)"
-    r"(?:,?\s*(?:um\s*|в\s*|saat\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?!\d))?"
+    r"(?:,?\s*(?:um\s*|в\s*|saat\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?(?!\d)"
+    r"(?:\s*(?:UTC|GMT)?\s*(?P<offset>[+-]\d{2}:?\d{2}))?)?"
 )
 
 
 # "2026.01.29 18:40", "2024/04/24 08:21", "2024年04月24日08:21" (year first: Korean, Chinese, Japanese pages).
 _NUMERIC_DATE_YMD = re.compile(
     r"(?<![\d.])(?P<year>\d{4})\s*(?:[./]|年)\s*(?P<month>\d{1,2})\s*(?:[./]|月)\s*(?P<day>\d{1,2})(?!\d)\s*日?"
-    r"(?:,?\s*(?P<hour>\d{1,2})\s*[:時时]\s*(?P<minute>\d{2})(?!\d))?"
+    r"(?:,?\s*(?P<hour>\d{1,2})\s*[:時时]\s*(?P<minute>\d{2})(?::\d{2})?(?!\d)"
+    r"(?:\s*(?:UTC|GMT)?\s*(?P<offset>[+-]\d{2}:?\d{2}))?)?"
 )
 
 
@@ -128,7 +185,7 @@ def _numeric_date(text: str, zone: tzinfo | None) -> datetime | None:
         )  # fmt: skip
     except ValueError:
         return None
-    return aware(dt, zone)
+    return aware(dt, as_tzinfo(m.group("offset")) if m.group("offset") else zone)
 
 
 # Today's stories show only the time: "15:49 (UTC+04)" (Azerbaijani edition of Trend).

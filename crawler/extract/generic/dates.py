@@ -6,9 +6,10 @@ from crawler.items import Provenance
 
 JSONLD, META = Provenance.JSONLD.value, Provenance.META.value
 
+import json
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from itemloaders.processors import Identity, MapCompose
@@ -18,22 +19,28 @@ from parsel import Selector
 from crawler.extract import clean as processors
 from crawler.extract.generic.authors import FIRST_ARTICLE, NOT_BYLINE_AREA
 from crawler.extract.generic.common import GENERIC, block_text
-from crawler.extract.generic.headline import meta_values_of
 from crawler.extract.loader import ArticleLoader
 from crawler.extract.metadata import meta_names, meta_values
 
 _DATE_META = (
-    "article:published_time", "og:article:published_time", "og:published_time", "datePublished", "pubdate",
-    "publishdate", "publish-date", "publish_date", "dc.date.issued", "DC.date.issued", "dcterms.created",
-    "dc.date", "DC.date", "parsely-pub-date", "sailthru.date", "date",
+    "article:published_time", "og:article:published_time", "og:published_time", "article:published",
+    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "publication_date",
+    "publication-date", "dc.date.issued", "dcterms.issued", "dcterms.created", "dc.date.created", "dc.date",
+    "citation_publication_date", "citation_date", "prism.publicationdate", "parsely-pub-date",
+    "sailthru.date", "date",
 )  # fmt: skip
+"""Publication ``<meta>`` names, lower case (pages write ``DC.Date.Issued``, ``dc.date.issued``...), in order."""
 
 
 _DATE_MARKUP = etree.XPath(
     "/html/body//@itemprop[. = 'datePublished']/../@*[name() = 'content' or name() = 'datetime'] | "
     "/html/body//@property[. = 'schema:datePublished' or . = 'datePublished' or . = 'schema:dateCreated' or "
-    ". = 'dc:date' or . = 'dc:created' or . = 'dcterms:created']/../@*[name() = 'content' or name() = 'datetime']"
+    ". = 'dc:date' or . = 'dc:created' or . = 'dcterms:created']/../@*[name() = 'content' or name() = 'datetime'] | "
+    # hAtom: <abbr class="published" title="2024-05-13T10:00:00+02:00">
+    "/html/body//*[contains(concat(' ', normalize-space(@class), ' '), ' published ')]/@title"
 )
+# Microdata whose value is the element's text: <span itemprop="datePublished">2024-05-13T10:00:00+02:00</span>.
+_DATE_MARKUP_TEXT = etree.XPath("/html/body//*[@itemprop = 'datePublished'][not(@content) and not(@datetime)]")
 _TIME_DATETIME = etree.XPath("//time/@datetime")
 _ARTICLE_TIMES = etree.XPath(".//time/@datetime")
 
@@ -41,39 +48,54 @@ _ARTICLE_TIMES = etree.XPath(".//time/@datetime")
 def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None) -> tuple[str, datetime] | None:
     """The publication time: ``(source, aware datetime)``; None when no candidate states or implies an offset.
 
-    Candidates in order: JSON-LD ``datePublished``/``dateCreated``, publication ``<meta>`` tags,
-    ``<time datetime>``. The first readable one wins; when it has no offset, the offset comes from
-    another candidate with the same wall-clock time, else from the page's other stated times
-    (its modification time...), else from ``tz``; never invented.
+    Candidates in order: JSON-LD ``datePublished``/``dateCreated``, publication ``<meta>`` tags (names in any
+    case), microdata/RDFa, ``<time datetime>``, microdata text. The first readable one (of a plausible year)
+    wins; when it has no offset, another candidate stated with its offset gives the time: the same wall-clock
+    time (for the day alone, the first one on that day), else the same event written in another zone (same
+    non-zero seconds, whole quarter hours apart); else the offset comes from the page's other stated times that
+    are not UTC (its modification time...), else from ``tz``; never invented.
     """
     raws: list[tuple[str, Any]] = []
     if ld:
         raws += [(JSONLD, ld.get("datePublished")), (JSONLD, ld.get("dateCreated"))]
+    by_name: dict[str, list[str]] = {}
+    for name in meta_names(selector):
+        by_name.setdefault(name.casefold(), []).append(name)
     for name in _DATE_META:
-        raws += [(META, v) for v in meta_values_of(selector, name)]
+        raws += [(META, v) for v in meta_values(selector, *by_name.get(name, []))]
+    raws += [(META, v) for v in _parsely_dates(meta_values(selector, *by_name.get("parsely-page", [])))]
     # Microdata and RDFa on any element: <time itemprop="datePublished" datetime>, <span property="schema:dateCreated" content>.
     raws += [(META, str(v)) for v in _DATE_MARKUP(selector.root)]
     # <time datetime>: the story's own (inside its <article>) before the page's (tickers, related stories).
     article = next(iter(FIRST_ARTICLE(selector.root)), None)
     times = [str(v) for v in _ARTICLE_TIMES(article)] if article is not None else []
     raws += [(META, v) for v in times + [str(v) for v in _TIME_DATETIME(selector.root) if str(v) not in times]]
+    raws += [(META, block_text(el)) for el in _DATE_MARKUP_TEXT(selector.root)[:2]]
     # Any other <meta> naming a publication time ("cXenseParse:publishtime", "article.published"...).
-    others = [n for n in meta_names(selector) if "publish" in n.casefold() and n not in _DATE_META]
+    others = [n for n in meta_names(selector) if "publish" in n.casefold() and n.casefold() not in _DATE_META]
     raws += [(META, v) for v in meta_values(selector, *others)]
     parsed = _parse_dates(raws)
-    if not any(stated for _, _, stated in parsed):
+    if not any(stated for _, _, stated, _ in parsed):
         # No stated offset in the markup: the visible date line may state one ("9 January 2024, 14:05 GMT+2").
         parsed += _parse_dates([(GENERIC, t) for t in _visible_dates(selector)])
     if not parsed:
         return None
-    source, first, has_offset = parsed[0]
+    source, first, has_offset, timed = parsed[0]
     if has_offset:
         return source, first
     naive = first.replace(tzinfo=None)
-    for src, dt, stated in parsed[1:]:
-        if stated and dt.replace(tzinfo=None) == naive:
+    for src, dt, stated, _ in parsed[1:]:
+        # The same wall-clock time stated with its offset; for the day alone ("2019-12-23"), the first time
+        # stated with its offset on that day.
+        if stated and (dt.replace(tzinfo=None) == naive if timed else dt.date() == naive.date()):
             return src, dt
-    offsets = [dt.tzinfo for _, dt, stated in parsed if stated]
+    for src, dt, stated, _ in parsed[1:]:
+        # The same event written in another zone: the same non-zero seconds, a whole quarter hour apart.
+        shift = dt.replace(tzinfo=None) - naive
+        if stated and timed and naive.second and dt.second == naive.second and _quarter_hours(shift):
+            return src, dt
+    # Another time's offset, when it is not UTC's: a CMS writing times in UTC says nothing of the local clock.
+    offsets = [dt.tzinfo for _, dt, stated, _ in parsed if stated and dt.utcoffset()]
     offsets += _page_offsets(ld)
     zone = offsets[0] if offsets else processors.as_tzinfo(tz)
     if zone is None:
@@ -81,16 +103,39 @@ def published_date(selector: Selector, ld: dict[str, Any] | None, tz: Any = None
     return source, processors.aware(naive, zone) or naive.replace(tzinfo=zone)
 
 
-def _parse_dates(raws: Iterable[tuple[str, Any]]) -> list[tuple[str, datetime, bool]]:
-    """``(source, raw)`` -> ``(source, datetime, has a stated offset)`` for the readable ones (naive ones as UTC wall time)."""
-    parsed: list[tuple[str, datetime, bool]] = []
+def _quarter_hours(shift: timedelta) -> bool:
+    return abs(shift) <= timedelta(hours=14) and shift % timedelta(minutes=15) == timedelta(0)
+
+
+def _parsely_dates(values: Iterable[str]) -> list[str]:
+    """``<meta name="parsely-page" content='{"pub_date": "2024-05-13T08:00:00Z", ...}'>`` -> its publication time."""
+    out = []
+    for value in values:
+        try:
+            data = json.loads(value)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("pub_date"), str):
+            out.append(data["pub_date"])
+    return out
+
+
+# A time of day in a date string ("T10:00", "10:00", "10h00", "10.00 Uhr"); "2019-12-23" has none.
+_TIMED = re.compile(r"(?<![\d.])\d{1,2}\s*[:h.]\s*\d{2}(?!\d)(?!\.\d)|^\d{9,}$")
+
+
+def _parse_dates(raws: Iterable[tuple[str, Any]]) -> list[tuple[str, datetime, bool, bool]]:
+    """``(source, raw)`` -> ``(source, datetime, has a stated offset, states a time of day)`` for the readable ones
+    (naive ones as UTC wall time)."""
+    parsed: list[tuple[str, datetime, bool, bool]] = []
     for source, raw in raws:
         if not isinstance(raw, str) or not raw.strip():
             continue
         aware = processors.parse_date(raw)
         wall = aware or processors.parse_date(raw, "UTC")
-        if wall is not None:
-            parsed.append((source, wall, aware is not None))
+        # Not a misread id or epoch: a year between the early news sites and next year.
+        if wall is not None and 1990 <= wall.year <= datetime.now().year + 1:
+            parsed.append((source, wall, aware is not None, bool(_TIMED.search(raw))))
     return parsed
 
 
@@ -127,7 +172,7 @@ def _page_offsets(ld: dict[str, Any] | None) -> list[Any]:
     for key in ("dateModified", "uploadDate"):
         raw = ld.get(key) if ld else None
         dt = processors.parse_date(raw) if isinstance(raw, str) else None
-        if dt is not None:
+        if dt is not None and dt.utcoffset():
             out.append(dt.tzinfo)
     return out
 

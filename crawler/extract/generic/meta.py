@@ -5,12 +5,14 @@ Completes :mod:`crawler.extract.generic` (headline vote, byline reading, offset-
 
 - :func:`published_date`: a publication time the page states with its offset in JSON-LD always wins
   (any article object of the page, ``@graph`` and lists included, odd spellings such as
-  ``2024-05-13 10:00:00 +0200`` read too); then :func:`crawler.extract.generic.published_date` (JSON-LD, meta,
-  ``<time>``, visible date lines, the offset taken from the page's other times); when no candidate
-  states or implies an offset, the **date alone** (``datetime.date``, ISO ``YYYY-MM-DD``: less than the
-  page says, never an invented offset) from the page's naive times, else htmldate's reading of the page
-  (meta, ``<time>``, visible dates, URL), else ``dateparser`` on the visible date lines (month names in
-  many languages: "31. Mai 2012", "12 de março de 2019");
+  ``2024-05-13 10:00:00 +0200`` read too, the date keys of a script no lenient reading understands); then
+  :func:`crawler.extract.generic.published_date` (JSON-LD, meta, ``<time>``, visible date lines, the offset
+  taken from the page's other times); then any other JSON-LD object's time with its offset; when no
+  candidate states or implies an offset, the **date alone** (``datetime.date``, ISO ``YYYY-MM-DD``: less than
+  the page says, never an invented offset) from the page's naive times, else a title part that is a date,
+  else htmldate's reading of the page (meta, ``<time>``, visible dates, URL), else the visible date lines
+  (``parse_date``, then ``dateparser``: month names in many languages, "31. Mai 2012", "12 de março de
+  2019"); the day made exact by a time of that day the page's script data states with its offset;
 - :func:`complete`: ``in_language`` declared by the page (``<html lang>``, JSON-LD, ``og:locale``, kept as
   written), else detected from the headline and body with py3langid; ``main_image`` from metadata, else the first
   large image of the story; authors cleaned to people (no outlet, no "Staff", no job titles, no
@@ -19,8 +21,10 @@ Completes :mod:`crawler.extract.generic` (headline vote, byline reading, offset-
 
 from __future__ import annotations
 
+import html
 import logging
 import re
+import weakref
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -29,30 +33,53 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract import clean as processors
-from crawler.extract.metadata import NEWS_TYPES, _types, json_ld_objects
+from crawler.extract.metadata import NEWS_TYPES, _types, json_ld_listed, json_ld_objects, json_ld_unread
 
 logger = logging.getLogger(__name__)
 
-_LD_DATE_KEYS = ("datePublished", "dateCreated")
+_LD_DATE_KEYS = ("datepublished", "datecreated")
 # "2024-05-13 10:00:00 +0200", "2024-05-13T10:00:00+0200", "2024-05-13T10:00+02": offsets as CMSs write them.
 _LOOSE_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*([+-]\d{2}):?(\d{2})?$")
 _LD_DATE_TYPES = NEWS_TYPES | {"WebPage"}
+# A date key of a JSON-LD script no lenient reading understands: '"datePublished": "2024-05-13T10:00:00+02:00"'.
+_UNREAD_DATE = re.compile(r"""["']?(?:datePublished|dateCreated)["']?\s*:\s*["']([^"'\n]{6,60})["']""", re.IGNORECASE)
 
 
-def _ld_dates(selector: Selector, ld: dict[str, Any] | None) -> list[str]:
-    """Publication times of the page's JSON-LD: its article object first, then any other article-like one."""
-    nodes = [ld] if ld else []
-    nodes += [o for o in json_ld_objects(selector) if o is not ld and _types(o) & _LD_DATE_TYPES]
+def _date_values(node: dict[str, Any], keys: Iterable[str]) -> list[str]:
+    """The values of a JSON-LD node's date keys (any case): strings, ``{"@value": ...}``, epoch numbers."""
+    found = {k.casefold(): v for k, v in node.items() if isinstance(k, str)}
     out: list[str] = []
-    for node in nodes:
-        for key in _LD_DATE_KEYS:
-            value = node.get(key)
-            for v in value if isinstance(value, list) else [value]:
-                if isinstance(v, dict):  # {"@value": "...", "@type": "DateTime"}
-                    v = v.get("@value")
-                if isinstance(v, str) and v.strip():
-                    out.append(v.strip())
+    for key in keys:
+        value = found.get(key)
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, dict):  # {"@value": "...", "@type": "DateTime"}
+                v = v.get("@value")
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0:
+                v = str(int(v))  # epoch seconds or milliseconds
+            if isinstance(v, str) and v.strip():
+                out.append(v.strip())
     return out
+
+
+def _ld_dates(selector: Selector, ld: dict[str, Any] | None) -> tuple[list[str], list[str]]:
+    """Publication times of the page's JSON-LD, ``(article's, others')``.
+
+    The article's: its article object first, then any other article-like one (never an item of a list of
+    several: related stories), then the date keys of a script no lenient reading understands. The others':
+    any other object with a publication (or a video's upload) time, for a page without an article object.
+    """
+    listed = {id(o) for o in json_ld_listed(selector)}
+    objects = [o for o in json_ld_objects(selector) if o is not ld and id(o) not in listed]
+    nodes = [ld] if ld else []
+    nodes += [o for o in objects if _types(o) & _LD_DATE_TYPES]
+    out = [v for node in nodes for v in _date_values(node, _LD_DATE_KEYS)]
+    unread = [html.unescape(text) for text in json_ld_unread(selector)]
+    found = [(m.group(1).strip(), "created" in m.group(0).casefold()) for t in unread for m in _UNREAD_DATE.finditer(t)]
+    out += [v for v, created in found if not created] + [v for v, created in found if created]
+    others = [o for o in objects if not _types(o) & _LD_DATE_TYPES]
+    more = [v for node in others for v in _date_values(node, _LD_DATE_KEYS)]
+    more += [v for node in others for v in _date_values(node, ("uploaddate",))]
+    return out, more
 
 
 def parse_stated(raw: str) -> datetime | None:
@@ -73,25 +100,96 @@ def published_date(
     """The publication time: ``(source, aware datetime)``, else ``(source, date)`` when no offset is known."""
     from crawler.extract.generic.dates import published_date as offset_date
 
-    ld_raws = _ld_dates(selector, ld)
+    ld_raws, other_raws = _ld_dates(selector, ld)
+    own = _date_values(ld, _LD_DATE_KEYS) if ld else []
+    # The article object's own time without offset: another object's time must agree with it (not a teaser's).
+    naive = next(((raw, dt) for raw in own if (dt := processors.parse_date(raw, "UTC")) is not None), None)
     for raw in ld_raws:  # a time JSON-LD states with its offset always wins
-        if (dt := parse_stated(raw)) is not None and _plausible(dt):
+        if (
+            (dt := parse_stated(raw)) is not None
+            and _plausible(dt)
+            and (raw in own or naive is None or _agrees(dt, naive[1], _ISO_TIME.match(naive[0]) is not None))
+        ):
             return "jsonld", local_spelling(selector, ld_raws, dt)
     found = offset_date(selector, ld, tz)
     if found and _plausible(found[1]):
         source, dt = found
         return source, local_spelling(selector, ld_raws, dt)
-    # No offset anywhere: the day the page states, without a time.
-    for raw in ld_raws:
-        if (dt := processors.parse_date(raw, "UTC")) is not None:
-            return "jsonld", dt.date()
-    day = _htmldate(selector.root, url)
+    for raw in other_raws:  # no article object: another JSON-LD object's time with its offset
+        if (dt := parse_stated(raw)) is not None and _plausible(dt):
+            return "jsonld", local_spelling(selector, other_raws, dt)
+    # No offset in the markup: the day the page states, made exact by its script data's publication time of that
+    # day (the same wall clock for a naive time); with no day at all, that script data's time.
+    scripted = script_dates(selector)
+    for raw in [*ld_raws, *other_raws]:
+        if (dt := processors.parse_date(raw, "UTC")) is not None and _plausible(dt):
+            return _exact("jsonld", dt.replace(tzinfo=None), _ISO_TIME.match(raw) is not None, scripted)
+    day = _title_date(selector)
     if day is not None:
-        return "meta", day
+        return _exact("meta", day, False, scripted)
+    day = _htmldate(selector.root, url)
+    if day is not None and (day.month, day.day) == (1, 1):
+        # htmldate's reading of a year alone ("© 2024", "2024年5月13日" read as 2024): the visible date of that year.
+        text_day = _text_date(selector)
+        day = text_day if text_day is not None and text_day.year == day.year else day
+    if day is not None:
+        return _exact("meta", day, False, scripted)
     day = _text_date(selector)
     if day is not None:
-        return "generic", day
+        return _exact("generic", day, False, scripted)
+    if scripted:
+        return "generic", scripted[0]
     return None
+
+
+def _agrees(dt: datetime, naive: datetime, timed: bool) -> bool:
+    """Is ``dt`` the naive time ``naive`` (as a wall clock, or its day when it states no time of day)?"""
+    return dt.replace(tzinfo=None) == naive.replace(tzinfo=None) if timed else dt.date() == naive.date()
+
+
+def _exact(source: str, found: datetime | date, timed: bool, scripted: list[datetime]) -> tuple[str, datetime | date]:
+    """The day (or naive time) found, as the page's script data states it with its offset when that agrees."""
+    for dt in scripted:
+        if isinstance(found, datetime) and timed:
+            if dt.replace(tzinfo=None) == found:
+                return "generic", dt
+        elif dt.date() == (found.date() if isinstance(found, datetime) else found):
+            return "generic", dt
+    return source, found.date() if isinstance(found, datetime) else found
+
+
+# A publication time in a page's script data (Next.js, Nuxt, Apollo state; inside a JS string too, quotes
+# escaped): "publishedAt":"2024-05-13T08:00:00.000Z", \"datePublished\":\"...\", "publish_date": 1715587200.
+_SCRIPT_KEY = (
+    r"(?:datePublished|date_published|publishedAt|published_at|publishDate|publish_date|publishedDate|"
+    r"published_date|publishedTime|published_time|firstPublishedAt|first_published_at|firstPublished|"
+    r"publicationDate|publication_date|pubDate|pub_date|displayDate|display_date)"
+)
+_SCRIPT_DATE = re.compile(
+    rf'\\?"{_SCRIPT_KEY}\\?"\s*:\s*(?:\\?"([^"\\]{{10,40}})\\?"|(\d{{10}}(?:\d{{3}})?)(?!\d))', re.IGNORECASE
+)
+_SCRIPT_DATES: weakref.WeakKeyDictionary[Any, list[datetime]] = weakref.WeakKeyDictionary()
+
+
+def script_dates(selector: Selector) -> list[datetime]:
+    """Publication times the page's inline script data states with their offset (or as epoch numbers), in page order."""
+    try:
+        return _SCRIPT_DATES[selector.root]
+    except (KeyError, TypeError):
+        pass
+    out: list[datetime] = []
+    for text in _SCRIPT_TEXTS(selector.root):
+        if "ublish" not in text and "ubDate" not in text and "isplay" not in text and "ub_date" not in text:
+            continue
+        for m in _SCRIPT_DATE.finditer(text):
+            dt = parse_stated(m.group(1) or m.group(2))
+            if dt is not None and _plausible(dt) and dt not in out:
+                out.append(dt)
+    try:
+        _SCRIPT_DATES[selector.root] = out
+    except TypeError:
+        pass
+    return out
 
 
 _FIRST_YEAR = 1990
@@ -139,6 +237,29 @@ def local_spelling(selector: Selector, ld_raws: Iterable[str], dt: datetime) -> 
     return dt
 
 
+# A part of a page title between separators: "Gegenoffensive | Europa | DW | 28.04.2023", "Story (21 June 2018)".
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—:•·-]\s+|\s*[|()]\s*")
+_NUMERIC_SEGMENT = re.compile(r"^\d[\d\s./,:-]*\d(?:\s*(?:uhr|h))?$", re.IGNORECASE)
+_TITLES = etree.XPath("//head/title/text() | //meta[@property = 'og:title']/@content")
+
+
+def _title_date(selector: Selector) -> date | None:
+    """The day a part of the page title is ("Story | DW | 28.04.2023", "23.01.2022 - Story"); not a date
+    inside the title's words ("Report of the meeting of 10 October 2019": the day of an event)."""
+    for title in _TITLES(selector.root):
+        for part in _TITLE_SEPARATOR.split(str(title)):
+            part = part.strip(" ()[],")
+            if not 8 <= len(part) <= 40:
+                continue
+            span = processors.find_date(part)
+            if not _NUMERIC_SEGMENT.match(part) and (span is None or span[1] - span[0] < len(part) - 1):
+                continue
+            dt = processors.parse_date(part, "UTC")
+            if dt is not None and _plausible(dt):
+                return dt.date()
+    return None
+
+
 def _htmldate(root: Any, url: str | None) -> date | None:
     """htmldate's reading of the page: meta, ``<time>``, visible dates, the URL (original, not updated, date)."""
     from htmldate import find_date
@@ -150,7 +271,7 @@ def _htmldate(root: Any, url: str | None) -> date | None:
         return None
     try:
         found = find_date(tree, extensive_search=True, original_date=True, url=url)
-    except (ValueError, TypeError, etree.LxmlError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a third-party reader failing on a page is no date, not a lost page
         logger.debug("htmldate failed on %s: %s", url, exc)
         return None
     if not found:
@@ -180,9 +301,13 @@ def _text_date(selector: Selector) -> date | None:
     import dateparser
 
     for text in lines[:4]:
+        # Ours first ("2024年5月13日", "13.05.2024", "13 May 2024"), then dateparser (month names of more languages).
+        found = processors.parse_date(text, "UTC")
+        if found is not None and _plausible(found):
+            return found.date()
         try:
             dt = dateparser.parse(text, settings={"STRICT_PARSING": True, "PREFER_DATES_FROM": "past"})
-        except (ValueError, TypeError, OverflowError):
+        except Exception:  # noqa: BLE001, S112 - dateparser failing on a line is no date, not a lost page
             continue
         if dt is not None and 1990 <= dt.year <= datetime.now().year + 1:
             return dt.date()
