@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from scrapy.http import HtmlResponse
 
 from crawler.extract.generic import generic_values
@@ -109,3 +111,26 @@ def test_without_a_description_an_element_the_page_names_a_summary_is_the_lead()
         "<p class='intro'>Harbour news</p>",
     ):
         assert _body(_page(block, description="")) == STORY, block
+
+
+def test_picture_captions_are_not_paragraphs_of_the_story() -> None:
+    caption = "The old harbour bridge, closed since 2022, seen from the ferry pier on Monday morning."
+    figure = f"<figure><img src='/b.jpg'><figcaption><p>{caption}</p><p>Photo: Ann Lee</p></figcaption></figure>"
+    assert _body(_story_page(figure)) == STORY
+    boxed = f"<div class='image-caption'><p>{caption}</p></div>"
+    assert _body(_story_page(boxed)) == STORY
+    # The publisher's articleBody holds the caption too: the page's blocks it holds are matched, but the caption's.
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "Bridge reopens",
+        "articleBody": " ".join([*STORY[:3], caption, *STORY[3:]]),
+    }
+    response = _story_page(boxed)
+    html = response.text.replace("</head>", f"<script type='application/ld+json'>{json.dumps(ld)}</script></head>")
+    assert _body(response.replace(body=html.encode())) == STORY
+    # A container whose class mentions captions but holds the story is no caption.
+    response = _story_page("")
+    html = response.text.replace("<article>", "<article><div class='body with-captions'>").replace(
+        "</article>", "</div></article>"
+    )
+    assert _body(response.replace(body=html.encode())) == STORY

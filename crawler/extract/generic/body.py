@@ -312,7 +312,7 @@ def body_paragraphs(
     authors: Sequence[str] = (),
 ) -> tuple[str, list[str]]:
     """The story's paragraphs: ``(source, paragraphs)``, source ``jsonld`` or ``generic``, cleaned by :func:`trim_story`."""
-    teasers = link_teasers(root, url)
+    teasers = link_teasers(root, url) | caption_keys(root)
     from_ld = article_body_paragraphs(root, article_body)
     if from_ld:
         return JSONLD, trim_story([p for p in from_ld if text_key(p) not in teasers], titles, authors)
@@ -357,6 +357,39 @@ def link_teasers(root: Any, url: str | None = None) -> frozenset[str]:
     found = frozenset(out)
     try:
         _TEASERS[root] = found
+    except TypeError:
+        pass
+    return found
+
+
+_CAPTIONS_DOM = etree.XPath(
+    "//body//figcaption | //body//*[contains(@class, 'caption') or contains(@class, 'Caption')]"
+    "[not(self::body or self::main or self::article)]"
+)
+_CAPTION_PARTS = etree.XPath(".//p | .//span | .//div")
+_CAPTION_MAX = 600
+_CAPTION_KEYS: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def caption_keys(root: Any) -> frozenset[str]:
+    """Keys of the page's picture captions and credits (``<figcaption>``, an element classed ``caption``) and
+    of their parts: a caption read as a paragraph of the story ("Фото: ...", "The victim, 19, ...") is not one."""
+    try:
+        return _CAPTION_KEYS[root]
+    except (KeyError, TypeError):
+        pass
+    out: set[str] = set()
+    for el in _CAPTIONS_DOM(root):
+        if el.tag != "figcaption" and "caption" not in el.get("class", "").lower():
+            continue
+        if len(block_text(el)) > _CAPTION_MAX:
+            continue  # a container classed "with-caption" that holds the story, not a caption
+        for part in (el, *_CAPTION_PARTS(el)):
+            if k := text_key(block_text(part)):
+                out.add(k)
+    found = frozenset(out)
+    try:
+        _CAPTION_KEYS[root] = found
     except TypeError:
         pass
     return found

@@ -239,7 +239,7 @@ def ensemble_body(
     # Blocks of trafilatura's extract that the primary candidate trimmed from that same extract stay trimmed.
     kept = {text_key(x) for x in primary}
     trimmed = frozenset(k for x in main if (k := text_key(x)) not in kept) if source != "jsonld" else frozenset()
-    trimmed |= generic.link_teasers(root, url)  # links to other stories, whichever candidate holds them
+    trimmed |= generic.link_teasers(root, url) | generic.caption_keys(root)  # whichever candidate holds them
     # The readability summary trafilatura's run computed costs nothing more: read first, it decides whether the
     # recall run is needed. A block the recall run adds needs a second, independent vote (readability or
     # articleBody): when readability holds nothing the precision run lacks and there is no articleBody, no
