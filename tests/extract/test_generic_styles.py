@@ -77,6 +77,45 @@ def test_headline_from_title_and_h1(title: str, h1: str, expected: str | None) -
     assert found[1] == (expected or h1)
 
 
+@pytest.mark.parametrize(
+    ("head", "h1", "url", "expected"),
+    [
+        # The title's part after a separator names the site (og:site_name, or the host): the title stands without it.
+        (
+            '<meta property="og:site_name" content="Valley Courier"><title>Storm cuts power - Valley Courier</title>',
+            "<h1>Latest</h1><h1>Most read</h1>",
+            None,
+            "Storm cuts power",
+        ),
+        ("<title>Storm cuts power › courier.example</title>", "", "https://courier.example/a", "Storm cuts power"),
+        # An <h1> that is the title's tail (the blog's logo) is no witness.
+        ("<title>Ice on the lake | Valley Walks</title>", "<h1>Valley Walks</h1>", None, "Ice on the lake"),
+        # A weak separator counts where another witness agrees: "A / Section / Site", "A : 31.10.2023, 10.19 Uhr".
+        ("<title>Storm cuts power / News / Home</title>", "<h1>Storm cuts power</h1>", None, "Storm cuts power"),
+        ("<title>Storm cuts power : 31.10.2023</title>", "<h1>Storm cuts power</h1>", None, "Storm cuts power"),
+        ("<title>Pollution : la ville agit</title>", "", None, "Pollution : la ville agit"),
+        # Equal texts: the spelling with its question mark, with paired quotes.
+        ("<title>Is it over? - Valley Courier</title>", "<h1>Is it over?</h1>", None, "Is it over?"),
+        ('<title>"Never again - Valley Courier</title>', "<h1>„Never again“</h1>", None, "„Never again“"),
+        # A page naming its site elsewhere: a title without that name keeps its dashes.
+        (
+            '<meta property="og:site_name" content="Ann\'s Blog"><title>Office 365 – HBDI – part three</title>',
+            "<h1>Ann's Blog</h1>",
+            None,
+            "Office 365 – HBDI – part three",
+        ),
+    ],
+)
+def test_headline_site_tails(head: str, h1: str, url: str | None, expected: str) -> None:
+    from parsel import Selector
+
+    from crawler.extract.generic import headline
+
+    found = headline(Selector(text=f"<html><head>{head}</head><body>{h1}</body></html>"), None, url)
+    assert found is not None
+    assert found[1] == expected
+
+
 def test_story_time_before_the_tickers_time() -> None:
     from parsel import Selector
 

@@ -68,7 +68,7 @@ def generic_values(
     ld = json_ld_article(selector) if wanted & {"headline", "date_published", "article_body"} else None
     if "headline" in wanted:
         ld_headline = ld.get("headline") if ld else None
-        found = headline(selector, ld_headline if isinstance(ld_headline, str) else None)
+        found = headline(selector, ld_headline if isinstance(ld_headline, str) else None, response.url)
         if found:
             out["headline"] = found
     if "authors" in wanted:

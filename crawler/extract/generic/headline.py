@@ -18,8 +18,11 @@ from crawler.extract.metadata import meta_values
 
 # "Headline | Site", "Headline – Section – Site", "Headline | Site | by Author", "Headline * Site"
 _TITLE_TAIL = re.compile(
-    r"\s+(?:[|–—•·*»]|-{1,2}|::)\s+|\s*ㅣ\s*|(?<=\S)(?:--|_)(?=[^\W\d_])"
+    r"\s+(?:[|–—•·*»›ǀ]|-{1,2}|::)\s+|\s*ㅣ\s*|(?<=\S)(?:--|_)(?=[^\W\d_])"
 )  # "--"/"_": "标题--时政--人民网"
+# Weaker separators, heads that count only where another witness gives the same text: "A / Section / Site",
+# "A : 31.10.2023" (a French headline holds " : " itself, so a title alone is never cut there).
+_WEAK_TAIL = re.compile(r"\s+[/:]\s+")
 
 
 def title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
@@ -27,7 +30,7 @@ def title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
     text = norm_text(html_lib.unescape(text))
     out = [text]
     # Every head before a separator: "A – B | Site" -> "A", "A – B" (the headline may hold a dash itself).
-    for m in _TITLE_TAIL.finditer(text):
+    for m in [*_TITLE_TAIL.finditer(text), *_WEAK_TAIL.finditer(text)]:
         head = text[: m.start()].strip()
         if head and head not in out:
             out.append(head)
@@ -40,41 +43,125 @@ def title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
     return out
 
 
-_PIPE_TAIL = re.compile(r"\s+(?:[|•·*»]|::)\s+|\s*ㅣ\s*")
+_PIPE_TAIL = re.compile(r"\s+(?:[|•·*»›ǀ]|::)\s+|\s*ㅣ\s*")
 
 
-def _title_head(title: str) -> str | None:
+def _title_head(title: str, dashes: bool = True) -> str | None:
     """A page title -> its headline part: before the first "|"-like separator ("A – B | Section | Site"),
-    else before the last dash ("A – B - Site"); None without a separator. Headlines hold dashes, seldom bars."""
+    else (``dashes``) before the last dash ("A – B - Site"); None without a separator. Headlines hold dashes,
+    seldom bars."""
     text = norm_text(html_lib.unescape(title))
     if m := _PIPE_TAIL.search(text):
         return text[: m.start()].strip() or None
-    cuts = list(_TITLE_TAIL.finditer(text))
+    cuts = list(_TITLE_TAIL.finditer(text)) if dashes else []
     return text[: cuts[-1].start()].strip() or None if cuts else None
 
 
-def headline(selector: Selector, ld_headline: str | None) -> tuple[str, str] | None:
+def _nospace_key(text: str) -> str:
+    return text_key(text).replace(" ", "")
+
+
+def site_keys(selector: Selector, url: str | None = None) -> set[str]:
+    """Comparison keys (no spaces) of the names the page gives its site: ``og:site_name``,
+    ``application-name``, its host ("evang.at", "lastampa" for www.lastampa.it)."""
+    keys = {
+        _nospace_key(n) for n in meta_values_of(selector, "og:site_name") + meta_values_of(selector, "application-name")
+    }
+    if url and (m := re.match(r"^\w+://(?:www\d?\.)?([^/:]+)", url)):
+        host = m.group(1).lower()
+        keys |= {_nospace_key(host), _nospace_key(host.split(".")[0])}
+    return {k for k in keys if k}
+
+
+def _site_cut(text: str, sites: set[str]) -> int | None:
+    """Where a title's site part begins ("Headline | Section | Site - Slogan": before "Site"), when a part after a
+    separator names the site; None otherwise."""
+    text = norm_text(html_lib.unescape(text))
+    cuts = list(_TITLE_TAIL.finditer(text))
+    for i, m in enumerate(cuts):
+        part = text[m.end() : cuts[i + 1].start() if i + 1 < len(cuts) else len(text)]
+        if _nospace_key(part) in sites:
+            return m.start()
+    return None
+
+
+def _tail_parts(text: str) -> list[str]:
+    """A title's parts after its first separator: "A | Blog name | Slogan" -> ["Blog name", "Slogan"]."""
+    text = norm_text(html_lib.unescape(text))
+    parts = re.split(f"{_TITLE_TAIL.pattern}|{_WEAK_TAIL.pattern}", text)
+    return [p.strip() for p in parts[1:] if p and p.strip()]
+
+
+_TERMINAL = re.compile(r"[?!…]")
+_QUOTES = ('"', "„“”", "«»", "()")
+
+
+def _unbalanced(text: str) -> bool:
+    """Quotes or brackets that do not pair (a title cut inside a quotation: '"Welches Europa wir wollen')."""
+    if text.count('"') % 2 or sum(text.count(c) for c in "„“”") % 2:
+        return True
+    return text.count("«") != text.count("»") or text.count("(") != text.count(")")
+
+
+def _plainness(text: str) -> tuple[bool, int, int]:
+    """Sort key of equal texts' spellings: balanced first, then the shortest (no decorative quotes, no doubled
+    spaces) but never for want of its question or exclamation mark ("Hope!" over "Hope")."""
+    return _unbalanced(text), len(_TERMINAL.sub("", text)), -len(_TERMINAL.findall(text))
+
+
+def headline(selector: Selector, ld_headline: str | None, url: str | None = None) -> tuple[str, str] | None:
     """The story's headline: ``(source, text)``, by agreement of the page's titles.
 
     Three independent witnesses: JSON-LD ``headline``; the page's title (``og:title``, else
     ``twitter:title``, else ``<title>``: usually one CMS field, so one vote), also without its
     "| Site" tail; the ``<h1>`` elements. The text (compared without case and punctuation) that
     most witnesses give wins, ties going to JSON-LD, then the titles. Of the winning spellings, the
-    plainest (shortest: no decorative quotes) is used, ``og:title``'s first among equals.
+    plainest (balanced quotes, shortest: no decorative quotes) is used, ``og:title``'s first among equals.
+
+    A title whose part after a separator names the site (``og:site_name``, the host, or an ``<h1>`` that
+    is the site's logo: "Headline | Blog name" with ``<h1>Blog name</h1>``) stands only without that part;
+    such an ``<h1>``, or one that is the site's name, is no witness.
     """
     site_names = meta_values_of(selector, "og:site_name") + meta_values_of(selector, "application-name")
+    sites = site_keys(selector, url)
+    titles = first_title(selector)
+    # An <h1> that is a part of the title's tail, shorter than the title's head, is the site's logo.
+    h1s = []
+    for h in h1_texts(selector):
+        k = _nospace_key(h)
+        if k in sites:
+            continue
+        if any(
+            k == _nospace_key(part) and len(part) < len(_TITLE_TAIL.split(norm_text(t), maxsplit=1)[0])
+            for t in titles
+            for part in _tail_parts(t)
+        ):
+            sites.add(k)
+            continue
+        h1s.append(h)
+
+    def site_free(text: str) -> str:
+        cut = _site_cut(text, sites)
+        return norm_text(html_lib.unescape(text))[:cut].strip() if cut else text
+
     witnesses: list[list[tuple[str, str]]] = [  # (source, text), in tie-break order
-        [(JSONLD, ld_headline)] if ld_headline else [],
-        [(META, t) for t in first_title(selector)],
-        [(GENERIC, t) for t in h1_texts(selector)],
+        [(JSONLD, site_free(ld_headline))] if ld_headline else [],
+        [(META, site_free(t)) for t in titles],
+        [(GENERIC, t) for t in h1s],
     ]
     text_rank = {META: 0, JSONLD: 1, GENERIC: 2}
-    # (length, text rank, order, key, source, text): equal keys differ only in punctuation and spacing,
-    # so the shortest spelling is the plainest one (no decorative quotes, no doubled spaces).
-    candidates: list[tuple[int, int, int, str, str, str]] = []
+    # (plainness, text rank, order, key, source, text): equal keys differ only in punctuation and spacing.
+    candidates: list[tuple[tuple[bool, int, int], int, int, str, str, str]] = []
     votes: dict[str, set[int]] = {}
     order = 0
-    heads = {text_key(h) for _, t in witnesses[1] if (h := _title_head(t))}  # the title without its "| Site" tail
+    # The title without its "| Site" tail: before a separator naming the site, else before the first bar, else
+    # (no site name declared: it may be the tail) before the last dash.
+    heads = set()
+    for t in titles:
+        free = site_free(t)
+        head = (_title_head(free, dashes=False) or free) if free != t else _title_head(t, dashes=not site_names)
+        if head:
+            heads.add(text_key(head))
     for witness, texts in enumerate(witnesses):
         for source, text in texts:
             for v in title_variants(text, site_names):
@@ -82,7 +169,7 @@ def headline(selector: Selector, ld_headline: str | None) -> tuple[str, str] | N
                 if not k:
                     continue
                 votes.setdefault(k, set()).add(witness)
-                candidates.append((len(v), text_rank[source], order, k, source, v))
+                candidates.append((_plainness(v), text_rank[source], order, k, source, v))
                 order += 1
     if not candidates:
         return None
