@@ -94,6 +94,24 @@ def test_site_accounts_and_desks_are_not_people() -> None:
         "Ann Lee", "Bo Park"]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Veröffentlicht vonAnn Lee", "Ann Lee"),  # a screen-reader label glued to the name
+        ("Artikel von: Ann Lee", "Ann Lee"),
+        ("Zum Profil von annlee annlee", "annlee"),  # the same name twice (link text and image alt)
+        ("Publié par Ann Lee", "Ann Lee"),
+        ("Ann Co", "Ann Co"),  # a surname, not "& Co."
+    ],
+)
+def test_author_labels_and_doubles_are_cut(raw: str, name: str) -> None:
+    assert generic_meta.people([raw]) == [name]
+
+
+def test_a_legal_form_is_no_person() -> None:
+    assert generic_meta.people(["Müller & Co.", "Nordex SE", "Ann Lee"]) == ["Ann Lee"]
+
+
 def test_main_image_falls_back_to_the_story_image() -> None:
     body = (
         '<header><img src="/logo.png"></header><article><h1>H</h1>'

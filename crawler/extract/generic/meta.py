@@ -226,8 +226,9 @@ _NOT_PERSON = re.compile(
 # The label before the names, in many languages: "Von: Ann Lee", "Erstellt von Ann Lee", "Interview: Ann Lee",
 # "Zeige alle Beiträge von Ann Lee", "Rezept von Ann Lee", "Texto: Ann Lee", "Par Ann Lee", "Por Ann Lee".
 _LABEL = re.compile(
-    r"^(?:.{0,30}?\b(?:beiträge|artikel|posts|articles|rezept|recipe)\s+(?:von|by|de|of)\s+|"
-    r"(?:(?:erstellt|geschrieben|verfasst|written|posted|published|reported|text|foto|fotos)\s+(?:von|by)\s*:?\s*)|"
+    r"^(?:.{0,30}?\b(?:beiträge|artikel|posts|articles|rezept|recipe|profil|profile)\s+(?:von|by|de|of)\s*:?\s*|"
+    r"(?:(?:erstellt|geschrieben|verfasst|veröffentlicht|publiziert|written|posted|published|reported|publié|publicado|"
+    r"pubblicato|text|foto|fotos)\s+(?:von|by|par|por|da)\s*:?\s*)|"
     r"(?:von|by|par|por|de|di|door|av|af|przez|od|от|text|texto|testo|interview|autor|autorin|auteur|author)\s*:\s*|"
     r"(?-i:Von|VON|By|BY|by|Par|Por)\s+(?=\w))",  # "Von Ann Lee", never the "von" of "von Weizsäcker"
     re.IGNORECASE,
@@ -238,17 +239,24 @@ _TAIL = re.compile(
 )
 # A legal form or the like: an organisation, not a person ("Bund der Energieverbraucher e.V", "Nordex SE").
 _ORG_FORM = re.compile(
-    r"(?:\b(?:e\.\s?v|gmbh|ag|se|ltd|inc|llc|s\.a|sa|s\.l|plc|kg|ohg|gbr|ug|corp|co)\.?|\.(?:de|com|at|ch|it|net|org))$",
+    r"(?:\b(?:e\.\s?v|gmbh|ag|se|ltd|inc|llc|s\.a|sa|s\.l|plc|kg|ohg|gbr|ug|corp)\.?|&\s*co\.?|\.(?:de|com|at|ch|it|net|org))$",
     re.IGNORECASE,
 )
 
 
+# A social handle after the name: "Ann Lee @annlee".
+_HANDLE = re.compile(r"\s+@\w+$")
+# The same name twice (an image's alt text and the link's): "annlee annlee", "Ann Lee Ann Lee".
+_TWICE = re.compile(r"^(.{2,40}?)\s+\1$")
+
+
 def clean_name(name: str) -> str:
-    """An author string -> the name alone, labels and trailing date particles or desks cut."""
+    """An author string -> the name alone, labels, handles and trailing date particles or desks cut."""
     name = " ".join(name.split())
     for _ in range(2):
         name = _LABEL.sub("", name).strip(" :,-|")
-    return _TAIL.sub("", name).strip(" :,-|")
+    name = _HANDLE.sub("", _TAIL.sub("", name).strip(" :,-|"))
+    return _TWICE.sub(r"\1", name)
 
 
 def people(names: list[str], organizations: set[str] | frozenset[str] = frozenset()) -> list[str]:
