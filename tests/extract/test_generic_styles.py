@@ -155,3 +155,57 @@ def test_byline_class_names(byline: str, names: list[str]) -> None:
 
     page = f"<html><body><article><div class='article-byline'>{byline}</div><p>Text.</p></article></body></html>"
     assert byline_authors(Selector(text=page)) == names
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        # <address> in the article, a Spanish/German "autor" class.
+        ("<article><address>By <a href='/people/ann-lee'>Ann Lee</a></address><p>Text.</p></article>", ["Ann Lee"]),
+        (
+            "<article><div class='autor'><h6>Ann Lee | Publicado hace 3 horas</h6></div><p>Text.</p></article>",
+            ["Ann Lee"],
+        ),
+        # Not a byline: a heading styled as the blog's author card, a class that only starts with "autor".
+        (
+            "<article><h1 class='vcard author'>Ann's Blog</h1><h4 class='vcard author'>vom <span>Ann Lee</span></h4>"
+            "<p>Text.</p></article>",
+            ["Ann Lee"],
+        ),
+        (
+            "<article><section class='autorelated'>More stories</section><div class='author'>Ann Lee</div>"
+            "<p>Text.</p></article>",
+            ["Ann Lee"],
+        ),
+        # Of a byline's blocks, the first that is not a label; a label and its particle alone are no name.
+        (
+            "<article><div class='author'><div>Ann Lee</div><div><a href='/a'>All articles</a></div></div><p>T.</p></article>",
+            ["Ann Lee"],
+        ),
+        (
+            "<article><span class='meta-author'>Posted on</span> <span class='author'>Ann Lee</span><p>T.</p></article>",
+            ["Ann Lee"],
+        ),
+        ("<article><ul class='authors'><li>Article by</li><li>Ann Lee</li></ul><p>T.</p></article>", ["Ann Lee"]),
+        (
+            "<article><ul class='authors'><li>Ann Lee</li><li>Bo Park</li></ul><p>T.</p></article>",
+            ["Ann Lee", "Bo Park"],
+        ),
+        # A label element: the text after it to the end of its line.
+        (
+            "<article><p>Story text.<br><strong>Text:</strong> Ann Lee</p><p><strong>Tags:</strong> x</p></article>",
+            ["Ann Lee"],
+        ),
+        (
+            "<article><div><span class='l'>Date:</span> 19.11.2021<br><span class='l'>Autor:</span> Ann Lee<br>"
+            "<span class='l'>Source:</span> X</div><p>Text.</p></article>",
+            ["Ann Lee"],
+        ),
+    ],
+)
+def test_marked_up_bylines(body: str, names: list[str]) -> None:
+    from parsel import Selector
+
+    from crawler.extract.generic.authors import byline_authors
+
+    assert byline_authors(Selector(text=f"<html><body>{body}</body></html>")) == names

@@ -14,14 +14,15 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract import clean as processors
-from crawler.extract.generic.common import GENERIC, block_text, text_key
+from crawler.extract.generic.common import GENERIC, block_text, norm_text, text_key
 from crawler.extract.metadata import meta_names, meta_values
 
 # Marked-up bylines, most explicit first (one pass over the page finds them all). Within the story's
 # <article> first: side columns carry the bylines of other stories.
 # (Through the attribute axis: several times faster in lxml than testing every element's attributes.)
 _BYLINE_CANDIDATES = etree.XPath(
-    "/html/body//@class[contains(., 'byline') or contains(., 'author')]/.. | /html/body//@itemprop[. = 'author']/.. | "
+    "/html/body//@class[contains(., 'byline') or contains(., 'author') or contains(., 'autor') or contains(., 'auteur')]/.. | "
+    "/html/body//@itemprop[. = 'author']/.. | /html/body//article//address | "
     "/html/body//@rel[. = 'author' or . = 'schema:author']/.. | "
     "/html/body//@property[. = 'schema:author' or . = 'author' or . = 'dc:creator']/.."
 )
@@ -39,21 +40,29 @@ def _byline_rank(el: Any) -> int | None:
         return 1
     if el.tag == "a" and el.get("rel") == "author":
         return 2
+    if el.tag in ("h1", "h2"):  # the page's or a section's title, not a byline ("<h1 class='vcard author'>Blog</h1>")
+        return None
     cls = f" {el.get('class') or ''} "
-    if re.search(r"[\s_-]byline[\s_-]", cls):
+    if re.search(r"[\s_-]byline[\s_-]", cls) or el.tag == "address":  # <address> in an <article>: its author
         return 3
-    if "author" in cls and "bio" not in cls and el.tag not in ("img", "meta", "link"):
+    if (
+        re.search(r"author|[\s_-](?:autor|auteur)(?:e|en|in|es|a|s)?[\s_-]", cls)
+        and "bio" not in cls
+        and el.tag not in ("img", "meta", "link")
+    ):
         return 4
     return None
 
 
 # A label element followed by the names: "<li><strong>Author</strong> Ann Lee</li>", "<dt>Autor</dt><dd>...".
 _BYLINE_LABEL = re.compile(
-    r"^(?:authors?|written by|reporter|by|autor(?:in|en|a)?|autorin\s*/\s*autor|auteur(?:e|s)?|autore|autori|"
+    r"^(?:authors?|written by|reporter|by|text|texto|testo|autor(?:in|en|a)?|autorin\s*/\s*autor|auteur(?:e|s)?|autore|autori|"
     r"yazar|автор[ыа]?|作者|记者|記者|글|기자)\s*:?$",
     re.IGNORECASE,
 )
-_LABEL_TAGS = etree.XPath("/html/body//strong | /html/body//b | /html/body//dt | /html/body//th | /html/body//label")
+_LABEL_TAGS = etree.XPath(
+    "/html/body//strong | /html/body//b | /html/body//dt | /html/body//th | /html/body//label | /html/body//span[not(*)]"
+)
 NOT_BYLINE_AREA = etree.XPath(
     # A <footer> inside an <article> is that article's own (HTML: it holds the author); the page's is not.
     "ancestor::*[self::aside or self::nav or self::footer[not(ancestor::article)] or self::form or self::li[ancestor::ul[contains(@class, "
@@ -76,8 +85,46 @@ _BYLINE_END = re.compile(
 )
 
 
+_BLOCK_TAGS = frozenset({"div", "p", "h3", "h4", "h5", "h6", "section", "footer", "header", "br", "dl", "dd"})
+
+
 def _byline_text(el: Any) -> str:
-    return _byline_text_str(el.get("content") or block_text(el))
+    """A byline element's names part: of its blocks ("<div>Ann Lee</div><div><a>All articles</a></div>"), the
+    first one that is not a label alone ("By", "Autor:")."""
+    if el.get("content"):
+        return _byline_text_str(el.get("content"))
+    blocks = _blocks(el)
+    if len(blocks) > 1:
+        for block in blocks:
+            if not _BYLINE_LABEL.match(block.strip(" :")) and not _LABEL_ONLY.match(block.strip(" :")):
+                return _byline_text_str(block)
+    if len(blocks) == 1 and el.find(".//li") is not None:  # "<ul><li>Ann Lee</li><li>Bo Park</li></ul>"
+        return _byline_text_str(blocks[0])
+    return _byline_text_str(block_text(el))
+
+
+def _blocks(el: Any) -> list[str]:
+    """An element's text cut at its block-level children and line breaks."""
+    out = [""]
+
+    def walk(node: Any) -> None:
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in ("script", "style", "noscript"):
+                out[-1] += " " + (child.tail or "")
+                continue
+            block = tag in _BLOCK_TAGS
+            if block:
+                out.append("")
+            out[-1] += (" , " if tag == "li" else " ") + (child.text or "")  # list items: one name each
+            walk(child)
+            if block:
+                out.append("")
+            out[-1] += " " + (child.tail or "")
+
+    out[-1] += el.text or ""
+    walk(el)
+    return [t for t in (norm_text(b) for b in out) if t]
 
 
 def byline_authors(selector: Selector) -> list[str]:
@@ -120,17 +167,34 @@ def _labelled_byline(root: Any) -> list[str]:
             following = label.getnext()
             text = block_text(following) if following is not None else ""
         else:
-            parent = label.getparent()
-            text = block_text(parent)[len(label_text) :] if parent is not None else ""
+            text = _after_label(label)
         text = _byline_text_str(text)
         if text and len(text) <= 120 and (names := _person_names(processors.split_names(text) or [])):
             return names
     return []
 
 
+def _after_label(label: Any) -> str:
+    """The text after a label element, to the end of its line: "<b>Autor:</b> Ann Lee<br>Quelle: X" -> "Ann Lee"."""
+    parts = [label.tail or ""]
+    for sib in label.itersiblings():
+        if not isinstance(sib.tag, str):
+            parts.append(sib.tail or "")
+            continue
+        if sib.tag == "br" or sib.tag in _BLOCK_TAGS or sib.tag in ("strong", "b", "label", "dt", "th"):
+            if norm_text(" ".join(parts)):
+                break
+            if sib.tag != "br":
+                parts.append(block_text(sib))
+        else:
+            parts.append(block_text(sib))
+        parts.append(sib.tail or "")
+    return norm_text(" ".join(parts))
+
+
 def _byline_text_str(text: str) -> str:
     """A byline's text -> its names part (the date, reading time, outlet after it cut)."""
-    return _BYLINE_END.split(text.strip(" :"), maxsplit=1)[0]
+    return _BYLINE_END.split(text.strip(" :,"), maxsplit=1)[0]
 
 
 # A byline part that is a job, not a person: "By Ann Lee, Staff Writer", "Ann Lee, Senior Correspondent".
@@ -149,7 +213,14 @@ _BY_LABEL = re.compile(
 
 # "di Mario Rossi" (it), "door Jan de Vries" (nl), "af Mette Holm" (da), "av Ola Nordmann" (no/sv): lower case
 # only, so that a surname such as "Di Maria" stays.
-_BY_OTHER = re.compile(r"^(?:di|door|af|av|przez)\s+(?=[^\W\d_])")
+_BY_OTHER = re.compile(r"^(?:di|door|af|av|przez|vom)\s+(?=[^\W\d_])")
+# A label or its particle where a name was expected: "Publiziert am", "Posted by", "Autor".
+_LABEL_ONLY = re.compile(
+    r"^(?:publiziert|veröffentlicht|geschrieben|verfasst|posted|published|written|publié|publicado|pubblicato|autor(?:in)?|"
+    r"author|auteur|by|von)(?:\s+(?:am|on|by|von|le|par|el|por|il|da))?$|"
+    r"^[^\W\d_]+\s+(?:von|by|par|por|di|da)$",  # "Artikel von", "Rezept von", "Article by"
+    re.IGNORECASE,
+)
 
 
 def _person_names(names: Sequence[str]) -> list[str]:
@@ -157,7 +228,7 @@ def _person_names(names: Sequence[str]) -> list[str]:
     out = []
     for name in names:
         name = _BY_OTHER.sub("", _BY_LABEL.sub("", _NAME_TITLE.sub("", name))).strip()
-        if name and not _ROLE.match(name) and name not in out:
+        if name and not _ROLE.match(name) and not _LABEL_ONLY.match(name) and name not in out:
             out.append(name)
     return out
 
