@@ -168,13 +168,17 @@ def test_byline_class_names(byline: str, names: list[str]) -> None:
         ),
         # Not a byline: a heading styled as the blog's author card, a class that only starts with "autor".
         (
-            "<article><h1 class='vcard author'>Ann's Blog</h1><h4 class='vcard author'>vom <span>Ann Lee</span></h4>"
-            "<p>Text.</p></article>",
+            (
+                "<article><h1 class='vcard author'>Ann's Blog</h1><h4 class='vcard author'>vom <span>Ann Lee</span></h4>"
+                "<p>Text.</p></article>"
+            ),
             ["Ann Lee"],
         ),
         (
-            "<article><section class='autorelated'>More stories</section><div class='author'>Ann Lee</div>"
-            "<p>Text.</p></article>",
+            (
+                "<article><section class='autorelated'>More stories</section><div class='author'>Ann Lee</div>"
+                "<p>Text.</p></article>"
+            ),
             ["Ann Lee"],
         ),
         # Of a byline's blocks, the first that is not a label; a label and its particle alone are no name.
@@ -197,8 +201,10 @@ def test_byline_class_names(byline: str, names: list[str]) -> None:
             ["Ann Lee"],
         ),
         (
-            "<article><div><span class='l'>Date:</span> 19.11.2021<br><span class='l'>Autor:</span> Ann Lee<br>"
-            "<span class='l'>Source:</span> X</div><p>Text.</p></article>",
+            (
+                "<article><div><span class='l'>Date:</span> 19.11.2021<br><span class='l'>Autor:</span> Ann Lee<br>"
+                "<span class='l'>Source:</span> X</div><p>Text.</p></article>"
+            ),
             ["Ann Lee"],
         ),
     ],
