@@ -215,3 +215,33 @@ def test_marked_up_bylines(body: str, names: list[str]) -> None:
     from crawler.extract.generic.authors import byline_authors
 
     assert byline_authors(Selector(text=f"<html><body>{body}</body></html>")) == names
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        ("<article><h1>Story</h1><h5><em>Von Ann Lee</em></h5><p>Text.</p></article>", ["Ann Lee"]),
+        ("<article><p>By ANN LEE and BO PARK</p><p>Text.</p></article>", ["ANN LEE", "BO PARK"]),
+        ("<article><p>Von Ann Lee, dpa</p><p>Text.</p></article>", ["Ann Lee"]),  # the agency goes
+        ("<article><p>Por Jan van der Berg</p><p>Text.</p></article>", ["Jan van der Berg"]),
+        # Not names: a sentence, a line outside the story.
+        ("<article><p>By the way it rained</p><p>Text.</p></article>", []),
+        ("<article><p>Text.</p></article><aside><p>By Ann Lee</p></aside>", []),
+    ],
+)
+def test_by_lines(body: str, names: list[str]) -> None:
+    from parsel import Selector
+
+    from crawler.extract.generic.authors import by_line_authors
+
+    assert by_line_authors(Selector(text=f"<html><body>{body}</body></html>").root) == names
+
+
+def test_a_metadata_author_that_is_no_person_gives_way_to_the_by_line() -> None:
+    from parsel import Selector
+
+    from crawler.extract.generic.authors import page_authors
+
+    page = "<html><body><article><h1>Story</h1><p>Von Ann Lee</p><p>Text.</p></article></body></html>"
+    found = page_authors(Selector(text=page), ("meta", ["Verein der Leser e.V."]), None, "https://x.example/a")
+    assert found == ("generic", ["Ann Lee"])

@@ -155,6 +155,48 @@ def byline_authors(selector: Selector) -> list[str]:
     return _labelled_byline(root)
 
 
+# A line that is a byline by its words alone: "By Ann Lee", "Von Ann Lee und Bo Park", "Por ANN LEE".
+_BY_LINE_START = ("By ", "BY ", "Von ", "VON ", "Por ", "POR ", "Par ", "PAR ", "Door ", "Przez ", "От ", "Av ", "Af ")
+_BY_LINES = etree.XPath(
+    "/html/body//*[self::p or self::span or self::div or self::em or self::i or self::strong or self::b or self::small "
+    "or self::h4 or self::h5 or self::h6 or self::li][string-length(normalize-space(.)) < 90]["
+    + " or ".join(f"starts-with(normalize-space(.), '{w}')" for w in _BY_LINE_START)
+    + "]"
+)
+_BY_LINE_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\ben\b|\boch\b|\bog\b|\bi\b)\s*")
+_PARTICLES = frozenset("von van der den de da del della di du la le y bin al ten ter zu dos das".split())
+
+
+def _looks_like_name(text: str) -> bool:
+    """Two to five words, each capitalised (name particles aside), first and last too: "Ann Lee", "Jan van Dijk"."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or any(c.isdigit() for c in text):
+        return False
+    caps = [w[:1].isupper() and any(c.isalpha() for c in w) for w in words]
+    return caps[0] and caps[-1] and all(c or w in _PARTICLES for c, w in zip(caps, words, strict=True))
+
+
+def by_line_authors(root: Any) -> list[str]:
+    """The first line of the story that says only "By <names>" ("Von", "Por", "Par", ...), unmarked: the names.
+
+    Every part must look like a person's name ("Ann Lee", not a sentence); a last one-word part is an agency
+    ("Von Ann Lee, dpa") and goes. In the page's ``<article>`` when it has one.
+    """
+    article = next(iter(FIRST_ARTICLE(root)), None)
+    for el in _BY_LINES(article if article is not None else root):
+        if article is not None and not any(a is article for a in el.iterancestors()):
+            continue
+        text = block_text(el)
+        if NOT_BYLINE_AREA(el) or not text.startswith(_BY_LINE_START):
+            continue
+        parts = [p for p in _BY_LINE_SPLIT.split(text.split(" ", 1)[1].strip(" .")) if p]
+        if len(parts) > 1 and len(parts[-1].split()) == 1:
+            parts = parts[:-1]
+        if parts and all(_looks_like_name(p) for p in parts):
+            return _person_names(parts)
+    return []
+
+
 def _labelled_byline(root: Any) -> list[str]:
     """ "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li>", "<dt>Author</dt><dd>Ann Lee</dd>" -> names."""
     for label in _LABEL_TAGS(root):
@@ -281,8 +323,11 @@ def page_authors(
     """
     values = [] if not found else found[1] if isinstance(found[1], list) else [found[1]]
     names = _person_names([n for v in values if isinstance(v, str) for n in processors.split_names(v) or []])
+    from crawler.extract.generic.meta import people as cleaned_people
+
     orgs = organization_names(selector, ld, url) if names else set()
-    people = [n for n in names if not is_organization(n, orgs)]
+    # Not the outlet, and a person by :func:`crawler.extract.generic.meta.people` (no desk, no legal form).
+    people = [n for n in names if not is_organization(n, orgs) and cleaned_people([n])]
     if people:
         return found[0] if found else GENERIC, people
     # Other <meta> naming the author ("articleAuthor", "parsely-author", "cXenseParse:author").
@@ -293,6 +338,8 @@ def page_authors(
         return META, people
     if markup := byline_authors(selector):
         return GENERIC, markup
+    if line := by_line_authors(selector.root):
+        return GENERIC, line
     if names:
         return found[0] if found else GENERIC, names
     return None
