@@ -164,7 +164,30 @@ _BY_LINES = etree.XPath(
     + "]"
 )
 _BY_LINE_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\ben\b|\boch\b|\bog\b|\bi\b)\s*")
-_PARTICLES = frozenset("von van der den de da del della di du la le y bin al ten ter zu dos das".split())
+_PARTICLES = frozenset(
+    [
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "du",
+        "la",
+        "le",
+        "y",
+        "bin",
+        "al",
+        "ten",
+        "ter",
+        "zu",
+        "dos",
+        "das",
+    ]
+)
 
 
 def _looks_like_name(text: str) -> bool:
