@@ -245,3 +245,28 @@ def test_a_metadata_author_that_is_no_person_gives_way_to_the_by_line() -> None:
     page = "<html><body><article><h1>Story</h1><p>Von Ann Lee</p><p>Text.</p></article></body></html>"
     found = page_authors(Selector(text=page), ("meta", ["Verein der Leser e.V."]), None, "https://x.example/a")
     assert found == ("generic", ["Ann Lee"])
+
+
+def test_a_section_glued_to_a_cjk_title_by_a_dash_goes() -> None:
+    from parsel import Selector
+
+    from crawler.extract.generic import headline
+
+    page = "<html><head><title>시장이 다시 열렸다-경제ㅣ예시일보</title></head><body></body></html>"
+    assert headline(Selector(text=page), None) == ("meta", "시장이 다시 열렸다")
+    # The <h1> says the dash is the headline's own.
+    page = "<html><head><title>北京-上海高铁</title></head><body><h1>北京-上海高铁</h1></body></html>"
+    assert headline(Selector(text=page), None) == ("meta", "北京-上海高铁")
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [("(责编：王小明、李华)", ["王小明", "李华"]), ("责任编辑： 张伟", ["张伟"]), ("责编：see our team page", [])],
+)
+def test_a_chinese_editor_line_names_the_authors(line: str, names: list[str]) -> None:
+    from parsel import Selector
+
+    from crawler.extract.generic.authors import by_line_authors
+
+    page = f"<html><body><div>正文。</div><div class='edit'>{line}</div></body></html>"
+    assert by_line_authors(Selector(text=page).root) == names

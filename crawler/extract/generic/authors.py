@@ -217,6 +217,26 @@ def by_line_authors(root: Any) -> list[str]:
             parts = parts[:-1]
         if parts and all(_looks_like_name(p) for p in parts):
             return _person_names(parts)
+    return _cjk_editor_line(root)
+
+
+# Chinese pages name the story's editors where others have a byline: "(责编：牛镛、岳弘彬)", "责任编辑： 焦鹏".
+_CJK_EDITOR = re.compile(r"^[(（]?\s*(?:责任编辑|责编|責任編輯|責編)\s*[：:]\s*(.{2,40}?)\s*[)）]?$")
+_CJK_EDITOR_LINES = etree.XPath(
+    "/html/body//text()[contains(., '责编') or contains(., '责任编辑') or contains(., '責任編輯') or contains(., '責編')]/.."
+)
+_CJK_NAME = re.compile(r"^[\u3400-\u9fff·]{2,5}$")
+
+
+def _cjk_editor_line(root: Any) -> list[str]:
+    """ "(责编：牛镛、岳弘彬)" -> the names (two to five Han characters each)."""
+    for el in _CJK_EDITOR_LINES(root):
+        for text in (norm_text(t) for t in el.xpath("text()")):
+            m = _CJK_EDITOR.match(text)
+            if m and not NOT_BYLINE_AREA(el):
+                names = [n for n in re.split(r"[、，,\s]+", m.group(1)) if n]
+                if names and all(_CJK_NAME.match(n) for n in names):
+                    return names
     return []
 
 

@@ -34,6 +34,9 @@ def title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
         head = text[: m.start()].strip()
         if head and head not in out:
             out.append(head)
+    for v in list(out):  # "标题-新华网", "제목-정치 | 일보"
+        if (m := _CJK_SECTION.search(v)) and v[: m.start()] not in out:
+            out.append(v[: m.start()])
     for site in site_names:
         # "津波注意報 気象庁：朝日新聞デジタル", "Headline - Site" without spaces around the dash
         if site and len(site) < len(text) and text.casefold().endswith(site.casefold()):
@@ -42,6 +45,10 @@ def title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
                 out.append(head)
     return out
 
+
+# A section or site name glued to a CJK title by a dash: "…부담 커졌다-정치", "…英雄的城！-新华网".
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uff60"
+_CJK_SECTION = re.compile(f"(?<=[{_CJK}])-[{_CJK}]{{1,6}}$")
 
 _PIPE_TAIL = re.compile(r"\s+(?:[|•·*»›ǀ]|::)\s+|\s*ㅣ\s*")
 
@@ -160,8 +167,8 @@ def headline(selector: Selector, ld_headline: str | None, url: str | None = None
     for t in titles:
         free = site_free(t)
         head = (_title_head(free, dashes=False) or free) if free != t else _title_head(t, dashes=not site_names)
-        if head:
-            heads.add(text_key(head))
+        if head or _CJK_SECTION.search(free):
+            heads.add(text_key(_CJK_SECTION.sub("", head or free)))
     for witness, texts in enumerate(witnesses):
         for source, text in texts:
             for v in title_variants(text, site_names):
