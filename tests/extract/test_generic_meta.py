@@ -102,10 +102,25 @@ def test_site_accounts_and_desks_are_not_people() -> None:
         ("Zum Profil von annlee annlee", "annlee"),  # the same name twice (link text and image alt)
         ("Publié par Ann Lee", "Ann Lee"),
         ("Ann Co", "Ann Co"),  # a surname, not "& Co."
+        ("Eingestellt von Ann Lee", "Ann Lee"),
+        ("Ann Lee — veröffentlicht 3. Mai", "Ann Lee"),
+        ("Ann Lee am Samstag", "Ann Lee"),
+        ("Ann Lee Follow", "Ann Lee"),  # a follow button's text
+        ("Ann Lee For The Daily Courier", "Ann Lee"),
+        ("Tom Forman", "Tom Forman"),
     ],
 )
 def test_author_labels_and_doubles_are_cut(raw: str, name: str) -> None:
     assert generic_meta.people([raw]) == [name]
+
+
+def test_degrees_labels_and_sentences_are_no_people() -> None:
+    assert generic_meta.people(["Ann Lee", "PhD", "No Author", "Author", "Great post, thanks!"]) == ["Ann Lee"]
+    assert generic_meta.people(["This is the headline of the story and not a name at all"]) == []
+
+
+def test_the_outlet_beside_a_name_goes() -> None:
+    assert generic_meta.people(["Courier - Ann Lee", "Bo Park | Courier"], {"courier"}) == ["Ann Lee", "Bo Park"]
 
 
 def test_a_legal_form_is_no_person() -> None:

@@ -220,14 +220,15 @@ def detect_language(text: str) -> str | None:
 _NOT_PERSON = re.compile(
     r"^(?:admin(?:istrator)?|webmaster|editor(?:ial)?(?: (?:team|staff|board|desk))?|redaktion|rédaction|redacción|"
     r"redazione|redactie|redakcja|staff(?: writer| reporter)?|newsroom|news ?desk|the editors|guest|anonymous|"
-    r"unknown|team|press office|pressestelle|text|interview|foto|photo)$",
+    r"unknown|team|press office|pressestelle|text|interview|foto|photo|no author|author|autor(?:in)?|auteur|"
+    r"ph\.?\s?d\.?|m\.?\s?d\.?|mba|dr\.?|prof\.?)$",  # a label alone; an academic degree split off ("Ann Lee, PhD")
     re.IGNORECASE,
 )
 # The label before the names, in many languages: "Von: Ann Lee", "Erstellt von Ann Lee", "Interview: Ann Lee",
 # "Zeige alle Beiträge von Ann Lee", "Rezept von Ann Lee", "Texto: Ann Lee", "Par Ann Lee", "Por Ann Lee".
 _LABEL = re.compile(
     r"^(?:.{0,30}?\b(?:beiträge|artikel|posts|articles|rezept|recipe|profil|profile)\s+(?:von|by|de|of)\s*:?\s*|"
-    r"(?:(?:erstellt|geschrieben|verfasst|veröffentlicht|publiziert|written|posted|published|reported|publié|publicado|"
+    r"(?:(?:erstellt|eingestellt|geschrieben|verfasst|veröffentlicht|publiziert|written|posted|published|reported|publié|publicado|"
     r"pubblicato|text|foto|fotos)\s+(?:von|by|par|por|da)\s*:?\s*)|"
     r"(?:von|by|par|por|de|di|door|av|af|przez|od|от|text|texto|testo|interview|autor|autorin|auteur|author)\s*:\s*|"
     r"(?-i:Von|VON|By|BY|by|Par|Por)\s+(?=\w))",  # "Von Ann Lee", never the "von" of "von Weizsäcker"
@@ -235,7 +236,13 @@ _LABEL = re.compile(
 )
 # What follows the names: "Ann Lee am 3. Mai" ("am"/"on"/"le" before a date cut off), "Ann Lee PhillyVoice Staff".
 _TAIL = re.compile(
-    r"\s+(?:am|on|le|el|il|op|på|w|dnia)$|\s+(?:\S+\s+)?(?:staff|redaktion)(?:\s+writer)?$", re.IGNORECASE
+    r"\s+(?:am|on|le|el|il|op|på|w|dnia)$|\s+(?:\S+\s+)?(?:staff|redaktion)(?:\s+writer)?$|"
+    r"\s+(?-i:am|on)\s+(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)$|"
+    r"\s+(?-i:for|For)\s+(?:(?-i:the|The)\s+)?(?-i:[A-Z]).*$|"  # "Ann Lee For The Daily Courier", "Ann Lee for Example.com"
+    r"\s+(?:follow|folgen|suivre|seguir)$|"  # a follow button's text
+    r"\s+[-–—|·•]\s+(?:veröffentlicht|published|posted|publié|publicado|pubblicato)\b.*$",
+    re.IGNORECASE,
 )
 # A legal form or the like: an organisation, not a person ("Bund der Energieverbraucher e.V", "Nordex SE").
 _ORG_FORM = re.compile(
@@ -259,6 +266,12 @@ def clean_name(name: str) -> str:
     return _TWICE.sub(r"\1", name)
 
 
+_SITE_AND_NAME = re.compile(r"\s+[-–—|]\s+")
+# Not a name at all: a sentence (a comment's text, a headline) with its exclamation or question mark, more than
+# eight words.
+_NOT_A_NAME = re.compile(r"[!?¡¿]|^(?:\S+\s+){8,}\S+$")
+
+
 def people(names: list[str], organizations: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Author names -> the people among them (not the outlet, site accounts, desks or "Staff"), cleaned, in order.
 
@@ -272,7 +285,13 @@ def people(names: list[str], organizations: set[str] | frozenset[str] = frozense
         if not isinstance(raw, str):
             continue
         name = clean_name(raw)
+        if organizations and (parts := _SITE_AND_NAME.split(name)) and len(parts) == 2:
+            # "Site - Ann Lee", "Ann Lee | Site": the part that is not the outlet.
+            rest = [p for p in parts if not is_organization(p, set(organizations))]
+            name = rest[0] if len(rest) == 1 else name
         if not name or _NOT_PERSON.match(name) or _ORG_FORM.search(name) or not any(c.isalpha() for c in name):
+            continue
+        if _NOT_A_NAME.search(name):
             continue
         if organizations and is_organization(name, set(organizations)):
             continue
