@@ -25,15 +25,18 @@ _TITLE_TAIL = re.compile(
 _WEAK_TAIL = re.compile(r"\s+[/:]\s+")
 
 
-def title_variants(text: str, site_names: Sequence[str] = ()) -> list[str]:
+def title_variants(text: str, site_names: Sequence[str] = (), tails: bool = True) -> list[str]:
     """A title -> itself and, when it has one, the part before its "| Site" tail or the site's name."""
     text = norm_text(html_lib.unescape(text))
     out = [text]
     # Every head before a separator: "A – B | Site" -> "A", "A – B" (the headline may hold a dash itself).
     for m in [*_TITLE_TAIL.finditer(text), *_WEAK_TAIL.finditer(text)]:
-        head = text[: m.start()].strip()
+        head, tail = text[: m.start()].strip(), text[m.end() :].strip()
         if head and head not in out:
             out.append(head)
+        # The part after a section or site prefix ("Aktuelles - Headline"), for another witness to agree with.
+        if tails and tail and tail not in out:
+            out.append(tail)
     for v in list(out):  # "标题-新华网", "제목-정치 | 일보"
         if (m := _CJK_SECTION.search(v)) and v[: m.start()] not in out:
             out.append(v[: m.start()])
@@ -92,11 +95,16 @@ def _site_cut(text: str, sites: set[str]) -> int | None:
     return None
 
 
-def _tail_parts(text: str) -> list[str]:
-    """A title's parts after its first separator: "A | Blog name | Slogan" -> ["Blog name", "Slogan"]."""
+def _title_parts(text: str) -> list[str]:
+    """A title's parts between its separators: "A | Blog name | Slogan" -> ["A", "Blog name", "Slogan"]."""
     text = norm_text(html_lib.unescape(text))
     parts = re.split(f"{_TITLE_TAIL.pattern}|{_WEAK_TAIL.pattern}", text)
-    return [p.strip() for p in parts[1:] if p and p.strip()]
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def _is_tail_part(key: str, parts: list[str]) -> bool:
+    """Is ``key`` one of a title's parts after its head, shorter than the head ("Blog" of "Headline | Blog")?"""
+    return any(key == _nospace_key(p) and len(p) < len(parts[0]) for p in parts[1:])
 
 
 _TERMINAL = re.compile(r"[?!…]")
@@ -132,24 +140,26 @@ def headline(selector: Selector, ld_headline: str | None, url: str | None = None
     site_names = meta_values_of(selector, "og:site_name") + meta_values_of(selector, "application-name")
     sites = site_keys(selector, url)
     titles = first_title(selector)
-    # An <h1> that is a part of the title's tail, shorter than the title's head, is the site's logo.
+    # An <h1> that is a part of the title after its head, shorter than the head, is the site's logo: "Headline | Blog"
+    # with <h1>Blog</h1>.
     h1s = []
     for h in h1_texts(selector):
         k = _nospace_key(h)
         if k in sites:
             continue
-        if any(
-            k == _nospace_key(part) and len(part) < len(_TITLE_TAIL.split(norm_text(t), maxsplit=1)[0])
-            for t in titles
-            for part in _tail_parts(t)
-        ):
+        if any(_is_tail_part(k, _title_parts(t)) for t in titles):
             sites.add(k)
             continue
         h1s.append(h)
 
     def site_free(text: str) -> str:
         cut = _site_cut(text, sites)
-        return norm_text(html_lib.unescape(text))[:cut].strip() if cut else text
+        text = norm_text(html_lib.unescape(text))[:cut].strip() if cut else text
+        # "Site | Headline": the text after the leading site's name.
+        first = _TITLE_TAIL.search(text := norm_text(html_lib.unescape(text)))
+        if first and first.start() and _nospace_key(text[: first.start()]) in sites:
+            return text[first.end() :].strip()
+        return text
 
     witnesses: list[list[tuple[str, str]]] = [  # (source, text), in tie-break order
         [(JSONLD, site_free(ld_headline))] if ld_headline else [],
@@ -166,7 +176,10 @@ def headline(selector: Selector, ld_headline: str | None, url: str | None = None
     heads = set()
     for t in titles:
         free = site_free(t)
-        head = (_title_head(free, dashes=False) or free) if free != t else _title_head(t, dashes=not site_names)
+        if free != norm_text(html_lib.unescape(t)):
+            head = _title_head(free, dashes=False) or free
+        else:
+            head = _title_head(t, dashes=not site_names)
         if head or _CJK_SECTION.search(free):
             heads.add(text_key(_CJK_SECTION.sub("", head or free)))
     for witness, texts in enumerate(witnesses):
@@ -183,7 +196,9 @@ def headline(selector: Selector, ld_headline: str | None, url: str | None = None
     # The page title as the only witness (no JSON-LD, no <h1>): its text without the "| Site" tail.
     title_only = not witnesses[0] and not witnesses[2]
     # Then, of equally supported texts, the longest: "A – B" over its own head "A".
-    best = max(votes, key=lambda k: (len(votes[k]), -min(votes[k]), title_only and k in heads, len(k)))
+    # Of equally supported texts, the title's head or whole before its tail ("Headline | Blog name": "Headline").
+    not_tail = {text_key(v) for _, t in witnesses[1] for v in title_variants(t, site_names, tails=False)}
+    best = max(votes, key=lambda k: (len(votes[k]), -min(votes[k]), title_only and k in heads, k in not_tail, len(k)))
     chosen = min(c for c in candidates if c[3] == best)
     return chosen[4], chosen[5]
 
