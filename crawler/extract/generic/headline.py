@@ -184,7 +184,7 @@ def headline(selector: Selector, ld_headline: str | None, url: str | None = None
             heads.add(text_key(_CJK_SECTION.sub("", head or free)))
     for witness, texts in enumerate(witnesses):
         for source, text in texts:
-            for v in title_variants(text, site_names):
+            for v in title_variants(text, site_names, tails=witness == 1):  # the title's tail: a section prefix
                 k = text_key(v)
                 if not k:
                     continue
