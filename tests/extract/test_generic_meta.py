@@ -119,6 +119,29 @@ def test_degrees_labels_and_sentences_are_no_people() -> None:
     assert generic_meta.people(["This is the headline of the story and not a name at all"]) == []
 
 
+def test_wire_desks_are_no_people() -> None:
+    assert generic_meta.people(["Staff", "news service reports", "Agencies", "Wire services"]) == []
+
+
+def test_an_author_that_is_the_headline_goes() -> None:
+    page = (
+        "<html><head><title>Storm cuts power</title></head><body><article><h1>Storm cuts power</h1>"
+        "<div class='author'>Storm cuts power</div><p>Text.</p></article></body></html>"
+    )
+    response = HtmlResponse("https://x.example/a", body=page.encode(), encoding="utf-8")
+    assert extract_article(response).authors in (None, [])
+
+
+def test_meta_naming_more_writers_than_json_ld() -> None:
+    from crawler.extract.generic.authors import page_authors
+
+    page = _page('<meta name="author" content="Ann Lee, Bo Park">')
+    found = page_authors(Selector(text=page), ("jsonld", ["Ann Lee"]), None, "https://x.example/a")
+    assert found == ("meta", ["Ann Lee", "Bo Park"])
+    page = _page('<meta name="author" content="Ann Lee, AL">')  # initials are no writer to add
+    assert page_authors(Selector(text=page), ("jsonld", ["Ann Lee"]), None, None) == ("jsonld", ["Ann Lee"])
+
+
 def test_the_outlet_beside_a_name_goes() -> None:
     assert generic_meta.people(["Courier - Ann Lee", "Bo Park | Courier"], {"courier"}) == ["Ann Lee", "Bo Park"]
 

@@ -372,6 +372,15 @@ def page_authors(
     # Not the outlet, and a person by :func:`crawler.extract.generic.meta.people` (no desk, no legal form).
     people = [n for n in names if not is_organization(n, orgs) and cleaned_people([n])]
     if people:
+        # JSON-LD naming the first writer only, <meta name="author"> all of them ("Ann Lee, Bo Park"): the meta's list.
+        if found and found[0] != META:
+            listed = [n for v in meta_values(selector, "author") for n in processors.split_names(v) or []]
+            listed = [n for n in _person_names(listed) if not is_organization(n, orgs) and cleaned_people([n])]
+            known = {text_key(n) for n in people}
+            extra = [n for n in listed if text_key(n) not in known]
+            # The others full names ("TK", a writer's initials, is no name to add).
+            if extra and known <= {text_key(n) for n in listed} and all(len(n.split()) > 1 for n in extra):
+                return META, listed
         return found[0] if found else GENERIC, people
     # Other <meta> naming the author ("articleAuthor", "parsely-author", "cXenseParse:author").
     others = [n for n in meta_names(selector) if "author" in n.casefold() and n not in _AUTHOR_META]

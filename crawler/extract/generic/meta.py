@@ -29,6 +29,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract import clean as processors
+from crawler.extract.generic.common import text_key
 from crawler.extract.metadata import NEWS_TYPES, _types, json_ld_objects
 
 logger = logging.getLogger(__name__)
@@ -221,6 +222,7 @@ _NOT_PERSON = re.compile(
     r"^(?:admin(?:istrator)?|webmaster|editor(?:ial)?(?: (?:team|staff|board|desk))?|redaktion|rédaction|redacción|"
     r"redazione|redactie|redakcja|staff(?: writer| reporter)?|newsroom|news ?desk|the editors|guest|anonymous|"
     r"unknown|team|press office|pressestelle|text|interview|foto|photo|no author|author|autor(?:in)?|auteur|"
+    r"agencies|agency reports?|wire(?: services?| reports?)?|(?:news )?services?(?: reports?)?|reports|"
     r"ph\.?\s?d\.?|m\.?\s?d\.?|mba|dr\.?|prof\.?)$",  # a label alone; an academic degree split off ("Ann Lee, PhD")
     re.IGNORECASE,
 )
@@ -379,6 +381,9 @@ def complete(response: Any, out: dict[str, tuple[str, Any]], wanted: set[str] | 
         # The names the page gives its publisher, not its host's name: a personal blog's host is its author's name.
         orgs = organization_names(response.selector, json_ld_article(response.selector), None)
         kept = people(names if isinstance(names, list) else [names], orgs)
+        # A byline reader that took the headline for a name.
+        head = out["headline"][1] if "headline" in out and isinstance(out["headline"][1], str) else ""
+        kept = [n for n in kept if not head or text_key(n) != text_key(head)]
         if kept:
             out["authors"] = (source, kept)
         elif not OUTLET_AS_LAST_RESORT or not _all_outlet(names, orgs):
