@@ -38,8 +38,8 @@ def title_variants(text: str, site_names: Sequence[str] = (), tails: bool = True
         if tails and tail and tail not in out:
             out.append(tail)
     for v in list(out):  # "标题-新华网", "제목-정치 | 일보"
-        if (m := _CJK_SECTION.search(v)) and v[: m.start()] not in out:
-            out.append(v[: m.start()])
+        if (glued := _CJK_SECTION.search(v)) and v[: glued.start()] not in out:
+            out.append(v[: glued.start()])
     for site in site_names:
         # "津波注意報 気象庁：朝日新聞デジタル", "Headline - Site" without spaces around the dash
         if site and len(site) < len(text) and text.casefold().endswith(site.casefold()):
@@ -176,6 +176,7 @@ def headline(selector: Selector, ld_headline: str | None, url: str | None = None
     heads = set()
     for t in titles:
         free = site_free(t)
+        head: str | None
         if free != norm_text(html_lib.unescape(t)):
             head = _title_head(free, dashes=False) or free
         else:

@@ -382,8 +382,8 @@ def complete(response: Any, out: dict[str, tuple[str, Any]], wanted: set[str] | 
         orgs = organization_names(response.selector, json_ld_article(response.selector), None)
         kept = people(names if isinstance(names, list) else [names], orgs)
         # A byline reader that took the headline for a name.
-        head = out["headline"][1] if "headline" in out and isinstance(out["headline"][1], str) else ""
-        kept = [n for n in kept if not head or text_key(n) != text_key(head)]
+        title = out["headline"][1] if "headline" in out and isinstance(out["headline"][1], str) else ""
+        kept = [n for n in kept if not title or text_key(n) != text_key(title)]
         if kept:
             out["authors"] = (source, kept)
         elif not OUTLET_AS_LAST_RESORT or not _all_outlet(names, orgs):
