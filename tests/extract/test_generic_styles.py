@@ -234,8 +234,15 @@ def test_marked_up_bylines(body: str, names: list[str]) -> None:
         ("<article><p>By ANN LEE and BO PARK</p><p>Text.</p></article>", ["ANN LEE", "BO PARK"]),
         ("<article><p>Von Ann Lee, dpa</p><p>Text.</p></article>", ["Ann Lee"]),  # the agency goes
         ("<article><p>Por Jan van der Berg</p><p>Text.</p></article>", ["Jan van der Berg"]),
-        # Not names: a sentence, a line outside the story.
+        ("<article><div>Posted on May 3, 2024 by Ann Lee</div><p>Text.</p></article>", ["Ann Lee"]),
+        ("<article><p>Auteur : Ann Lee</p><p>Edition : B. Park</p><p>Text.</p></article>", ["Ann Lee"]),
+        ("<article><p>Autoren Ann Lee und Bo Park</p><p>Text.</p></article>", ["Ann Lee", "Bo Park"]),
+        ("<article><p>Autor: Ann Lee/SP-X</p><p>Text.</p></article>", ["Ann Lee"]),
+        ("<article><span>Posted by Konstantin</span><p>Text.</p></article>", ["Konstantin"]),  # a label: one word
+        ("<article><p>von Ann Lee</p><p>Text.</p></article>", ["Ann Lee"]),
+        # Not names: a sentence, a bare "By" before one word, a line outside the story.
         ("<article><p>By the way it rained</p><p>Text.</p></article>", []),
+        ("<article><p>By Tuesday</p><p>Text.</p></article>", []),
         ("<article><p>Text.</p></article><aside><p>By Ann Lee</p></aside>", []),
     ],
 )

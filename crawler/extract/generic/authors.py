@@ -155,15 +155,19 @@ def byline_authors(selector: Selector) -> list[str]:
     return _labelled_byline(root)
 
 
-# A line that is a byline by its words alone: "By Ann Lee", "Von Ann Lee und Bo Park", "Por ANN LEE".
-_BY_LINE_START = ("By ", "BY ", "Von ", "VON ", "Por ", "POR ", "Par ", "PAR ", "Door ", "Przez ", "От ", "Av ", "Af ")
+# A line that is a byline by its words alone: "By Ann Lee", "Von Ann Lee und Bo Park", "Por ANN LEE", "Posted on
+# May 3, 2024 by Ann Lee", "Auteur : Ann Lee". An explicit label ("Posted by", "Autor:") may precede a one-word name.
+_BY_LINE = re.compile(
+    r"^(?:(?P<bare>(?-i:By|BY|by|Von|VON|von|vom|Por|POR|por|Par|PAR|par|Door|door|Przez|przez|От|от|Av|av|Af|af))|"
+    r"(?:posted|written|published|reported|geschrieben|verfasst|publié|publicado)(?:\s+on\s+.{4,30}?)?\s+"
+    r"(?:by|von|par|por)|(?:autor(?:in|en|innen)?|auteur|author|autore|autores)\s*:?)\s+(?P<names>\S.*)$",
+    re.IGNORECASE,
+)
 _BY_LINES = etree.XPath(
     "/html/body//*[self::p or self::span or self::div or self::em or self::i or self::strong or self::b or self::small "
-    "or self::h4 or self::h5 or self::h6 or self::li][string-length(normalize-space(.)) < 90]["
-    + " or ".join(f"starts-with(normalize-space(.), '{w}')" for w in _BY_LINE_START)
-    + "]"
+    "or self::h4 or self::h5 or self::h6 or self::li or self::address][string-length(normalize-space(.)) < 90]"
 )
-_BY_LINE_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\ben\b|\boch\b|\bog\b|\bi\b)\s*")
+_BY_LINE_SPLIT = re.compile(r"\s*(?:,|&|/|\band\b|\bund\b|\by\b|\bet\b|\be\b|\ben\b|\boch\b|\bog\b|\bi\b)\s*")
 _PARTICLES = frozenset(
     [
         "von",
@@ -190,10 +194,11 @@ _PARTICLES = frozenset(
 )
 
 
-def _looks_like_name(text: str) -> bool:
-    """Two to five words, each capitalised (name particles aside), first and last too: "Ann Lee", "Jan van Dijk"."""
+def _looks_like_name(text: str, shortest: int = 2) -> bool:
+    """Two (``shortest``) to five words, each capitalised (name particles aside), first and last too: "Ann Lee",
+    "Jan van Dijk"."""
     words = text.split()
-    if not 2 <= len(words) <= 5 or any(c.isdigit() for c in text):
+    if not shortest <= len(words) <= 5 or any(c.isdigit() for c in text):
         return False
     caps = [w[:1].isupper() and any(c.isalpha() for c in w) for w in words]
     return caps[0] and caps[-1] and all(c or w in _PARTICLES for c, w in zip(caps, words, strict=True))
@@ -206,16 +211,17 @@ def by_line_authors(root: Any) -> list[str]:
     ("Von Ann Lee, dpa") and goes. In the page's ``<article>`` when it has one.
     """
     article = next(iter(FIRST_ARTICLE(root)), None)
-    for el in _BY_LINES(article if article is not None else root):
+    for el in _BY_LINES(root):
         if article is not None and not any(a is article for a in el.iterancestors()):
             continue
-        text = block_text(el)
-        if NOT_BYLINE_AREA(el) or not text.startswith(_BY_LINE_START):
+        m = _BY_LINE.match(block_text(el))
+        if not m or NOT_BYLINE_AREA(el):
             continue
-        parts = [p for p in _BY_LINE_SPLIT.split(text.split(" ", 1)[1].strip(" .")) if p]
+        parts = [p for p in _BY_LINE_SPLIT.split(m.group("names").strip(" .")) if p]
         if len(parts) > 1 and len(parts[-1].split()) == 1:
             parts = parts[:-1]
-        if parts and all(_looks_like_name(p) for p in parts):
+        shortest = 2 if m.group("bare") else 1  # "By Konstantin" may be a sentence's start, "Posted by Konstantin" not
+        if parts and all(_looks_like_name(p, shortest) for p in parts):
             return _person_names(parts)
     return _cjk_editor_line(root)
 
