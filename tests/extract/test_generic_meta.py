@@ -195,3 +195,15 @@ def test_a_misread_year_is_not_a_publication_date() -> None:
     sel = Selector(text=_page(head, "<h1>H</h1>"))
     found = generic_meta.published_date(sel, json_ld_article(sel))
     assert found is not None and found[1].isoformat()[:10] == "2022-11-02"
+
+
+def test_yoast_reading_aid_names_the_writer() -> None:
+    from crawler.extract.generic.authors import page_authors
+
+    head = (
+        '<meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="Ann Lee">'
+        '<meta name="twitter:label2" content="Geschätzte Lesezeit"><meta name="twitter:data2" content="3 Minuten">'
+    )
+    assert page_authors(Selector(text=_page(head)), None, None, None) == ("meta", ["Ann Lee"])
+    desk = '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Redaktion">'
+    assert page_authors(Selector(text=_page(desk)), None, None, None) is None

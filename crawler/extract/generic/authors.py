@@ -361,6 +361,23 @@ def is_organization(name: str, organizations: set[str]) -> bool:
     return bool(k) and (k in organizations or bool(_DOMAIN.search(name)) or k.replace(" ", "") in organizations)
 
 
+_WRITTEN_BY = re.compile(
+    r"^(?:written by|author|verfasst von|geschrieben von|autor(?:in)?|escrito por|écrit par|rédigé par|scritto da|"
+    r"geschreven door|skrevet af|skriven av|napisane przez)$",
+    re.IGNORECASE,
+)
+
+
+def _twitter_label_authors(selector: Selector) -> list[str]:
+    """Yoast's reading aids: ``twitter:label1`` "Written by" / "Verfasst von" and ``twitter:data1`` the name."""
+    out = []
+    for i in range(1, 5):
+        labels = meta_values(selector, f"twitter:label{i}")
+        if labels and _WRITTEN_BY.match(labels[0].strip()):
+            out += meta_values(selector, f"twitter:data{i}")[:1]
+    return out
+
+
 def page_authors(
     selector: Selector, found: tuple[str, Any] | None, ld: dict[str, Any] | None, url: str | None
 ) -> tuple[str, list[str]] | None:
@@ -390,9 +407,10 @@ def page_authors(
         return found[0] if found else GENERIC, people
     # Other <meta> naming the author ("articleAuthor", "parsely-author", "cXenseParse:author").
     others = [n for n in meta_names(selector) if "author" in n.casefold() and n not in _AUTHOR_META]
-    extra = _person_names([n for v in meta_values(selector, *others) for n in processors.split_names(v) or []])
+    values = meta_values(selector, *others) + _twitter_label_authors(selector)
+    extra = _person_names([n for v in values for n in processors.split_names(v) or []])
     orgs = orgs or organization_names(selector, ld, url)
-    if extra and (people := [n for n in extra if not is_organization(n, orgs)]):
+    if extra and (people := [n for n in extra if not is_organization(n, orgs) and cleaned_people([n])]):
         return META, people
     if markup := byline_authors(selector):
         return GENERIC, markup
