@@ -108,6 +108,8 @@ def test_site_accounts_and_desks_are_not_people() -> None:
         ("Ann Lee Follow", "Ann Lee"),  # a follow button's text
         ("Ann Lee For The Daily Courier", "Ann Lee"),
         ("Tom Forman", "Tom Forman"),
+        ("Ein Gastbeitrag von Ann Lee", "Ann Lee"),
+        ("Pressemitteilung von Ann Lee", "Ann Lee"),
     ],
 )
 def test_author_labels_and_doubles_are_cut(raw: str, name: str) -> None:
@@ -115,7 +117,7 @@ def test_author_labels_and_doubles_are_cut(raw: str, name: str) -> None:
 
 
 def test_degrees_labels_and_sentences_are_no_people() -> None:
-    assert generic_meta.people(["Ann Lee", "PhD", "No Author", "Author", "Great post, thanks!"]) == ["Ann Lee"]
+    assert generic_meta.people(["Ann Lee", "PhD", "No Author", "Author", "Great post, thanks!", "Follow"]) == ["Ann Lee"]
     assert generic_meta.people(["This is the headline of the story and not a name at all"]) == []
 
 

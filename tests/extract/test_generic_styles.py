@@ -205,6 +205,14 @@ def test_byline_class_names(byline: str, names: list[str]) -> None:
             "<article><ul class='authors'><li>Ann Lee</li><li>Bo Park</li></ul><p>T.</p></article>",
             ["Ann Lee", "Bo Park"],
         ),
+        # An author box: its name, not the biography below it; the date after the name cut.
+        (
+            "<article><div class='author-box'><div>About the author</div><div>Ann Lee</div><p>Ann Lee writes about"
+            " science and the sea for the paper since 2010.</p></div><p>Text.</p></article>",
+            ["Ann Lee"],
+        ),
+        ("<article><div class='author-info'>Ann Lee Stand: 05. Februar 2020</div><p>T.</p></article>", ["Ann Lee"]),
+        ("<article><div class='author-info'>Ann Lee vor 5 Stunden</div><p>T.</p></article>", ["Ann Lee"]),
         # A label element: the text after it to the end of its line.
         (
             "<article><p>Story text.<br><strong>Text:</strong> Ann Lee</p><p><strong>Tags:</strong> x</p></article>",

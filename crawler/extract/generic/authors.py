@@ -56,7 +56,7 @@ def _byline_rank(el: Any) -> int | None:
 
 # A label element followed by the names: "<li><strong>Author</strong> Ann Lee</li>", "<dt>Autor</dt><dd>...".
 _BYLINE_LABEL = re.compile(
-    r"^(?:authors?|written by|reporter|by|text|texto|testo|autor(?:in|en|a)?|autorin\s*/\s*autor|auteur(?:e|s)?|autore|autori|"
+    r"^(?:authors?|written by|reporter|by|text|texto|testo|autoreninfo|about the author|über (?:den|die) autor(?:in)?|autor(?:in|en|a)?|autorin\s*/\s*autor|auteur(?:e|s)?|autore|autori|"
     r"yazar|автор[ыа]?|作者|记者|記者|글|기자)\s*:?$",
     re.IGNORECASE,
 )
@@ -79,7 +79,9 @@ _ORG_TYPES = ("Organization", "Corporation", "NewsMediaOrganization")
 # Where the names of a byline end: "By Ann Lee | March 3, 2024", "Ann Lee • 5 min read", "By Ann Lee
 # Updated 3:45 PM EDT, May 2, 2024", "Ann Lee - 3 hours ago", "Ann Lee 12.03.2024 10:15".
 _BYLINE_END = re.compile(
-    r"\s[|•·]\s|\s[-–—]\s(?=\d)|\s(?:updated|published|posted|last updated)\b|\s(?=\d{1,2}[:./]\d|\d{4}\b|"
+    r"\s[|•·]\s|\s[-–—]\s(?=\d)|\s(?:updated|published|posted|last updated)\b|"
+    r"\s(?:stand:|aktualisiert|veröffentlicht|actualizado|publicado|mis à jour|publié|vor \d|hace \d|il y a \d)|"
+    r"\s(?=\d{1,2}[:./]\d|\d{4}\b|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
     re.IGNORECASE,
 )
@@ -96,11 +98,20 @@ def _byline_text(el: Any) -> str:
     blocks = _blocks(el)
     if len(blocks) > 1:
         for block in blocks:
-            if not _BYLINE_LABEL.match(block.strip(" :")) and not _LABEL_ONLY.match(block.strip(" :")):
-                return _byline_text_str(block)
+            label = _BYLINE_LABEL.match(block.strip(" :")) or _LABEL_ONLY.match(block.strip(" :"))
+            text = _byline_text_str(block)
+            # A name, or a name and its date; not a biography, a contact line, a "label: value" line.
+            if not label and len(block.split()) <= 8 and _people_in(text):
+                return text
     if len(blocks) == 1 and el.find(".//li") is not None:  # "<ul><li>Ann Lee</li><li>Bo Park</li></ul>"
         return _byline_text_str(blocks[0])
     return _byline_text_str(block_text(el))
+
+
+def _people_in(text: str) -> list[str]:
+    from crawler.extract.generic.meta import people
+
+    return people(_person_names(processors.split_names(text) or []))
 
 
 def _blocks(el: Any) -> list[str]:

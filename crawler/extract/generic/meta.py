@@ -222,7 +222,7 @@ _NOT_PERSON = re.compile(
     r"^(?:admin(?:istrator)?|webmaster|editor(?:ial)?(?: (?:team|staff|board|desk))?|redaktion|rédaction|redacción|"
     r"redazione|redactie|redakcja|staff(?: writer| reporter)?|newsroom|news ?desk|the editors|guest|anonymous|"
     r"unknown|team|press office|pressestelle|text|interview|foto|photo|no author|author|autor(?:in)?|auteur|"
-    r"agencies|agency reports?|wire(?: services?| reports?)?|(?:news )?services?(?: reports?)?|reports|"
+    r"follow|folgen|subscribe|abonnieren|agencies|agency reports?|wire(?: services?| reports?)?|(?:news )?services?(?: reports?)?|reports|"
     r"ph\.?\s?d\.?|m\.?\s?d\.?|mba|dr\.?|prof\.?)$",  # a label alone; an academic degree split off ("Ann Lee, PhD")
     re.IGNORECASE,
 )
@@ -230,6 +230,8 @@ _NOT_PERSON = re.compile(
 # "Zeige alle Beiträge von Ann Lee", "Rezept von Ann Lee", "Texto: Ann Lee", "Par Ann Lee", "Por Ann Lee".
 _LABEL = re.compile(
     r"^(?:.{0,30}?\b(?:beiträge|artikel|posts|articles|rezept|recipe|profil|profile)\s+(?:von|by|de|of)\s*:?\s*|"
+    r"(?:ein(?:e|en)?\s+)?\w*(?:beitrag|kommentar|pressemitteilung|analyse|kolumne|bericht|rezension|reportage|essay)"
+    r"\s+(?:von|by)\s+|"  # "Ein Gastbeitrag von Ann Lee", "Pressemitteilung von Ann Lee"
     r"(?:(?:erstellt|eingestellt|geschrieben|verfasst|veröffentlicht|publiziert|written|posted|published|reported|publié|publicado|"
     r"pubblicato|text|foto|fotos)\s+(?:von|by|par|por|da)\s*:?\s*)|"
     r"(?:von|by|par|por|de|di|door|av|af|przez|od|от|text|texto|testo|interview|autor|autorin|auteur|author)\s*:\s*|"
