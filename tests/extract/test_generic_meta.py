@@ -117,7 +117,9 @@ def test_author_labels_and_doubles_are_cut(raw: str, name: str) -> None:
 
 
 def test_degrees_labels_and_sentences_are_no_people() -> None:
-    assert generic_meta.people(["Ann Lee", "PhD", "No Author", "Author", "Great post, thanks!", "Follow"]) == ["Ann Lee"]
+    assert generic_meta.people(["Ann Lee", "PhD", "No Author", "Author", "Great post, thanks!", "Follow"]) == [
+        "Ann Lee"
+    ]
     assert generic_meta.people(["This is the headline of the story and not a name at all"]) == []
 
 

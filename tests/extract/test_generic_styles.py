@@ -207,8 +207,10 @@ def test_byline_class_names(byline: str, names: list[str]) -> None:
         ),
         # An author box: its name, not the biography below it; the date after the name cut.
         (
-            "<article><div class='author-box'><div>About the author</div><div>Ann Lee</div><p>Ann Lee writes about"
-            " science and the sea for the paper since 2010.</p></div><p>Text.</p></article>",
+            (
+                "<article><div class='author-box'><div>About the author</div><div>Ann Lee</div><p>Ann Lee writes"
+                " about science and the sea for the paper since 2010.</p></div><p>Text.</p></article>"
+            ),
             ["Ann Lee"],
         ),
         ("<article><div class='author-info'>Ann Lee Stand: 05. Februar 2020</div><p>T.</p></article>", ["Ann Lee"]),
