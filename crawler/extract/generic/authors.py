@@ -174,10 +174,19 @@ _BY_LINE = re.compile(
     r"(?:by|von|par|por)|(?:autor(?:in|en|innen)?|auteur|author|autore|autores)\s*:?)\s+(?P<names>\S.*)$",
     re.IGNORECASE,
 )
-_BY_LINES = etree.XPath(
-    "/html/body//*[self::p or self::span or self::div or self::em or self::i or self::strong or self::b or self::small "
-    "or self::h4 or self::h5 or self::h6 or self::li or self::address][string-length(normalize-space(.)) < 90]"
+# Text nodes a by-line may start with (cheap to find; the line is then read from the element around them).
+_BY_START = re.compile(
+    r"^\s*(?:by|von|vom|por|par|door|przez|от|av|af|posted|written|published|reported|geschrieben|verfasst|publié|"
+    r"publicado|autor|autoren|autorin|auteur|author|autore|autores)\b",
+    re.IGNORECASE,
 )
+# The body's texts whose first letter may start a by-line or an editor line (the test runs in lxml, cheap).
+_FIRST_LETTERS = "BbVvPpDdAaWwRrGgOoОо(（责責"
+_TEXT_STARTS = etree.XPath(
+    f"/html/body//text()[contains('{_FIRST_LETTERS}', substring(normalize-space(.), 1, 1))][normalize-space()]"
+    "[not(parent::script or parent::style)]"
+)
+_LINE_TAGS = frozenset({"p", "span", "div", "em", "i", "strong", "b", "small", "h4", "h5", "h6", "li", "address", "a"})
 _BY_LINE_SPLIT = re.compile(r"\s*(?:,|&|/|\band\b|\bund\b|\by\b|\bet\b|\be\b|\ben\b|\boch\b|\bog\b|\bi\b)\s*")
 _PARTICLES = frozenset(
     [
@@ -215,6 +224,33 @@ def _looks_like_name(text: str, shortest: int = 2) -> bool:
     return caps[0] and caps[-1] and all(c or w in _PARTICLES for c, w in zip(caps, words, strict=True))
 
 
+def _text_starts(texts: list[Any], test: Any) -> Any:
+    """The elements (in page order) holding one of these texts (:data:`_TEXT_STARTS`) that ``test`` accepts (its
+    first 40 characters)."""
+    for text in texts:
+        if test(text.lstrip()[:40]):
+            el = text.getparent()
+            yield el.getparent() if text.is_tail and el is not None else el
+
+
+def _by_line_elements(texts: list[Any]) -> Any:
+    """(element, match) of the page's short lines that start with a by-label, in page order: the element around a
+    text that starts with one ("By", "Posted by", "Autor:"), or its parent ("<p><span>By</span> <a>Ann</a></p>")."""
+    seen: set[Any] = set()
+    for el in _text_starts(texts, _BY_START.match):
+        for _ in range(3):
+            if el is None or not isinstance(el.tag, str) or el.tag not in _LINE_TAGS or el in seen:
+                break
+            seen.add(el)
+            line = block_text(el)
+            if len(line) >= 90:
+                break
+            if m := _BY_LINE.match(line):
+                yield el, m
+                break
+            el = el.getparent()
+
+
 def by_line_authors(root: Any) -> list[str]:
     """The first line of the story that says only "By <names>" ("Von", "Por", "Par", ...), unmarked: the names.
 
@@ -222,11 +258,11 @@ def by_line_authors(root: Any) -> list[str]:
     ("Von Ann Lee, dpa") and goes. In the page's ``<article>`` when it has one.
     """
     article = next(iter(FIRST_ARTICLE(root)), None)
-    for el in _BY_LINES(root):
+    texts = _TEXT_STARTS(root)
+    for el, m in _by_line_elements(texts):
         if article is not None and not any(a is article for a in el.iterancestors()):
             continue
-        m = _BY_LINE.match(block_text(el))
-        if not m or NOT_BYLINE_AREA(el):
+        if NOT_BYLINE_AREA(el):
             continue
         parts = [p for p in _BY_LINE_SPLIT.split(m.group("names").strip(" .")) if p]
         if len(parts) > 1 and len(parts[-1].split()) == 1:
@@ -234,20 +270,18 @@ def by_line_authors(root: Any) -> list[str]:
         shortest = 2 if m.group("bare") else 1  # "By Konstantin" may be a sentence's start, "Posted by Konstantin" not
         if parts and all(_looks_like_name(p, shortest) for p in parts):
             return _person_names(parts)
-    return _cjk_editor_line(root)
+    return _cjk_editor_line(texts)
 
 
 # Chinese pages name the story's editors where others have a byline: "(责编：牛镛、岳弘彬)", "责任编辑： 焦鹏".
 _CJK_EDITOR = re.compile(r"^[(（]?\s*(?:责任编辑|责编|責任編輯|責編)\s*[：:]\s*(.{2,40}?)\s*[)）]?$")
-_CJK_EDITOR_LINES = etree.XPath(
-    "/html/body//text()[contains(., '责编') or contains(., '责任编辑') or contains(., '責任編輯') or contains(., '責編')]/.."
-)
+_CJK_EDITOR_START = re.compile(r"^\s*[(（]?\s*(?:责任编辑|责编|責任編輯|責編)")
 _CJK_NAME = re.compile(r"^[\u3400-\u9fff·]{2,5}$")
 
 
-def _cjk_editor_line(root: Any) -> list[str]:
+def _cjk_editor_line(texts: list[Any]) -> list[str]:
     """ "(责编：牛镛、岳弘彬)" -> the names (two to five Han characters each)."""
-    for el in _CJK_EDITOR_LINES(root):
+    for el in _text_starts(texts, _CJK_EDITOR_START.match):
         for text in (norm_text(t) for t in el.xpath("text()")):
             m = _CJK_EDITOR.match(text)
             if m and not NOT_BYLINE_AREA(el):
