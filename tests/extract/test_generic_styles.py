@@ -215,6 +215,21 @@ def test_byline_class_names(byline: str, names: list[str]) -> None:
         ),
         ("<article><div class='author-info'>Ann Lee Stand: 05. Februar 2020</div><p>T.</p></article>", ["Ann Lee"]),
         ("<article><div class='author-info'>Ann Lee vor 5 Stunden</div><p>T.</p></article>", ["Ann Lee"]),
+        # Each writer in an element of its own, alike; share buttons are no writers.
+        (
+            (
+                "<article><div class='byline'><div class='author'>Ann Lee</div><div class='author'>Bo Park</div>"
+                "<time>3 May</time></div><p>Text.</p></article>"
+            ),
+            ["Ann Lee", "Bo Park"],
+        ),
+        (
+            (
+                "<article><div class='author-info'><div>Ann Lee</div><div><a class='s'>Facebook</a><a class='s'>X</a>"
+                "</div></div><p>Text.</p></article>"
+            ),
+            ["Ann Lee"],
+        ),
         # A label element: the text after it to the end of its line.
         (
             "<article><p>Story text.<br><strong>Text:</strong> Ann Lee</p><p><strong>Tags:</strong> x</p></article>",

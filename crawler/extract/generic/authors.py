@@ -96,6 +96,8 @@ def _byline_text(el: Any) -> str:
     if el.get("content"):
         return _byline_text_str(el.get("content"))
     blocks = _blocks(el)
+    if len(blocks) > 1 and (names := _repeated_names(el)):
+        return ", ".join(names)
     if len(blocks) > 1:
         for block in blocks:
             label = _BYLINE_LABEL.match(block.strip(" :")) or _LABEL_ONLY.match(block.strip(" :"))
@@ -106,6 +108,22 @@ def _byline_text(el: Any) -> str:
     if len(blocks) == 1 and el.find(".//li") is not None:  # "<ul><li>Ann Lee</li><li>Bo Park</li></ul>"
         return _byline_text_str(blocks[0])
     return _byline_text_str(block_text(el))
+
+
+def _repeated_names(el: Any) -> list[str]:
+    """The writers of a byline that gives each in an element of its own, alike ("<div class='name'>Ann Lee</div>
+    <div class='name'>Bo Park</div>"): the texts of the first such kind (tag and class) whose every text is a name."""
+    kinds: dict[tuple[str, str], list[Any]] = {}
+    for d in el.iterdescendants():
+        if isinstance(d.tag, str) and d.get("class") and d.tag not in ("br", "img", "svg", "path", "time"):
+            kinds.setdefault((d.tag, d.get("class") or ""), []).append(d)
+    for members in kinds.values():
+        if len(members) < 2:
+            continue
+        texts = [_byline_text_str(block_text(m)) for m in members]
+        if all(2 <= len(t.split()) <= 5 and _people_in(t) == [t] for t in texts):  # not share buttons
+            return list(dict.fromkeys(texts))
+    return []
 
 
 def _people_in(text: str) -> list[str]:
