@@ -88,6 +88,13 @@ def test_headline_from_title_and_h1(title: str, h1: str, expected: str | None) -
             "Storm cuts power",
         ),
         ("<title>Storm cuts power › courier.example</title>", "", "https://courier.example/a", "Storm cuts power"),
+        # The host spelled out in the last part: "Kölner Bote Online" on koelnerbote.example.
+        (
+            "<title>Storm cuts power - Kölner Bote Online</title>",
+            "",
+            "https://koelnerbote.example/a",
+            "Storm cuts power",
+        ),
         # An <h1> that is the title's tail (the blog's logo) is no witness.
         ("<title>Ice on the lake | Valley Walks</title>", "<h1>Valley Walks</h1>", None, "Ice on the lake"),
         # A weak separator counts where another witness agrees: "A / Section / Site", "A : 31.10.2023, 10.19 Uhr".

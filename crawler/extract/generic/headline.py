@@ -89,10 +89,24 @@ def _site_cut(text: str, sites: set[str]) -> int | None:
     text = norm_text(html_lib.unescape(text))
     cuts = list(_TITLE_TAIL.finditer(text))
     for i, m in enumerate(cuts):
-        part = text[m.end() : cuts[i + 1].start() if i + 1 < len(cuts) else len(text)]
-        if _nospace_key(part) in sites:
+        last = i + 1 == len(cuts)
+        part = text[m.end() : len(text) if last else cuts[i + 1].start()]
+        key = _nospace_key(part)
+        # The last part may also spell the host out: "Süddeutsche Zeitung" on sueddeutsche.de.
+        if key in sites or (last and any(len(s) >= 6 and _ascii_key(key).startswith(s) for s in sites)):
             return m.start()
     return None
+
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def _ascii_key(key: str) -> str:
+    """A key as a host spells it: "süddeutschezeitung" -> "sueddeutschezeitung", "élysée" -> "elysee"."""
+    import unicodedata
+
+    folded = key.translate(_FOLD)
+    return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
 
 
 def _title_parts(text: str) -> list[str]:
