@@ -15,6 +15,8 @@ from parsel import Selector
 
 from crawler.extract import clean as processors
 from crawler.extract.generic.common import GENERIC, block_text, norm_text, text_key
+from crawler.extract.generic.persons import is_organization, organization_names
+from crawler.extract.generic.persons import people as cleaned_people
 from crawler.extract.metadata import meta_names, meta_values
 
 # Marked-up bylines, most explicit first (one pass over the page finds them all). Within the story's
@@ -70,10 +72,8 @@ NOT_BYLINE_AREA = etree.XPath(
 )
 # Job titles that follow a name in CJK bylines: "신현주 기자" (reporter), "特派员" (correspondent).
 _NAME_TITLE = re.compile(r"\s*(?:선임기자|기자|특파원|논설위원|记者|記者|特派员|特派員|通讯员)$")
-_DOMAIN = re.compile(r"(?:^|\s|\()(?:www\.)?[\w-]+(?:\.[a-z]{2,})+\)?$", re.IGNORECASE)
 _AUTHOR_META = frozenset({"article:author", "author", "dc.creator", "DC.creator", "sailthru.author", "byl"})
 """The author <meta> that :func:`crawler.extract.metadata.page_metadata` reads already."""
-_ORG_TYPES = ("Organization", "Corporation", "NewsMediaOrganization")
 
 
 # Where the names of a byline end: "By Ann Lee | March 3, 2024", "Ann Lee • 5 min read", "By Ann Lee
@@ -127,9 +127,7 @@ def _repeated_names(el: Any) -> list[str]:
 
 
 def _people_in(text: str) -> list[str]:
-    from crawler.extract.generic.meta import people
-
-    return people(_person_names(processors.split_names(text) or []))
+    return cleaned_people(_person_names(processors.split_names(text) or []))
 
 
 def _blocks(el: Any) -> list[str]:
@@ -387,43 +385,6 @@ def _person_names(names: Sequence[str]) -> list[str]:
     return out
 
 
-def organization_names(selector: Selector, ld: dict[str, Any] | None, url: str | None) -> set[str]:
-    """Comparison keys of the names the page gives its publisher: site name, publisher, the host's name."""
-    names = meta_values(selector, "og:site_name", "application-name", "publisher", "dc.publisher", "copyright")
-    for key in ("publisher", "sourceOrganization"):
-        value = ld.get(key) if ld else None
-        for v in value if isinstance(value, list) else [value]:
-            if isinstance(v, dict) and isinstance(v.get("name"), str):
-                names.append(v["name"])
-            elif isinstance(v, str):
-                names.append(v)
-    if ld:
-        author = ld.get("author")
-        for a in author if isinstance(author, list) else [author]:
-            if isinstance(a, dict) and isinstance(a.get("name"), str) and _ld_types(a) & set(_ORG_TYPES):
-                names.append(a["name"])
-    keys = {
-        k for n in names if (k := text_key(re.sub(r"^(?:©|\(c\)|copyright)?\s*\d{0,4}\s*", "", n, flags=re.IGNORECASE)))
-    }
-    if url:
-        m = re.match(r"^\w+://([^/:]+)", url)
-        host = re.sub(r"^www\d?\.", "", m.group(1).lower()) if m else ""
-        if host:
-            keys |= {host.split(".")[0], text_key(host)}
-    return keys
-
-
-def _ld_types(node: dict[str, Any]) -> set[str]:
-    t = node.get("@type")
-    return {t} if isinstance(t, str) else {x for x in t if isinstance(x, str)} if isinstance(t, list) else set()
-
-
-def is_organization(name: str, organizations: set[str]) -> bool:
-    """Is an author name the publisher itself ("NTV", "Deutsche Welle (www.dw.com)", "nytimes.com")?"""
-    k = text_key(name)
-    return bool(k) and (k in organizations or bool(_DOMAIN.search(name)) or k.replace(" ", "") in organizations)
-
-
 _WRITTEN_BY = re.compile(
     r"^(?:written by|author|verfasst von|geschrieben von|autor(?:in)?|escrito por|écrit par|rédigé par|scritto da|"
     r"geschreven door|skrevet af|skriven av|napisane przez)$",
@@ -452,8 +413,6 @@ def page_authors(
     """
     values = [] if not found else found[1] if isinstance(found[1], list) else [found[1]]
     names = _person_names([n for v in values if isinstance(v, str) for n in processors.split_names(v) or []])
-    from crawler.extract.generic.meta import people as cleaned_people
-
     orgs = organization_names(selector, ld, url) if names else set()
     # Not the outlet, and a person by :func:`crawler.extract.generic.meta.people` (no desk, no legal form).
     people = [n for n in names if not is_organization(n, orgs) and cleaned_people([n])]

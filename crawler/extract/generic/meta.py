@@ -14,7 +14,7 @@ Completes :mod:`crawler.extract.generic` (headline vote, byline reading, offset-
 - :func:`complete`: ``in_language`` declared by the page (``<html lang>``, JSON-LD, ``og:locale``, kept as
   written), else detected from the headline and body with py3langid; ``main_image`` from metadata, else the first
   large image of the story; authors cleaned to people (no outlet, no "Staff", no job titles, no
-  handles such as "admin").
+  handles such as "admin": :mod:`.persons`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from parsel import Selector
 
 from crawler.extract import clean as processors
 from crawler.extract.generic.common import text_key
+from crawler.extract.generic.persons import is_organization, organization_names, people
 from crawler.extract.metadata import NEWS_TYPES, _types, json_ld_objects
 
 logger = logging.getLogger(__name__)
@@ -217,93 +218,6 @@ def detect_language(text: str) -> str | None:
 
 # --- authors ------------------------------------------------------------------------------------
 
-# Not a person: site accounts and desks ("admin", "Redaktion", "Staff", "Newsroom", "Editorial Team").
-_NOT_PERSON = re.compile(
-    r"^(?:admin(?:istrator)?|webmaster|editor(?:ial)?(?: (?:team|staff|board|desk))?|redaktion|rédaction|redacción|"
-    r"redazione|redactie|redakcja|staff(?: writer| reporter)?|newsroom|news ?desk|the editors|guest|anonymous|"
-    r"unknown|team|press office|pressestelle|text|interview|foto|photo|no author|author|autor(?:in)?|auteur|"
-    r"follow|folgen|subscribe|abonnieren|agencies|agency reports?|wire(?: services?| reports?)?|(?:news )?services?(?: reports?)?|reports|"
-    r"ph\.?\s?d\.?|m\.?\s?d\.?|mba|dr\.?|prof\.?)$",  # a label alone; an academic degree split off ("Ann Lee, PhD")
-    re.IGNORECASE,
-)
-# The label before the names, in many languages: "Von: Ann Lee", "Erstellt von Ann Lee", "Interview: Ann Lee",
-# "Zeige alle Beiträge von Ann Lee", "Rezept von Ann Lee", "Texto: Ann Lee", "Par Ann Lee", "Por Ann Lee".
-_LABEL = re.compile(
-    r"^(?:.{0,30}?\b(?:beiträge|artikel|posts|articles|rezept|recipe|profil|profile)\s+(?:von|by|de|of)\s*:?\s*|"
-    r"(?:ein(?:e|en)?\s+)?\w*(?:beitrag|kommentar|pressemitteilung|analyse|kolumne|bericht|rezension|reportage|essay)"
-    r"\s+(?:von|by)\s+|"  # "Ein Gastbeitrag von Ann Lee", "Pressemitteilung von Ann Lee"
-    r"(?:(?:erstellt|eingestellt|geschrieben|verfasst|veröffentlicht|publiziert|written|posted|published|reported|publié|publicado|"
-    r"pubblicato|text|foto|fotos)\s+(?:von|by|par|por|da)\s*:?\s*)|"
-    r"(?:von|by|par|por|de|di|door|av|af|przez|od|от|text|texto|testo|interview|autor|autorin|auteur|author)\s*:\s*|"
-    r"(?-i:Von|VON|By|BY|by|Par|Por)\s+(?=\w))",  # "Von Ann Lee", never the "von" of "von Weizsäcker"
-    re.IGNORECASE,
-)
-# What follows the names: "Ann Lee am 3. Mai" ("am"/"on"/"le" before a date cut off), "Ann Lee PhillyVoice Staff".
-_TAIL = re.compile(
-    r"\s+(?:am|on|le|el|il|op|på|w|dnia)$|\s+(?:\S+\s+)?(?:staff|redaktion)(?:\s+writer)?$|"
-    r"\s+(?-i:am|on)\s+(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday)$|"
-    r"\s+(?-i:for|For)\s+(?:(?-i:the|The)\s+)?(?-i:[A-Z]).*$|"  # "Ann Lee For The Daily Courier", "Ann Lee for Example.com"
-    r"\s+(?:follow|folgen|suivre|seguir)$|"  # a follow button's text
-    r"\s+[-–—|·•]\s+(?:veröffentlicht|published|posted|publié|publicado|pubblicato)\b.*$",
-    re.IGNORECASE,
-)
-# A legal form or the like: an organisation, not a person ("Bund der Energieverbraucher e.V", "Nordex SE").
-_ORG_FORM = re.compile(
-    r"(?:\b(?:e\.\s?v|gmbh|ag|se|ltd|inc|llc|s\.a|sa|s\.l|plc|kg|ohg|gbr|ug|corp)\.?|&\s*co\.?|\.(?:de|com|at|ch|it|net|org))$",
-    re.IGNORECASE,
-)
-
-
-# A social handle after the name: "Ann Lee @annlee".
-_HANDLE = re.compile(r"\s+@\w+$")
-# The same name twice (an image's alt text and the link's): "annlee annlee", "Ann Lee Ann Lee".
-_TWICE = re.compile(r"^(.{2,40}?)\s+\1$")
-
-
-def clean_name(name: str) -> str:
-    """An author string -> the name alone, labels, handles and trailing date particles or desks cut."""
-    name = " ".join(name.split())
-    for _ in range(2):
-        name = _LABEL.sub("", name).strip(" :,-|")
-    name = _HANDLE.sub("", _TAIL.sub("", name).strip(" :,-|"))
-    return _TWICE.sub(r"\1", name)
-
-
-_SITE_AND_NAME = re.compile(r"\s+[-–—|]\s+")
-# Not a name at all: a sentence (a comment's text, a headline) with its exclamation or question mark, more than
-# eight words.
-_NOT_A_NAME = re.compile(r"[!?¡¿]|^(?:\S+\s+){8,}\S+$")
-
-
-def people(names: list[str], organizations: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """Author names -> the people among them (not the outlet, site accounts, desks or "Staff"), cleaned, in order.
-
-    ``organizations``: comparison keys of the names the page gives its publisher
-    (:func:`crawler.extract.generic.organization_names`).
-    """
-    from crawler.extract.generic.authors import is_organization
-
-    out: list[str] = []
-    for raw in names:
-        if not isinstance(raw, str):
-            continue
-        name = clean_name(raw)
-        if organizations and (parts := _SITE_AND_NAME.split(name)) and len(parts) == 2:
-            # "Site - Ann Lee", "Ann Lee | Site": the part that is not the outlet.
-            rest = [p for p in parts if not is_organization(p, set(organizations))]
-            name = rest[0] if len(rest) == 1 else name
-        if not name or _NOT_PERSON.match(name) or _ORG_FORM.search(name) or not any(c.isalpha() for c in name):
-            continue
-        if _NOT_A_NAME.search(name):
-            continue
-        if organizations and is_organization(name, set(organizations)):
-            continue
-        if name not in out:
-            out.append(name)
-    return out
-
-
 # --- main image ---------------------------------------------------------------------------------
 
 _STORY_IMAGES = etree.XPath(
@@ -365,8 +279,6 @@ tests/test_generic_corpus.py expect the outlet on such pages. A person always wi
 
 def _all_outlet(names: Any, organizations: set[str]) -> bool:
     """Are all these author names the page's own outlet (its site name, publisher, a JSON-LD Organization)?"""
-    from crawler.extract.generic.authors import is_organization
-
     values = [n for n in (names if isinstance(names, list) else [names]) if isinstance(n, str) and n.strip()]
     return bool(values) and all(is_organization(n, organizations) for n in values)
 
@@ -376,7 +288,6 @@ def complete(response: Any, out: dict[str, tuple[str, Any]], wanted: set[str] | 
     if "headline" in out and isinstance(out["headline"][1], str):
         out["headline"] = (out["headline"][0], balanced_headline(response.selector, out["headline"][1]))
     if "authors" in out:
-        from crawler.extract.generic.authors import organization_names
         from crawler.extract.metadata import json_ld_article
 
         source, names = out["authors"]
