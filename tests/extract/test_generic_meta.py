@@ -211,3 +211,11 @@ def test_yoast_reading_aid_names_the_writer() -> None:
     assert page_authors(Selector(text=_page(head)), None, None, None) == ("meta", ["Ann Lee"])
     desk = '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Redaktion">'
     assert page_authors(Selector(text=_page(desk)), None, None, None) is None
+
+
+def test_an_account_name_takes_the_bylines_spelling() -> None:
+    from crawler.extract.generic.authors import page_authors
+
+    page = "<html><body><article><div class='author'>von Ann Lee</div><p>Text.</p></article></body></html>"
+    assert page_authors(Selector(text=page), ("jsonld", ["annlee"]), None, None) == ("generic", ["Ann Lee"])
+    assert page_authors(Selector(text=page), ("jsonld", ["bopark"]), None, None) == ("jsonld", ["bopark"])

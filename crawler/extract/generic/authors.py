@@ -14,7 +14,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract import clean as processors
-from crawler.extract.generic.common import GENERIC, block_text, norm_text, text_key
+from crawler.extract.generic.common import GENERIC, ascii_key, block_text, norm_text, text_key
 from crawler.extract.generic.persons import is_organization, organization_names
 from crawler.extract.generic.persons import people as cleaned_people
 from crawler.extract.metadata import meta_names, meta_values
@@ -385,6 +385,18 @@ def _person_names(names: Sequence[str]) -> list[str]:
     return out
 
 
+# An account name where a name was expected: "annlee", "ann.lee", "ann_lee".
+_SLUG = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+
+
+def _spelled_out(names: list[str], byline: list[str]) -> list[str]:
+    """Metadata names with each account name ("annlee") replaced by the byline's spelling of it ("Ann Lee");
+    [] when the byline spells none of them."""
+    spelled = {re.sub(r"[^a-z0-9]", "", ascii_key(text_key(b))): b for b in byline}
+    out = [spelled.get(re.sub(r"[^a-z0-9]", "", n), n) if _SLUG.match(n) else n for n in names]
+    return out if out != names else []
+
+
 _WRITTEN_BY = re.compile(
     r"^(?:written by|author|verfasst von|geschrieben von|autor(?:in)?|escrito por|écrit par|rédigé par|scritto da|"
     r"geschreven door|skrevet af|skriven av|napisane przez)$",
@@ -426,6 +438,8 @@ def page_authors(
             # The others full names ("TK", a writer's initials, is no name to add).
             if extra and known <= {text_key(n) for n in listed} and all(len(n.split()) > 1 for n in extra):
                 return META, listed
+        if any(_SLUG.match(n) for n in people) and (spelled := _spelled_out(people, byline_authors(selector))):
+            return GENERIC, spelled
         return found[0] if found else GENERIC, people
     # Other <meta> naming the author ("articleAuthor", "parsely-author", "cXenseParse:author").
     others = [n for n in meta_names(selector) if "author" in n.casefold() and n not in _AUTHOR_META]

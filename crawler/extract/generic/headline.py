@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from parsel import Selector
 
-from crawler.extract.generic.common import GENERIC, norm_text, text_key
+from crawler.extract.generic.common import GENERIC, ascii_key, norm_text, text_key
 from crawler.extract.metadata import meta_values
 
 # "Headline | Site", "Headline – Section – Site", "Headline | Site | by Author", "Headline * Site"
@@ -93,20 +93,9 @@ def _site_cut(text: str, sites: set[str]) -> int | None:
         part = text[m.end() : len(text) if last else cuts[i + 1].start()]
         key = _nospace_key(part)
         # The last part may also spell the host out: "Süddeutsche Zeitung" on sueddeutsche.de.
-        if key in sites or (last and any(len(s) >= 6 and _ascii_key(key).startswith(s) for s in sites)):
+        if key in sites or (last and any(len(s) >= 6 and ascii_key(key).startswith(s) for s in sites)):
             return m.start()
     return None
-
-
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
-
-
-def _ascii_key(key: str) -> str:
-    """A key as a host spells it: "süddeutschezeitung" -> "sueddeutschezeitung", "élysée" -> "elysee"."""
-    import unicodedata
-
-    folded = key.translate(_FOLD)
-    return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
 
 
 def _title_parts(text: str) -> list[str]:
