@@ -272,9 +272,13 @@ def test_marked_up_bylines(body: str, names: list[str]) -> None:
         ("<article><p>Autor: Ann Lee/SP-X</p><p>Text.</p></article>", ["Ann Lee"]),
         ("<article><span>Posted by Konstantin</span><p>Text.</p></article>", ["Konstantin"]),  # a label: one word
         ("<article><p>von Ann Lee</p><p>Text.</p></article>", ["Ann Lee"]),
+        ("<article><p>di Mario Rossi</p><p>Testo.</p></article>", ["Mario Rossi"]),
+        ("<article><p>Escrito por Ana García</p><p>Texto.</p></article>", ["Ana García"]),
+        ("<article><p>Автор: Иван Петров</p><p>Текст.</p></article>", ["Иван Петров"]),
         # Not names: a sentence, a bare "By" before one word, a line outside the story.
         ("<article><p>By the way it rained</p><p>Text.</p></article>", []),
         ("<article><p>By Tuesday</p><p>Text.</p></article>", []),
+        ("<article><p>Di Maria segna ancora</p><p>Testo.</p></article>", []),  # "Di" capitalised: a surname
         ("<article><p>Text.</p></article><aside><p>By Ann Lee</p></aside>", []),
     ],
 )

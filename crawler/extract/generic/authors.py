@@ -185,19 +185,21 @@ def byline_authors(selector: Selector) -> list[str]:
 # A line that is a byline by its words alone: "By Ann Lee", "Von Ann Lee und Bo Park", "Por ANN LEE", "Posted on
 # May 3, 2024 by Ann Lee", "Auteur : Ann Lee". An explicit label ("Posted by", "Autor:") may precede a one-word name.
 _BY_LINE = re.compile(
-    r"^(?:(?P<bare>(?-i:By|BY|by|Von|VON|von|vom|Por|POR|por|Par|PAR|par|Door|door|Przez|przez|От|от|Av|av|Af|af))|"
+    r"^(?:(?P<bare>(?-i:By|BY|by|Von|VON|von|vom|Por|POR|por|Par|PAR|par|Door|door|Przez|przez|От|от|Av|av|Af|af|di))|"
     r"(?:posted|written|published|reported|geschrieben|verfasst|publié|publicado)(?:\s+on\s+.{4,30}?)?\s+"
-    r"(?:by|von|par|por)|(?:autor(?:in|en|innen)?|auteur|author|autore|autores)\s*:?)\s+(?P<names>\S.*)$",
+    r"(?:by|von|par|por)|escrito por|scritto da|écrit par|geschreven door|skrevet af|skriven av|"
+    r"(?:autor(?:in|en|innen)?|auteur|author|autore|autores|автор|yazar)\s*:?)\s+(?P<names>\S.*)$",
     re.IGNORECASE,
 )
 # Text nodes a by-line may start with (cheap to find; the line is then read from the element around them).
 _BY_START = re.compile(
-    r"^\s*(?:by|von|vom|por|par|door|przez|от|av|af|posted|written|published|reported|geschrieben|verfasst|publié|"
-    r"publicado|autor|autoren|autorin|auteur|author|autore|autores)\b",
+    r"^\s*(?:by|von|vom|por|par|door|przez|от|av|af|di|posted|written|published|reported|geschrieben|verfasst|publié|"
+    r"publicado|autor|autoren|autorin|auteur|author|autore|autores|escrito|scritto|écrit|geschreven|skrevet|skriven|"
+    r"автор|yazar)\b",
     re.IGNORECASE,
 )
 # The body's texts whose first letter may start a by-line or an editor line (the test runs in lxml, cheap).
-_FIRST_LETTERS = "BbVvPpDdAaWwRrGgOoОо(（责責"
+_FIRST_LETTERS = "BbVvPpDdAaWwRrGgOoОоEeÉéSsYyАа(（责責"
 _TEXT_STARTS = etree.XPath(
     f"/html/body//text()[contains('{_FIRST_LETTERS}', substring(normalize-space(.), 1, 1))][normalize-space()]"
     "[not(parent::script or parent::style)]"
