@@ -88,6 +88,9 @@ def test_parse_byline_rejects(value) -> None:
         ("Ann Lee; Bo Park & Cy Young", ["Ann Lee", "Bo Park", "Cy Young"]),
         ("By Ann Lee.", ["Ann Lee"]),
         ("Ann Lee, ann@example.com", ["Ann Lee"]),  # an e-mail is not a name
+        ("By Perry Lee Jr.", ["Perry Lee Jr."]),  # the dot of a suffix or an initial stays
+        ("Ann C. and Bo Park.", ["Ann C.", "Bo Park"]),
+        ("Ann Lee @annlee", ["Ann Lee"]),  # the social handle goes, the name stays
         ("", None),
         ("By", None),
         (None, None),

@@ -94,6 +94,66 @@ def test_site_accounts_and_desks_are_not_people() -> None:
         "Ann Lee", "Bo Park"]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Veröffentlicht vonAnn Lee", "Ann Lee"),  # a screen-reader label glued to the name
+        ("Artikel von: Ann Lee", "Ann Lee"),
+        ("Zum Profil von annlee annlee", "annlee"),  # the same name twice (link text and image alt)
+        ("Publié par Ann Lee", "Ann Lee"),
+        ("Ann Co", "Ann Co"),  # a surname, not "& Co."
+        ("Eingestellt von Ann Lee", "Ann Lee"),
+        ("Ann Lee — veröffentlicht 3. Mai", "Ann Lee"),
+        ("Ann Lee am Samstag", "Ann Lee"),
+        ("Ann Lee Follow", "Ann Lee"),  # a follow button's text
+        ("Ann Lee For The Daily Courier", "Ann Lee"),
+        ("Tom Forman", "Tom Forman"),
+        ("Ein Gastbeitrag von Ann Lee", "Ann Lee"),
+        ("Pressemitteilung von Ann Lee", "Ann Lee"),
+    ],
+)
+def test_author_labels_and_doubles_are_cut(raw: str, name: str) -> None:
+    assert generic_meta.people([raw]) == [name]
+
+
+def test_degrees_labels_and_sentences_are_no_people() -> None:
+    assert generic_meta.people(["Ann Lee", "PhD", "No Author", "Author", "Great post, thanks!", "Follow"]) == [
+        "Ann Lee"
+    ]
+    assert generic_meta.people(["This is the headline of the story and not a name at all"]) == []
+
+
+def test_wire_desks_are_no_people() -> None:
+    assert generic_meta.people(["Staff", "news service reports", "Agencies", "Wire services"]) == []
+
+
+def test_an_author_that_is_the_headline_goes() -> None:
+    page = (
+        "<html><head><title>Storm cuts power</title></head><body><article><h1>Storm cuts power</h1>"
+        "<div class='author'>Storm cuts power</div><p>Text.</p></article></body></html>"
+    )
+    response = HtmlResponse("https://x.example/a", body=page.encode(), encoding="utf-8")
+    assert extract_article(response).authors in (None, [])
+
+
+def test_meta_naming_more_writers_than_json_ld() -> None:
+    from crawler.extract.generic.authors import page_authors
+
+    page = _page('<meta name="author" content="Ann Lee, Bo Park">')
+    found = page_authors(Selector(text=page), ("jsonld", ["Ann Lee"]), None, "https://x.example/a")
+    assert found == ("meta", ["Ann Lee", "Bo Park"])
+    page = _page('<meta name="author" content="Ann Lee, AL">')  # initials are no writer to add
+    assert page_authors(Selector(text=page), ("jsonld", ["Ann Lee"]), None, None) == ("jsonld", ["Ann Lee"])
+
+
+def test_the_outlet_beside_a_name_goes() -> None:
+    assert generic_meta.people(["Courier - Ann Lee", "Bo Park | Courier"], {"courier"}) == ["Ann Lee", "Bo Park"]
+
+
+def test_a_legal_form_is_no_person() -> None:
+    assert generic_meta.people(["Müller & Co.", "Nordex SE", "Ann Lee"]) == ["Ann Lee"]
+
+
 def test_main_image_falls_back_to_the_story_image() -> None:
     body = (
         '<header><img src="/logo.png"></header><article><h1>H</h1>'
@@ -139,3 +199,23 @@ def test_a_misread_year_is_not_a_publication_date() -> None:
     sel = Selector(text=_page(head, "<h1>H</h1>"))
     found = generic_meta.published_date(sel, json_ld_article(sel))
     assert found is not None and found[1].isoformat()[:10] == "2022-11-02"
+
+
+def test_yoast_reading_aid_names_the_writer() -> None:
+    from crawler.extract.generic.authors import page_authors
+
+    head = (
+        '<meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="Ann Lee">'
+        '<meta name="twitter:label2" content="Geschätzte Lesezeit"><meta name="twitter:data2" content="3 Minuten">'
+    )
+    assert page_authors(Selector(text=_page(head)), None, None, None) == ("meta", ["Ann Lee"])
+    desk = '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Redaktion">'
+    assert page_authors(Selector(text=_page(desk)), None, None, None) is None
+
+
+def test_an_account_name_takes_the_bylines_spelling() -> None:
+    from crawler.extract.generic.authors import page_authors
+
+    page = "<html><body><article><div class='author'>von Ann Lee</div><p>Text.</p></article></body></html>"
+    assert page_authors(Selector(text=page), ("jsonld", ["annlee"]), None, None) == ("generic", ["Ann Lee"])
+    assert page_authors(Selector(text=page), ("jsonld", ["bopark"]), None, None) == ("jsonld", ["bopark"])

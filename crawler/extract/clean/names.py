@@ -15,6 +15,8 @@ from crawler.extract.clean.text import clean_text
 _BY = re.compile(r"^\s*(?:by|von|par|por|de|от|автор[ы]?:?)\s+", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\bи\b|、|·)\s*", re.IGNORECASE)
 _AGENCY_TAIL = re.compile(r"\s*(?:[|/]|\s[-–—]\s?)\s*([^|/]+?)\s*:?\s*$")
+_HANDLE = re.compile(r"\s+@\w+\s*$")  # "Ann Lee @annlee": the name, without the social handle
+_ABBREVIATION_END = re.compile(r"(?:^|[\s.])(?:[^\W\d_]|Jr|Sr|jr|sr)\.$")
 _NOT_A_NAME = re.compile(r"\d|@|https?:|www\.", re.IGNORECASE)
 
 
@@ -58,7 +60,12 @@ def split_names(value: Any) -> list[str] | None:
     text = _BY.sub("", text).strip(" :-–—")
     out = []
     for part in _NAME_SPLIT.split(text):
-        name = part.strip(" .:-–—\"'")
+        name = _HANDLE.sub("", part).strip(" :-–—\"'")
+        # A final dot ends the sentence, except after an initial or a suffix: "Perry Bacon Jr.", "Ann C."
+        if not _ABBREVIATION_END.search(name):
+            name = name.strip(" .:-–—\"'")
+        else:
+            name = name.lstrip(" .")
         if name and not _NOT_A_NAME.search(name) and len(name) <= 80 and not _BY.fullmatch(name + " "):
             out.append(name)
     return out or None

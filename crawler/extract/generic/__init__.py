@@ -14,7 +14,7 @@ tree it is given) and our cleaning (:func:`crawler.extract.clean.split_body` via
   but usually without paragraph breaks), when they cover it and it is not a teaser; for
   client-rendered pages, the story's HTML in the inline script data; then :func:`trim_story`.
 
-One module per topic (:mod:`.body`, :mod:`.headline`, :mod:`.authors`, :mod:`.dates`). Entry point:
+One module per topic (:mod:`.body`, :mod:`.headline`, :mod:`.authors`, :mod:`.persons`, :mod:`.dates`). Entry point:
 :func:`generic_values` (raw values with provenance), called by :mod:`crawler.extract.chain` for the
 fields a site's rules miss, and for every field of a page whose host has no site rules.
 """
@@ -73,7 +73,7 @@ def generic_values(
     ld = json_ld_article(selector) if wanted & {"headline", "date_published", "article_body"} else None
     if "headline" in wanted:
         ld_headline = ld.get("headline") if ld else None
-        found = headline(selector, ld_headline if isinstance(ld_headline, str) else None)
+        found = headline(selector, ld_headline if isinstance(ld_headline, str) else None, response.url)
         if found:
             out["headline"] = found
     if "authors" in wanted:

@@ -37,6 +37,16 @@ def text_key(text: str) -> str:
     return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def ascii_key(key: str) -> str:
+    """A text key as a host or an account name spells it: "süddeutsche zeitung" -> "sueddeutsche zeitung",
+    "élysée" -> "elysee"."""
+    folded = key.translate(_FOLD)
+    return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+
+
 _OWN_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 
 

@@ -16,7 +16,7 @@ Completes :mod:`crawler.extract.generic` (headline vote, byline reading, offset-
 - :func:`complete`: ``in_language`` declared by the page (``<html lang>``, JSON-LD, ``og:locale``, kept as
   written), else detected from the headline and body with py3langid; ``main_image`` from metadata, else the first
   large image of the story; authors cleaned to people (no outlet, no "Staff", no job titles, no
-  handles such as "admin").
+  handles such as "admin": :mod:`.persons`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract import clean as processors
+from crawler.extract.generic.common import text_key
+from crawler.extract.generic.persons import is_organization, organization_names, people
 from crawler.extract.metadata import NEWS_TYPES, _types, json_ld_listed, json_ld_objects, json_ld_unread
 
 logger = logging.getLogger(__name__)
@@ -341,63 +343,6 @@ def detect_language(text: str) -> str | None:
 
 # --- authors ------------------------------------------------------------------------------------
 
-# Not a person: site accounts and desks ("admin", "Redaktion", "Staff", "Newsroom", "Editorial Team").
-_NOT_PERSON = re.compile(
-    r"^(?:admin(?:istrator)?|webmaster|editor(?:ial)?(?: (?:team|staff|board|desk))?|redaktion|rédaction|redacción|"
-    r"redazione|redactie|redakcja|staff(?: writer| reporter)?|newsroom|news ?desk|the editors|guest|anonymous|"
-    r"unknown|team|press office|pressestelle|text|interview|foto|photo)$",
-    re.IGNORECASE,
-)
-# The label before the names, in many languages: "Von: Ann Lee", "Erstellt von Ann Lee", "Interview: Ann Lee",
-# "Zeige alle Beiträge von Ann Lee", "Rezept von Ann Lee", "Texto: Ann Lee", "Par Ann Lee", "Por Ann Lee".
-_LABEL = re.compile(
-    r"^(?:.{0,30}?\b(?:beiträge|artikel|posts|articles|rezept|recipe)\s+(?:von|by|de|of)\s+|"
-    r"(?:(?:erstellt|geschrieben|verfasst|written|posted|published|reported|text|foto|fotos)\s+(?:von|by)\s*:?\s*)|"
-    r"(?:von|by|par|por|de|di|door|av|af|przez|od|от|text|texto|testo|interview|autor|autorin|auteur|author)\s*:\s*|"
-    r"(?-i:Von|VON|By|BY|by|Par|Por)\s+(?=\w))",  # "Von Ann Lee", never the "von" of "von Weizsäcker"
-    re.IGNORECASE,
-)
-# What follows the names: "Ann Lee am 3. Mai" ("am"/"on"/"le" before a date cut off), "Ann Lee PhillyVoice Staff".
-_TAIL = re.compile(
-    r"\s+(?:am|on|le|el|il|op|på|w|dnia)$|\s+(?:\S+\s+)?(?:staff|redaktion)(?:\s+writer)?$", re.IGNORECASE
-)
-# A legal form or the like: an organisation, not a person ("Bund der Energieverbraucher e.V", "Nordex SE").
-_ORG_FORM = re.compile(
-    r"(?:\b(?:e\.\s?v|gmbh|ag|se|ltd|inc|llc|s\.a|sa|s\.l|plc|kg|ohg|gbr|ug|corp|co)\.?|\.(?:de|com|at|ch|it|net|org))$",
-    re.IGNORECASE,
-)
-
-
-def clean_name(name: str) -> str:
-    """An author string -> the name alone, labels and trailing date particles or desks cut."""
-    name = " ".join(name.split())
-    for _ in range(2):
-        name = _LABEL.sub("", name).strip(" :,-|")
-    return _TAIL.sub("", name).strip(" :,-|")
-
-
-def people(names: list[str], organizations: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """Author names -> the people among them (not the outlet, site accounts, desks or "Staff"), cleaned, in order.
-
-    ``organizations``: comparison keys of the names the page gives its publisher
-    (:func:`crawler.extract.generic.organization_names`).
-    """
-    from crawler.extract.generic.authors import is_organization
-
-    out: list[str] = []
-    for raw in names:
-        if not isinstance(raw, str):
-            continue
-        name = clean_name(raw)
-        if not name or _NOT_PERSON.match(name) or _ORG_FORM.search(name) or not any(c.isalpha() for c in name):
-            continue
-        if organizations and is_organization(name, set(organizations)):
-            continue
-        if name not in out:
-            out.append(name)
-    return out
-
-
 # --- main image ---------------------------------------------------------------------------------
 
 _STORY_IMAGES = etree.XPath(
@@ -459,8 +404,6 @@ tests/test_generic_corpus.py expect the outlet on such pages. A person always wi
 
 def _all_outlet(names: Any, organizations: set[str]) -> bool:
     """Are all these author names the page's own outlet (its site name, publisher, a JSON-LD Organization)?"""
-    from crawler.extract.generic.authors import is_organization
-
     values = [n for n in (names if isinstance(names, list) else [names]) if isinstance(n, str) and n.strip()]
     return bool(values) and all(is_organization(n, organizations) for n in values)
 
@@ -470,13 +413,15 @@ def complete(response: Any, out: dict[str, tuple[str, Any]], wanted: set[str] | 
     if "headline" in out and isinstance(out["headline"][1], str):
         out["headline"] = (out["headline"][0], balanced_headline(response.selector, out["headline"][1]))
     if "authors" in out:
-        from crawler.extract.generic.authors import organization_names
         from crawler.extract.metadata import json_ld_article
 
         source, names = out["authors"]
         # The names the page gives its publisher, not its host's name: a personal blog's host is its author's name.
         orgs = organization_names(response.selector, json_ld_article(response.selector), None)
         kept = people(names if isinstance(names, list) else [names], orgs)
+        # A byline reader that took the headline for a name.
+        title = out["headline"][1] if "headline" in out and isinstance(out["headline"][1], str) else ""
+        kept = [n for n in kept if not title or text_key(n) != text_key(title)]
         if kept:
             out["authors"] = (source, kept)
         elif not OUTLET_AS_LAST_RESORT or not _all_outlet(names, orgs):
