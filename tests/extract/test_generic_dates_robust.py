@@ -309,3 +309,24 @@ def test_a_naive_time_takes_the_stated_time_of_the_same_event_written_in_another
     head = '<meta property="article:published_time" content="2024-05-13T10:00:49+02:00">'
     found = _published(script, head)
     assert found is not None and found[1] == datetime(2024, 5, 13, 10, 0, 49, tzinfo=PLUS2)
+
+
+def test_a_naive_time_on_a_site_of_a_one_zone_country_takes_that_zone() -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler.extract.generic import generic_values
+
+    def date_of(url: str, published: str) -> str | None:
+        ld = json.dumps({"@type": "NewsArticle", "headline": "Brücke offen", "datePublished": published})
+        html = f"<html><head><script type='application/ld+json'>{ld}</script></head><body><h1>Brücke offen</h1></body></html>"
+        response = HtmlResponse(url, body=html.encode(), encoding="utf-8")
+        found = generic_values(response, ["date_published"]).get("date_published")
+        return found[1] if found else None
+
+    assert date_of("https://zeitung.de/a/1", "2024-05-13T08:30:00") == "2024-05-13T08:30:00+02:00"
+    assert date_of("https://www.sinmun.co.kr/a/1", "2026-01-29T18:40:00") == "2026-01-29T18:40:00+09:00"
+    # A country of several zones, or a generic domain: the day alone, never an invented offset.
+    assert date_of("https://paper.com/a/1", "2024-05-13T08:30:00") == "2024-05-13"
+    assert date_of("https://jornal.com.br/a/1", "2024-05-13T08:30:00") == "2024-05-13"
+    # Midnight is the day alone.
+    assert date_of("https://zeitung.de/a/1", "2024-05-13T00:00:00") == "2024-05-13"

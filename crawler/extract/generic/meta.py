@@ -26,8 +26,10 @@ import logging
 import re
 import weakref
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import etree
 from parsel import Selector
@@ -114,6 +116,20 @@ def published_date(
         ):
             return "jsonld", local_spelling(selector, ld_raws, dt)
     found = offset_date(selector, ld, tz)
+    zoned = None
+    if found is None and tz is None and (zone := country_zone(url)) is not None:
+        # A time the page states without an offset, on a site of a country with one time zone: its wall clock,
+        # when it falls on the day the page's date gives (below) and is a time of day, not midnight.
+        zoned = offset_date(selector, ld, zone)
+        if zoned is not None and (zoned[1].timetz().replace(tzinfo=None) == time(0) or not _plausible(zoned[1])):
+            zoned = None
+
+    def timed(result: tuple[str, datetime | date]) -> tuple[str, datetime | date]:
+        day = result[1]
+        if zoned is not None and not isinstance(day, datetime) and zoned[1].date() == day:
+            return zoned
+        return result
+
     if found and _plausible(found[1]):
         source, dt = found
         return source, local_spelling(selector, ld_raws, dt)
@@ -125,23 +141,54 @@ def published_date(
     scripted = script_dates(selector)
     for raw in [*ld_raws, *other_raws]:
         if (dt := processors.parse_date(raw, "UTC")) is not None and _plausible(dt):
-            return _exact("jsonld", dt.replace(tzinfo=None), _ISO_TIME.match(raw) is not None, scripted)
+            return timed(_exact("jsonld", dt.replace(tzinfo=None), _ISO_TIME.match(raw) is not None, scripted))
     day = _title_date(selector)
     if day is not None:
-        return _exact("meta", day, False, scripted)
+        return timed(_exact("meta", day, False, scripted))
     day = _htmldate(selector.root, url)
     if day is not None and (day.month, day.day) == (1, 1):
         # htmldate's reading of a year alone ("© 2024", "2024年5月13日" read as 2024): the visible date of that year.
         text_day = _text_date(selector)
         day = text_day if text_day is not None and text_day.year == day.year else day
     if day is not None:
-        return _exact("meta", day, False, scripted)
+        return timed(_exact("meta", day, False, scripted))
     day = _text_date(selector)
     if day is not None:
-        return _exact("generic", day, False, scripted)
+        return timed(_exact("generic", day, False, scripted))
     if scripted:
         return "generic", scripted[0]
     return None
+
+
+# Country-code domains of countries with one time zone (and no daylight-saving split across regions), as their
+# news sites' wall clocks: a naive time on such a site is that zone's, as a site spider's ``timezone`` says.
+_COUNTRY_ZONES = {
+    "at": "Europe/Vienna", "az": "Asia/Baku", "be": "Europe/Brussels", "bg": "Europe/Sofia", "ch": "Europe/Zurich",
+    "cn": "Asia/Shanghai", "cz": "Europe/Prague", "de": "Europe/Berlin", "dk": "Europe/Copenhagen",
+    "ee": "Europe/Tallinn", "es": "Europe/Madrid", "fi": "Europe/Helsinki", "fr": "Europe/Paris",
+    "ge": "Asia/Tbilisi", "gr": "Europe/Athens", "hk": "Asia/Hong_Kong", "hr": "Europe/Zagreb",
+    "hu": "Europe/Budapest", "ie": "Europe/Dublin", "il": "Asia/Jerusalem", "in": "Asia/Kolkata", "it": "Europe/Rome",
+    "jp": "Asia/Tokyo", "kr": "Asia/Seoul", "lt": "Europe/Vilnius", "lu": "Europe/Luxembourg", "lv": "Europe/Riga",
+    "nl": "Europe/Amsterdam", "no": "Europe/Oslo", "nz": "Pacific/Auckland", "ph": "Asia/Manila",
+    "pk": "Asia/Karachi", "pl": "Europe/Warsaw", "pt": "Europe/Lisbon", "ro": "Europe/Bucharest",
+    "rs": "Europe/Belgrade", "se": "Europe/Stockholm", "sg": "Asia/Singapore", "si": "Europe/Ljubljana",
+    "sk": "Europe/Bratislava", "th": "Asia/Bangkok", "tr": "Europe/Istanbul", "tw": "Asia/Taipei",
+    "ua": "Europe/Kyiv", "uk": "Europe/London", "vn": "Asia/Ho_Chi_Minh", "za": "Africa/Johannesburg",
+}  # fmt: skip
+
+
+def country_zone(url: str | None) -> Any:
+    """The time zone of a URL's country-code domain when that country has one (``.kr`` -> Asia/Seoul); None."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    name = _COUNTRY_ZONES.get(host.rsplit(".", 1)[-1])
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - a system without tz data
+        return None
 
 
 def _agrees(dt: datetime, naive: datetime, timed: bool) -> bool:
