@@ -134,3 +134,14 @@ def test_picture_captions_are_not_paragraphs_of_the_story() -> None:
         "</article>", "</div></article>"
     )
     assert _body(response.replace(body=html.encode())) == STORY
+
+
+def test_a_page_trafilatura_discards_is_still_an_article_when_readability_finds_the_story(monkeypatch) -> None:
+    import crawler.extract.generic as generic
+
+    response = _story_page("")  # no article metadata: the main content decides
+    assert generic.looks_like_article(response)
+    monkeypatch.setattr(generic, "trafilatura_paragraphs", lambda root, url=None: [])
+    assert generic.looks_like_article(_story_page(""))
+    monkeypatch.setattr(generic, "readability_paragraphs", lambda root, whole_page=True: [])
+    assert not generic.looks_like_article(_story_page(""))

@@ -31,7 +31,7 @@ from crawler.extract.generic.body import body_paragraphs, trafilatura_paragraphs
 from crawler.extract.generic.common import FIELDS, GENERIC
 from crawler.extract.generic.containers import continued
 from crawler.extract.generic.dates import GenericLoader, published_date
-from crawler.extract.generic.ensemble import ensemble_body
+from crawler.extract.generic.ensemble import ensemble_body, readability_paragraphs
 from crawler.extract.generic.headline import first_title, h1_texts, headline
 from crawler.extract.generic.meta import complete
 from crawler.extract.generic.meta import published_date as meta_published_date
@@ -112,7 +112,11 @@ def generic_values(
 
 
 def looks_like_article(response: TextResponse, min_chars: int = 400) -> bool:
-    """Metadata says article, or the main content holds at least ``min_chars`` of text."""
+    """Metadata says article, or the main content holds at least ``min_chars`` of text (trafilatura's, else
+    readability's: a page trafilatura discards is still a story when readability finds one)."""
     if is_article_page(response.selector):
         return True
-    return sum(len(p) for p in trafilatura_paragraphs(response.selector.root, response.url)) >= min_chars
+    root = response.selector.root
+    if sum(len(p) for p in trafilatura_paragraphs(root, response.url)) >= min_chars:
+        return True
+    return sum(len(p) for p in readability_paragraphs(root)) >= min_chars
