@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler.extract import clean as processors
-from crawler.extract.generic.common import GENERIC, block_text, norm_text, text_key
+from crawler.extract.generic.common import GENERIC, block_text, norm_text, text_index, text_key
 from crawler.extract.generic.headline import title_variants
 
 logger = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ def without_control_chars(root: Any) -> Any:
         return root if found is None else found
     except (KeyError, TypeError):
         pass
-    if not _CONTROL_CHARS.search("".join(root.itertext())):
+    if not _CONTROL_CHARS.search(text_index(root).text):
         try:
             _CLEANED[root] = None  # the same page is checked once (precision and recall runs)
         except TypeError:
@@ -326,10 +326,23 @@ def body_paragraphs(
     return GENERIC, trim_story(paragraphs, titles, authors)
 
 
-_LINKED_BLOCKS = etree.XPath(
-    "//body//*[self::p or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][.//a[@href]]"
-    "[not(ancestor::script or ancestor::noscript or ancestor::template)]"
-)
+_TEASER_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _linked_blocks(root: Any) -> list[Any]:
+    """The paragraphs and headings holding a link, in page order."""
+    found: dict[Any, None] = {}
+    for a in root.iter("a"):
+        if a.get("href") is None:
+            continue
+        for anc in a.iterancestors():
+            if anc.tag in _TEASER_BLOCKS:
+                found[anc] = None
+            elif anc.tag == "body":
+                break
+    return list(found)
+
+
 _LINKS = etree.XPath(".//a[@href]")
 
 
@@ -344,7 +357,7 @@ def link_teasers(root: Any, url: str | None = None) -> frozenset[str]:
         pass
     own = _page_path(url) if url else None
     out: set[str] = set()
-    for el in _LINKED_BLOCKS(root):
+    for el in _linked_blocks(root):
         key = text_key(block_text(el))
         if not key or _URL_TEXT.match(key):
             continue

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
@@ -53,3 +55,63 @@ _OWN_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or an
 def block_text(el: Any) -> str:
     """An element's text (scripts and styles left out), whitespace-normalised."""
     return norm_text("".join(str(t) for t in _OWN_TEXT(el)))
+
+
+_HIDDEN = frozenset({"script", "style", "noscript", "template"})
+_BODY = etree.XPath("//body")
+
+
+class _TextIndex:
+    """The body's texts (an element's text and tails, scripts and styles left out) joined in one string, a
+    newline between them, to find where a run of words is written, or whether the page holds control
+    characters: one walk a page."""
+
+    def __init__(self, root: Any) -> None:
+        self.owners: list[Any] = []  # the element whose text (or the child whose tail) each piece is
+        self.starts: list[int] = []
+        pieces: list[str] = []
+        at = 0
+
+        def add(owner: Any, text: str) -> None:
+            nonlocal at
+            self.owners.append(owner)
+            self.starts.append(at)
+            pieces.append(text)
+            at += len(text) + 1
+
+        for body in _BODY(root)[:1]:
+            hidden = {d for h in body.iter(*_HIDDEN) for d in h.iterdescendants()}
+            for el in body.iter():
+                if hidden and el in hidden:
+                    continue
+                if el.text and isinstance(el.tag, str) and el.tag not in _HIDDEN:
+                    add(el, el.text)
+                if el.tail and el is not body:
+                    add(el.getparent(), el.tail)
+        self.text = "\n".join(pieces)
+
+    def having(self, snippet: str) -> list[Any]:
+        """The elements whose own text (or a child's tail) holds ``snippet``, in page order."""
+        out = []
+        at = self.text.find(snippet)
+        while at >= 0:
+            out.append(self.owners[bisect_right(self.starts, at) - 1])
+            at = self.text.find(snippet, at + 1)
+        return out
+
+
+_INDEX: weakref.WeakKeyDictionary[Any, _TextIndex] = weakref.WeakKeyDictionary()
+
+
+def text_index(root: Any) -> _TextIndex:
+    """The page's :class:`_TextIndex` (built once per parsed page)."""
+    try:
+        return _INDEX[root]
+    except (KeyError, TypeError):
+        pass
+    index = _TextIndex(root)
+    try:
+        _INDEX[root] = index
+    except TypeError:
+        pass
+    return index

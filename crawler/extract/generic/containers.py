@@ -79,13 +79,15 @@ def continued(root: Any, paragraphs: Sequence[str]) -> list[str]:
         if el is home:
             seen_home = True
             continue
-        if any(isinstance(a.tag, str) and a.tag in _NOT_STORY for a in el.iterancestors()) or _listed(el, home_line):
+        if any(isinstance(a.tag, str) and a.tag in _NOT_STORY for a in el.iterancestors()):
             continue
         texts = [t for p in _PARAGRAPHS(el) if (t := block_text(p))]
         if not texts:
             continue
         keys = [text_key(t) for t in texts]
         held = [bool(k) and k in hay for k in keys]
+        if (any(held) or max(len(t) for t in texts) >= _MIN_PARAGRAPH) and _listed(el, home_line):
+            continue
         if any(held):
             # A part the body holds in part (at least half): its other real paragraphs (blocks none of the
             # candidates kept), each after the one it follows in the page.

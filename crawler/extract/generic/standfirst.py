@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.extract.generic.common import block_text, norm_text, text_key
+from crawler.extract.generic.common import block_text, norm_text, text_index, text_key
 
 _MIN_CHARS = 40
 """A description shorter than this is a label or a kicker, not a lead."""
@@ -30,23 +30,17 @@ _NOT_STORY = frozenset(
 )  # fmt: skip
 """A lead is not a link, a navigation or caption text, a list item, or hidden data."""
 _BLOCKS = frozenset({"p", "div", "h2", "h3", "h4", "h5", "h6", "section", "header", "span", "strong", "b", "em"})
-_TEXT_HAVING = etree.XPath("//body//text()[contains(., $s)]")
-_HIDDEN = frozenset({"script", "style", "noscript", "template"})
 _H1 = etree.XPath("(//body//h1)[1]")
 
 
 def _text_nodes(root: Any, text: str) -> list[Any]:
-    """The body's text nodes holding a run of plain words from the start of ``text``: the first of its first
+    """The body's elements whose text holds a run of plain words from the start of ``text``: the first of its first
     runs that is found (a run may straddle an inline element, or a no-break space the page writes)."""
+    index = text_index(root)
     for i, m in enumerate(_SNIPPET.finditer(text)):
         if i == _TRIES:
             break
-        nodes = [
-            n
-            for n in _TEXT_HAVING(root, s=m.group(0))
-            if (p := n.getparent()) is not None
-            and not any(isinstance(a.tag, str) and a.tag in _HIDDEN for a in (p, *p.iterancestors()))
-        ]
+        nodes = index.having(m.group(0))
         if nodes:
             return nodes
     return []
@@ -57,12 +51,7 @@ _TRIES = 8
 
 def _element_with_text(root: Any, text: str, key: str) -> Any | None:
     """The innermost element of ``root``'s body whose whole text is ``text`` (compared by ``key``); None."""
-    for node in _text_nodes(root, text):
-        el = node.getparent()
-        if el is None:
-            continue
-        if node.is_tail:
-            el = el.getparent()
+    for el in _text_nodes(root, text):
         while el is not None and isinstance(el.tag, str):
             k = text_key(block_text(el))
             if k == key:
@@ -75,12 +64,8 @@ def _element_with_text(root: Any, text: str, key: str) -> Any | None:
 
 def _first_element(root: Any, text: str) -> Any | None:
     """The first element whose text holds a run of words from the start of ``text``; None."""
-    for node in _text_nodes(root, text):
-        el = node.getparent()
-        if el is not None and node.is_tail:
-            el = el.getparent()
-        if el is not None:
-            return el
+    for el in _text_nodes(root, text):
+        return el
     return None
 
 
