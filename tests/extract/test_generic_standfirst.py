@@ -145,3 +145,21 @@ def test_a_page_trafilatura_discards_is_still_an_article_when_readability_finds_
     assert generic.looks_like_article(_story_page(""))
     monkeypatch.setattr(generic, "readability_paragraphs", lambda root, whole_page=True: [])
     assert not generic.looks_like_article(_story_page(""))
+
+
+def test_a_short_story_whose_h1_is_its_title_is_an_article() -> None:
+    import crawler.extract.generic as generic
+
+    def page(h1: str, title: str = "Bridge reopens | Courier", where: str = "head") -> HtmlResponse:
+        t = f"<title>{title}</title>"
+        html = (
+            f"<html><head>{t if where == 'head' else ''}</head><body>{t if where == 'body' else ''}"
+            f"<article><h1>{h1}</h1><p>{STORY[0]}</p><p>{STORY[1][:100]}</p></article></body></html>"
+        )
+        return HtmlResponse("https://courier.example/news/bridge.html", body=html.encode(), encoding="utf-8")
+
+    assert generic.looks_like_article(page("Bridge reopens"))  # ~290 characters: a brief
+    assert not generic.looks_like_article(page("Latest news"))  # a page of teasers of the same length
+    # A <title> the parser put in the body (a script wrote markup in the head) is still the page's title.
+    assert generic.looks_like_article(page("Bridge reopens", where="body"))
+    assert generic_values(page("", where="body"), ["headline"])["headline"][1] == "Bridge reopens"

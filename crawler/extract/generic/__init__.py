@@ -28,11 +28,11 @@ from scrapy.http import TextResponse
 
 from crawler.extract.generic.authors import page_authors
 from crawler.extract.generic.body import body_paragraphs, trafilatura_paragraphs
-from crawler.extract.generic.common import FIELDS, GENERIC
+from crawler.extract.generic.common import FIELDS, GENERIC, text_key
 from crawler.extract.generic.containers import continued
 from crawler.extract.generic.dates import GenericLoader, published_date
 from crawler.extract.generic.ensemble import ensemble_body, readability_paragraphs
-from crawler.extract.generic.headline import first_title, h1_texts, headline
+from crawler.extract.generic.headline import first_title, h1_texts, headline, title_variants
 from crawler.extract.generic.meta import complete
 from crawler.extract.generic.meta import published_date as meta_published_date
 from crawler.extract.generic.standfirst import standfirst
@@ -117,6 +117,16 @@ def looks_like_article(response: TextResponse, min_chars: int = 400) -> bool:
     if is_article_page(response.selector):
         return True
     root = response.selector.root
-    if sum(len(p) for p in trafilatura_paragraphs(root, response.url)) >= min_chars:
-        return True
-    return sum(len(p) for p in readability_paragraphs(root)) >= min_chars
+    chars = sum(len(p) for p in trafilatura_paragraphs(root, response.url))
+    if chars < min_chars:
+        chars = max(chars, sum(len(p) for p in readability_paragraphs(root)))
+    # A short story (a brief, a blog post of a few lines) is one when its <h1> is the page's title.
+    return chars >= min_chars or chars >= min_chars // 2 and _titled(response)
+
+
+def _titled(response: TextResponse) -> bool:
+    """Does the page's first ``<h1>`` say what its title says (without the title's "| Site" tail)?"""
+    h1 = h1_texts(response.selector)[:1]
+    return bool(h1) and any(
+        text_key(h1[0]) == text_key(v) for t in first_title(response.selector) for v in title_variants(t)
+    )

@@ -211,7 +211,10 @@ def first_title(selector: Selector) -> list[str]:
     for name in ("og:title", "twitter:title"):
         if values := meta_values_of(selector, name):
             return values[:1]
-    return [t for t in selector.xpath("//head/title/text()").getall()[:1] if t.strip()]
+    found = [t for t in selector.xpath("//head/title/text()").getall()[:1] if t.strip()]
+    # A <title> the parser moved into the body (markup written by a script before it ends the head), not an
+    # SVG icon's title.
+    return found or [t for t in selector.xpath("//title[not(ancestor::svg)]/text()").getall()[:1] if t.strip()]
 
 
 def h1_texts(selector: Selector) -> list[str]:
