@@ -12,7 +12,8 @@ Systems (each gets the same page; every one extracts body and metadata in the on
 - ``trafilatura``: ``trafilatura.bare_extraction(html, url, with_metadata=True)`` (its defaults, no comments);
 - ``readability``: readability-lxml ``Document(html).summary()`` and ``short_title()`` (no authors, no dates);
 - ``newspaper4k``: ``newspaper.Article(url).download(input_html=html); parse()`` in its own venv
-  (``--newspaper-python``, default ``$BENCH_NEWSPAPER_PYTHON``; skipped when unset or broken).
+  (``--newspaper-python``, default ``$BENCH_NEWSPAPER_PYTHON``; skipped when unset or broken). Its venv:
+  ``python -m venv .newspaper-venv && .newspaper-venv/bin/pip install newspaper4k lxml_html_clean`` (gitignored).
 
 Sets:
 
