@@ -330,3 +330,6 @@ def test_a_naive_time_on_a_site_of_a_one_zone_country_takes_that_zone() -> None:
     assert date_of("https://jornal.com.br/a/1", "2024-05-13T08:30:00") == "2024-05-13"
     # Midnight is the day alone.
     assert date_of("https://zeitung.de/a/1", "2024-05-13T00:00:00") == "2024-05-13"
+    # A time given in UTC is spelled in that zone: the same instant, the newsroom's day.
+    assert date_of("https://zeitung.de/a/1", "2019-10-18T22:04:00Z") == "2019-10-19T00:04:00+02:00"
+    assert date_of("https://paper.com/a/1", "2019-10-18T22:04:00Z") == "2019-10-18T22:04:00+00:00"

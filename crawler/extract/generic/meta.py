@@ -114,7 +114,7 @@ def published_date(
             and _plausible(dt)
             and (raw in own or naive is None or _agrees(dt, naive[1], _ISO_TIME.match(naive[0]) is not None))
         ):
-            return "jsonld", local_spelling(selector, ld_raws, dt)
+            return "jsonld", local_spelling(selector, ld_raws, dt, country_zone(url))
     found = offset_date(selector, ld, tz)
     zoned = None
     if found is None and tz is None and (zone := country_zone(url)) is not None:
@@ -132,10 +132,10 @@ def published_date(
 
     if found and _plausible(found[1]):
         source, dt = found
-        return source, local_spelling(selector, ld_raws, dt)
+        return source, local_spelling(selector, ld_raws, dt, country_zone(url))
     for raw in other_raws:  # no article object: another JSON-LD object's time with its offset
         if (dt := parse_stated(raw)) is not None and _plausible(dt):
-            return "jsonld", local_spelling(selector, other_raws, dt)
+            return "jsonld", local_spelling(selector, other_raws, dt, country_zone(url))
     # No offset in the markup: the day the page states, made exact by its script data's publication time of that
     # day (the same wall clock for a naive time); with no day at all, that script data's time.
     scripted = script_dates(selector)
@@ -161,8 +161,10 @@ def published_date(
 
 
 # Country-code domains of countries with one time zone (and no daylight-saving split across regions), as their
-# news sites' wall clocks: a naive time on such a site is that zone's, as a site spider's ``timezone`` says.
+# news sites' wall clocks: a naive time on such a site is that zone's, as a site spider's ``timezone`` says, and a
+# time given in UTC is spelled in it (the same instant, the newsroom's day).
 _COUNTRY_ZONES = {
+    "ar": "America/Argentina/Buenos_Aires", "pe": "America/Lima", "uy": "America/Montevideo",
     "at": "Europe/Vienna", "az": "Asia/Baku", "be": "Europe/Brussels", "bg": "Europe/Sofia", "ch": "Europe/Zurich",
     "cn": "Asia/Shanghai", "cz": "Europe/Prague", "de": "Europe/Berlin", "dk": "Europe/Copenhagen",
     "ee": "Europe/Tallinn", "es": "Europe/Madrid", "fi": "Europe/Helsinki", "fr": "Europe/Paris",
@@ -256,13 +258,14 @@ _SCRIPT_TEXTS = etree.XPath("//script[not(@src)]/text()")
 _STATED_IN_SCRIPT = re.compile(r'"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:?\d{2})"')
 
 
-def local_spelling(selector: Selector, ld_raws: Iterable[str], dt: datetime) -> datetime:
+def local_spelling(selector: Selector, ld_raws: Iterable[str], dt: datetime, zone: Any = None) -> datetime:
     """A publication time given in UTC -> the same instant as the page also writes it in its local time.
 
     Many CMSs state the time twice, ``2020-02-25T02:25:54Z`` in JSON-LD and ``2020-02-24T21:25:54-05:00`` in a
     ``<meta>``, or the local wall clock without an offset (``<time datetime="2023-11-08 23:30:59">``): the day
     of publication is the local one. A wall clock counts only with the same seconds (not 0) at a whole quarter
-    hour from UTC; the instant never changes, only its offset.
+    hour from UTC; else, on a site of a one-zone country (``zone``: :func:`country_zone`), that zone's spelling.
+    The instant never changes, only its offset.
     """
     if dt.utcoffset() != timedelta(0):
         return dt
@@ -283,7 +286,7 @@ def local_spelling(selector: Selector, ld_raws: Iterable[str], dt: datetime) -> 
         shift = wall.replace(tzinfo=None) - dt.replace(tzinfo=None)
         if shift and abs(shift) <= _MAX_OFFSET and shift % timedelta(minutes=15) == timedelta(0):
             return dt.astimezone(timezone(shift))
-    return dt
+    return dt.astimezone(zone) if zone is not None else dt
 
 
 # A part of a page title between separators: "Gegenoffensive | Europa | DW | 28.04.2023", "Story (21 June 2018)".
