@@ -333,3 +333,18 @@ def test_a_naive_time_on_a_site_of_a_one_zone_country_takes_that_zone() -> None:
     # A time given in UTC is spelled in that zone: the same instant, the newsroom's day.
     assert date_of("https://zeitung.de/a/1", "2019-10-18T22:04:00Z") == "2019-10-19T00:04:00+02:00"
     assert date_of("https://paper.com/a/1", "2019-10-18T22:04:00Z") == "2019-10-18T22:04:00+00:00"
+
+
+def test_a_utc_time_is_spelled_in_the_zone_of_a_one_zone_language() -> None:
+    from parsel import Selector
+
+    from crawler.extract.generic.meta import spelling_zone
+
+    def zone(lang: str, url: str = "https://blog.example.com/a") -> str | None:
+        found = spelling_zone(Selector(text=f"<html lang='{lang}'><body><p>x</p></body></html>"), url)
+        return str(found) if found else None
+
+    assert zone("de-AT") == "Europe/Berlin"  # German is written on one clock (DE, AT, CH, LU)
+    assert zone("ja") == "Asia/Tokyo"
+    assert zone("en") is None and zone("es") is None and zone("") is None  # several zones: none
+    assert zone("en", "https://paper.co.kr/a") == "Asia/Seoul"  # the domain's country first

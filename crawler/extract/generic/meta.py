@@ -114,7 +114,7 @@ def published_date(
             and _plausible(dt)
             and (raw in own or naive is None or _agrees(dt, naive[1], _ISO_TIME.match(naive[0]) is not None))
         ):
-            return "jsonld", local_spelling(selector, ld_raws, dt, country_zone(url))
+            return "jsonld", local_spelling(selector, ld_raws, dt, spelling_zone(selector, url))
     found = offset_date(selector, ld, tz)
     zoned = None
     if found is None and tz is None and (zone := country_zone(url)) is not None:
@@ -132,10 +132,10 @@ def published_date(
 
     if found and _plausible(found[1]):
         source, dt = found
-        return source, local_spelling(selector, ld_raws, dt, country_zone(url))
+        return source, local_spelling(selector, ld_raws, dt, spelling_zone(selector, url))
     for raw in other_raws:  # no article object: another JSON-LD object's time with its offset
         if (dt := parse_stated(raw)) is not None and _plausible(dt):
-            return "jsonld", local_spelling(selector, other_raws, dt, country_zone(url))
+            return "jsonld", local_spelling(selector, other_raws, dt, spelling_zone(selector, url))
     # No offset in the markup: the day the page states, made exact by its script data's publication time of that
     # day (the same wall clock for a naive time); with no day at all, that script data's time.
     scripted = script_dates(selector)
@@ -189,6 +189,32 @@ def country_zone(url: str | None) -> Any:
         return None
     try:
         return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - a system without tz data
+        return None
+
+
+# Languages written in one time zone (German: Germany, Austria, Switzerland, Luxembourg keep the same clock),
+# for spelling a UTC time in the newsroom's zone only: the instant never changes.
+_LANGUAGE_ZONES = {
+    "de": "Europe/Berlin", "it": "Europe/Rome", "nl": "Europe/Amsterdam", "pl": "Europe/Warsaw",
+    "cs": "Europe/Prague", "sk": "Europe/Bratislava", "hu": "Europe/Budapest", "da": "Europe/Copenhagen",
+    "sv": "Europe/Stockholm", "nb": "Europe/Oslo", "nn": "Europe/Oslo", "fi": "Europe/Helsinki",
+    "el": "Europe/Athens", "tr": "Europe/Istanbul", "ja": "Asia/Tokyo", "ko": "Asia/Seoul", "he": "Asia/Jerusalem",
+    "uk": "Europe/Kyiv", "az": "Asia/Baku", "ka": "Asia/Tbilisi",
+}  # fmt: skip
+_HTML_LANG = etree.XPath("/html/@lang | /html/@xml:lang")
+
+
+def spelling_zone(selector: Selector, url: str | None) -> Any:
+    """The zone to spell a UTC time in: the country-code domain's (:func:`country_zone`), else the page's
+    declared language's when that language is written in one zone; None."""
+    zone = country_zone(url)
+    if zone is not None:
+        return zone
+    lang = next((str(v) for v in _HTML_LANG(selector.root)), "").strip().lower()
+    name = _LANGUAGE_ZONES.get(re.split(r"[-_]", lang, maxsplit=1)[0]) if lang else None
+    try:
+        return ZoneInfo(name) if name else None
     except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - a system without tz data
         return None
 
