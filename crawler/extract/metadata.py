@@ -401,6 +401,10 @@ def meta_names(selector: Selector) -> list[str]:
     return list(_meta_index(selector))
 
 
+DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
+"""``<meta>`` names of the page's own summary, in order of preference."""
+
+
 def _first(values: list[str]) -> str | None:
     return values[0] if values else None
 
@@ -444,7 +448,7 @@ def page_metadata(selector: Selector) -> dict[str, tuple[str, Any]]:
     put(
         "description",
         meta,
-        _first(_meta(selector, "og:description", "description", "twitter:description", "dc.description")),
+        _first(_meta(selector, *DESCRIPTION_META)),
     )
     put(
         "date_published",

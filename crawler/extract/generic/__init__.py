@@ -36,7 +36,7 @@ from crawler.extract.generic.headline import first_title, h1_texts, headline, ti
 from crawler.extract.generic.meta import complete
 from crawler.extract.generic.meta import published_date as meta_published_date
 from crawler.extract.generic.standfirst import standfirst
-from crawler.extract.metadata import is_article_page, json_ld_article, meta_values
+from crawler.extract.metadata import DESCRIPTION_META, is_article_page, json_ld_article, meta_values
 from crawler.extract.rules import cached_metadata
 
 __all__ = [
@@ -51,9 +51,6 @@ __all__ = [
     "published_date",
     "trafilatura_paragraphs",
 ]
-
-
-_DESCRIPTIONS = ("og:description", "description", "twitter:description", "dc.description")
 
 
 def generic_values(
@@ -101,7 +98,9 @@ def generic_values(
         if paragraphs and not quick:
             paragraphs = continued(selector.root, paragraphs)
             ld_description = ld.get("description") if ld else None
-            descriptions = [d for d in (ld_description, *meta_values(selector, *_DESCRIPTIONS)) if isinstance(d, str)]
+            descriptions = [
+                d for d in (ld_description, *meta_values(selector, *DESCRIPTION_META)) if isinstance(d, str)
+            ]
             lead = standfirst(selector.root, descriptions, paragraphs, titles)
             if lead:
                 paragraphs = [lead, *paragraphs]

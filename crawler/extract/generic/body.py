@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler.extract import clean as processors
-from crawler.extract.generic.common import GENERIC, block_text, norm_text, text_index, text_key
+from crawler.extract.generic.common import GENERIC, block_text, norm_text, per_page, text_index, text_key
 from crawler.extract.generic.headline import title_variants
 
 logger = logging.getLogger(__name__)
@@ -346,15 +346,12 @@ def _linked_blocks(root: Any) -> list[Any]:
 _LINKS = etree.XPath(".//a[@href]")
 
 
+@per_page
 def link_teasers(root: Any, url: str | None = None) -> frozenset[str]:
     """Keys of the page's paragraphs and headings whose whole text is a link to another page: a teaser of another
     story ("2 RESIDENTS ARRESTED AT SECRET POLICE STATION", "CLICK HERE TO GET THE APP") set between the story's
     paragraphs, not a sentence of it. A link to the page itself (its own title), to an e-mail address or phone,
     or whose text is the address it points to (a cited source) is no teaser."""
-    try:
-        return _TEASERS[root]
-    except (KeyError, TypeError):
-        pass
     own = _page_path(url) if url else None
     out: set[str] = set()
     for el in _linked_blocks(root):
@@ -367,12 +364,7 @@ def link_teasers(root: Any, url: str | None = None) -> frozenset[str]:
         if own and any(_page_path(urljoin(url or "", a.get("href", "").strip())) == own for a in links):
             continue
         out.add(key)
-    found = frozenset(out)
-    try:
-        _TEASERS[root] = found
-    except TypeError:
-        pass
-    return found
+    return frozenset(out)
 
 
 _CAPTIONS_DOM = etree.XPath(
@@ -381,16 +373,12 @@ _CAPTIONS_DOM = etree.XPath(
 )
 _CAPTION_PARTS = etree.XPath(".//p | .//span | .//div")
 _CAPTION_MAX = 600
-_CAPTION_KEYS: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
+@per_page
 def caption_keys(root: Any) -> frozenset[str]:
     """Keys of the page's picture captions and credits (``<figcaption>``, an element classed ``caption``) and
     of their parts: a caption read as a paragraph of the story ("Фото: ...", "The victim, 19, ...") is not one."""
-    try:
-        return _CAPTION_KEYS[root]
-    except (KeyError, TypeError):
-        pass
     out: set[str] = set()
     for el in _CAPTIONS_DOM(root):
         if el.tag != "figcaption" and "caption" not in el.get("class", "").lower():
@@ -400,12 +388,7 @@ def caption_keys(root: Any) -> frozenset[str]:
         for part in (el, *_CAPTION_PARTS(el)):
             if k := text_key(block_text(part)):
                 out.add(k)
-    found = frozenset(out)
-    try:
-        _CAPTION_KEYS[root] = found
-    except TypeError:
-        pass
-    return found
+    return frozenset(out)
 
 
 _NOT_A_PAGE = ("#", "javascript:", "mailto:", "tel:")
@@ -415,9 +398,6 @@ _URL_TEXT = re.compile(r"(?:https?|www)\b")
 def _page_path(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.netloc.lower().removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
-
-
-_TEASERS: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 _SHORT_BODY = 300

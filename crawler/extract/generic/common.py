@@ -6,8 +6,9 @@ import re
 import unicodedata
 import weakref
 from bisect import bisect_right
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -57,6 +58,29 @@ def block_text(el: Any) -> str:
     return norm_text("".join(str(t) for t in _OWN_TEXT(el)))
 
 
+_T = TypeVar("_T")
+
+
+def per_page(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """Cache ``fn(root, ...)`` per parsed page (weakly: it goes with the tree); a value must not hold the tree."""
+    cache: weakref.WeakKeyDictionary[Any, _T] = weakref.WeakKeyDictionary()
+
+    @wraps(fn)
+    def cached(root: Any, *args: Any) -> _T:
+        try:
+            return cache[root]
+        except (KeyError, TypeError):
+            pass
+        value = fn(root, *args)
+        try:
+            cache[root] = value
+        except TypeError:
+            pass
+        return value
+
+    return cached
+
+
 _HIDDEN = frozenset({"script", "style", "noscript", "template"})
 _BODY = etree.XPath("//body")
 
@@ -100,18 +124,7 @@ class _TextIndex:
         return out
 
 
-_INDEX: weakref.WeakKeyDictionary[Any, _TextIndex] = weakref.WeakKeyDictionary()
-
-
+@per_page
 def text_index(root: Any) -> _TextIndex:
     """The page's :class:`_TextIndex` (built once per parsed page)."""
-    try:
-        return _INDEX[root]
-    except (KeyError, TypeError):
-        pass
-    index = _TextIndex(root)
-    try:
-        _INDEX[root] = index
-    except TypeError:
-        pass
-    return index
+    return _TextIndex(root)

@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extract.generic.common import block_text, text_key
-from crawler.extract.generic.standfirst import _first_element
+from crawler.extract.generic.standfirst import first_element
 
 _PARAGRAPHS = etree.XPath("./p | ./h2 | ./h3 | ./blockquote/p")
 _MIN_PARAGRAPH = 150
@@ -24,7 +24,7 @@ _NOT_STORY = frozenset({"nav", "footer", "aside", "form", "template", "noscript"
 
 
 def _container(root: Any, text: str) -> Any | None:
-    el = _first_element(root, text)
+    el = first_element(root, text)
     if el is None:
         return None
     # The paragraph element holding the text, then the container of paragraphs around it.

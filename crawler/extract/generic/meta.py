@@ -24,18 +24,16 @@ from __future__ import annotations
 import html
 import logging
 import re
-import weakref
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import etree
 from parsel import Selector
 
 from crawler.extract import clean as processors
-from crawler.extract.generic.common import text_key
+from crawler.extract.generic.common import per_page, text_key
 from crawler.extract.generic.persons import is_organization, organization_names, people
 from crawler.extract.metadata import NEWS_TYPES, _types, json_ld_listed, json_ld_objects, json_ld_unread
 
@@ -184,13 +182,7 @@ def country_zone(url: str | None) -> Any:
     if not url:
         return None
     host = (urlsplit(url).hostname or "").rstrip(".")
-    name = _COUNTRY_ZONES.get(host.rsplit(".", 1)[-1])
-    if name is None:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - a system without tz data
-        return None
+    return processors.as_tzinfo(_COUNTRY_ZONES.get(host.rsplit(".", 1)[-1]))
 
 
 # Languages written in one time zone (German: Germany, Austria, Switzerland, Luxembourg keep the same clock),
@@ -212,11 +204,7 @@ def spelling_zone(selector: Selector, url: str | None) -> Any:
     if zone is not None:
         return zone
     lang = next((str(v) for v in _HTML_LANG(selector.root)), "").strip().lower()
-    name = _LANGUAGE_ZONES.get(re.split(r"[-_]", lang, maxsplit=1)[0]) if lang else None
-    try:
-        return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - a system without tz data
-        return None
+    return processors.as_tzinfo(_LANGUAGE_ZONES.get(re.split(r"[-_]", lang, maxsplit=1)[0]) if lang else None)
 
 
 def _agrees(dt: datetime, naive: datetime, timed: bool) -> bool:
@@ -245,27 +233,23 @@ _SCRIPT_KEY = (
 _SCRIPT_DATE = re.compile(
     rf'\\?"{_SCRIPT_KEY}\\?"\s*:\s*(?:\\?"([^"\\]{{10,40}})\\?"|(\d{{10}}(?:\d{{3}})?)(?!\d))', re.IGNORECASE
 )
-_SCRIPT_DATES: weakref.WeakKeyDictionary[Any, list[datetime]] = weakref.WeakKeyDictionary()
 
 
 def script_dates(selector: Selector) -> list[datetime]:
     """Publication times the page's inline script data states with their offset (or as epoch numbers), in page order."""
-    try:
-        return _SCRIPT_DATES[selector.root]
-    except (KeyError, TypeError):
-        pass
+    return _script_dates(selector.root)
+
+
+@per_page
+def _script_dates(root: Any) -> list[datetime]:
     out: list[datetime] = []
-    for text in _SCRIPT_TEXTS(selector.root):
+    for text in _SCRIPT_TEXTS(root):
         if "ublish" not in text and "ubDate" not in text and "isplay" not in text and "ub_date" not in text:
             continue
         for m in _SCRIPT_DATE.finditer(text):
             dt = parse_stated(m.group(1) or m.group(2))
             if dt is not None and _plausible(dt) and dt not in out:
                 out.append(dt)
-    try:
-        _SCRIPT_DATES[selector.root] = out
-    except TypeError:
-        pass
     return out
 
 

@@ -3,9 +3,10 @@
 News pages print a summary under the headline ("standfirst", "dek", "chapô", "Vorspann", "entradilla") in
 its own element, styled apart from the body; main-content extractors leave it out with the header around it.
 It belongs to the story (the publisher's own summary, and most parsers of news sites read it as the body's
-first paragraph). It is recognised by the page's own statement, not by class names: the page's description
-(JSON-LD ``description``, ``og:description``, ``<meta name=description>``, ``twitter:description``) is shown,
-whole, as the text of one element placed after the ``<h1>`` and before the body's first paragraph.
+first paragraph). It is recognised first by the page's own statement: the page's description (JSON-LD
+``description``, ``og:description``, ``<meta name=description>``, ``twitter:description``) shown, whole, as the
+text of one element placed after the ``<h1>`` and before the body's first paragraph; else by an element there
+that the page's classes name a summary (:func:`standfirst`).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def _element_with_text(root: Any, text: str, key: str) -> Any | None:
     return None
 
 
-def _first_element(root: Any, text: str) -> Any | None:
+def first_element(root: Any, text: str) -> Any | None:
     """The first element whose text holds a run of words from the start of ``text``; None."""
     for el in _text_nodes(root, text):
         return el
@@ -109,7 +110,7 @@ def standfirst(
     h1 = next(iter(_H1(root)), None)
     if not shown and h1 is None:
         return None
-    start = _first_element(root, paragraphs[0])
+    start = first_element(root, paragraphs[0])
     if start is None:
         return None
     # One walk in document order from the <h1> to the body's first paragraph.
